@@ -1,0 +1,288 @@
+using System.Buffers;
+
+namespace Achievements.Rules;
+
+/// <summary>
+/// Evaluates one aggregation over the employee's events of one signal in the window
+/// <c>(now - window, now]</c>. Events arrive sorted by time, so the window is found by binary search
+/// and days and streaks are counted in one ordered pass; <c>distinct</c> sorts into a pooled buffer.
+/// Nothing is allocated per call.
+/// </summary>
+internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? condition, int localSlots)
+{
+    private static readonly Comparison<string> Ordinal = string.CompareOrdinal;
+
+    private readonly string _signal = node.Signal.Type;
+    private readonly long? _windowTicks = node.Window?.Ticks;
+    private readonly int _attribute = node.AttributeIndex;
+
+    public double Evaluate(in EvalFrame frame)
+    {
+        var events = InWindow(frame.Events.SpanOf(_signal), frame.NowTicks);
+        if (events.IsEmpty)
+        {
+            return 0;
+        }
+
+        var locals = localSlots == 0 ? [] : ArrayPool<string?>.Shared.Rent(localSlots);
+        try
+        {
+            var filter = new Filter(condition, frame.Events, frame.NowTicks, locals);
+            return node.Function switch
+            {
+                AggregateFunction.Count => Count(events, filter),
+                AggregateFunction.Sum => Sum(events, filter),
+                AggregateFunction.Distinct => Distinct(events, filter),
+                AggregateFunction.Days => Days(events, filter),
+                _ => Streak(events, filter),
+            };
+        }
+        finally
+        {
+            if (localSlots != 0)
+            {
+                ArrayPool<string?>.Shared.Return(locals, clearArray: true);
+            }
+        }
+    }
+
+    private ReadOnlySpan<RuleEvent> InWindow(ReadOnlySpan<RuleEvent> events, long now)
+    {
+        var end = FirstAfter(events, now);
+        var start = _windowTicks is { } window ? FirstAfter(events, now - window) : 0;
+        return start < end ? events[start..end] : [];
+    }
+
+    /// <summary>The index of the first event strictly after <paramref name="ticks"/>.</summary>
+    private static int FirstAfter(ReadOnlySpan<RuleEvent> events, long ticks)
+    {
+        int low = 0, high = events.Length;
+        while (low < high)
+        {
+            var middle = low + ((high - low) / 2);
+            if (events[middle].UtcTicks <= ticks)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    private static double Count(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    {
+        if (!filter.IsActive)
+        {
+            return events.Length;
+        }
+
+        var count = 0;
+        foreach (var e in events)
+        {
+            if (filter.Accepts(e))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private double Sum(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    {
+        // An unsigned attribute is non-negative by contract; clamping bad data at 0 keeps the sum
+        // growing with events, which the anti-gaming analysis relies on.
+        var signed = node.Attribute!.Signed;
+        var total = 0.0;
+        foreach (var e in events)
+        {
+            var value = e[_attribute].NumberOrNaN;
+            if (!double.IsNaN(value) && filter.Accepts(e))
+            {
+                total += signed ? value : Math.Max(value, 0);
+            }
+        }
+
+        return Arithmetic.Finite(total);
+    }
+
+    private static double Days(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    {
+        var days = 0;
+        var previous = long.MinValue;
+        foreach (var e in events)
+        {
+            var day = e.UtcTicks / TimeSpan.TicksPerDay;
+            if (day != previous && filter.Accepts(e))
+            {
+                days++;
+                previous = day;
+            }
+        }
+
+        return days;
+    }
+
+    private double Streak(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    {
+        // Day 0 of DateTime (0001-01-01) is a Monday, so whole weeks since then are ISO weeks,
+        // numbered continuously across year ends.
+        var periodDays = node.Period == StreakPeriod.Week ? 7 : 1;
+        int longest = 0, run = 0;
+        var previous = long.MinValue;
+        foreach (var e in events)
+        {
+            var period = e.UtcTicks / TimeSpan.TicksPerDay / periodDays;
+            if (period == previous || !filter.Accepts(e))
+            {
+                continue;
+            }
+
+            run = period == previous + 1 ? run + 1 : 1;
+            longest = Math.Max(longest, run);
+            previous = period;
+        }
+
+        return longest;
+    }
+
+    private double Distinct(ReadOnlySpan<RuleEvent> events, in Filter filter) =>
+        node.Attribute!.Type switch
+        {
+            AttributeType.Int or AttributeType.Number => DistinctNumbers(events, filter),
+            AttributeType.Bool => DistinctBools(events, filter),
+            _ => DistinctTexts(events, filter),
+        };
+
+    private double DistinctNumbers(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    {
+        var buffer = ArrayPool<double>.Shared.Rent(events.Length);
+        try
+        {
+            var count = 0;
+            foreach (var e in events)
+            {
+                var value = e[_attribute].NumberOrNaN;
+                if (!double.IsNaN(value) && filter.Accepts(e))
+                {
+                    buffer[count++] = value;
+                }
+            }
+
+            var values = buffer.AsSpan(0, count);
+            values.Sort();
+            return CountRuns(values);
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(buffer);
+        }
+    }
+
+    private double DistinctBools(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    {
+        bool seenTrue = false, seenFalse = false;
+        foreach (var e in events)
+        {
+            if (e[_attribute].BoolOrNull is { } value && filter.Accepts(e))
+            {
+                seenTrue |= value;
+                seenFalse |= !value;
+            }
+        }
+
+        return (seenTrue ? 1 : 0) + (seenFalse ? 1 : 0);
+    }
+
+    /// <summary>Distinct strings; for a list attribute, distinct elements across all events (e.g. distinct reviewers).</summary>
+    private double DistinctTexts(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    {
+        var size = 0;
+        foreach (var e in events)
+        {
+            var value = e[_attribute];
+            size += value.ListOrNull?.Length ?? (value.TextOrNull is null ? 0 : 1);
+        }
+
+        if (size == 0)
+        {
+            return 0;
+        }
+
+        var buffer = ArrayPool<string>.Shared.Rent(size);
+        try
+        {
+            var count = 0;
+            foreach (var e in events)
+            {
+                var value = e[_attribute];
+                if ((value.TextOrNull is null && value.ListOrNull is null) || !filter.Accepts(e))
+                {
+                    continue;
+                }
+
+                if (value.TextOrNull is { } text)
+                {
+                    buffer[count++] = text;
+                }
+                else
+                {
+                    value.ListOrNull!.CopyTo(buffer, count);
+                    count += value.ListOrNull!.Length;
+                }
+            }
+
+            var values = buffer.AsSpan(0, count);
+            values.Sort(Ordinal);
+            var distinct = 0;
+            for (var i = 0; i < values.Length; i++)
+            {
+                if (i == 0 || !string.Equals(values[i], values[i - 1], StringComparison.Ordinal))
+                {
+                    distinct++;
+                }
+            }
+
+            return distinct;
+        }
+        finally
+        {
+            ArrayPool<string>.Shared.Return(buffer, clearArray: true);
+        }
+    }
+
+    private static double CountRuns(ReadOnlySpan<double> sorted)
+    {
+        var distinct = 0;
+        for (var i = 0; i < sorted.Length; i++)
+        {
+            if (i == 0 || sorted[i] != sorted[i - 1])
+            {
+                distinct++;
+            }
+        }
+
+        return distinct;
+    }
+
+    /// <summary>The aggregation's <c>where</c>, applied to one event at a time.</summary>
+    private readonly ref struct Filter(Eval<bool>? condition, EmployeeEvents events, long now, string?[] locals)
+    {
+        public bool IsActive => condition is not null;
+
+        public bool Accepts(RuleEvent e)
+        {
+            if (condition is null)
+            {
+                return true;
+            }
+
+            var frame = new EvalFrame(events, now, e, locals);
+            return condition(in frame);
+        }
+    }
+}
