@@ -1,0 +1,54 @@
+using Achievements.Api.Infrastructure.Storage;
+using Dapper;
+using FluentValidation;
+using Mediator;
+
+namespace Achievements.Api.Features.Employees;
+
+/// <summary>Creates or updates an employee's directory entry. Bots are kept so that nothing they do ever counts.</summary>
+internal sealed record PutEmployee(string Id, string? DisplayName, string? Team, bool IsBot) : ICommand<PutEmployeeResult>;
+
+internal sealed record PutEmployeeResult(Employee Employee, bool Created);
+
+internal sealed class PutEmployeeValidator : AbstractValidator<PutEmployee>
+{
+    public PutEmployeeValidator()
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(x => x.Id).Must(EmployeeId.IsValid).WithMessage(EmployeeId.Rule);
+        RuleFor(x => x.DisplayName).NotEmpty().MaximumLength(200).Must(TextRules.IsDisplayable).WithMessage(TextRules.DisplayableMessage);
+        RuleFor(x => x.Team).MaximumLength(100).Must(TextRules.IsDisplayable).WithMessage(TextRules.DisplayableMessage);
+    }
+}
+
+internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeProvider time) : ICommandHandler<PutEmployee, PutEmployeeResult>
+{
+    // Insert-or-update in one transaction; an event may create the same employee concurrently.
+    private const string Insert = """
+        INSERT INTO employees (id, display_name, team, is_bot, created_at, updated_at)
+        VALUES (@Id, @DisplayName, @Team, @IsBot, @Now, @Now)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    private const string Update = """
+        UPDATE employees SET display_name = @DisplayName, team = @Team, is_bot = @IsBot, updated_at = @Now
+        WHERE id = @Id
+        """;
+
+    public async ValueTask<PutEmployeeResult> Handle(PutEmployee command, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var row = new { command.Id, command.DisplayName, command.Team, command.IsBot, Now = time.GetUtcNow() };
+        var created = await connection.InTransactionAsync(async transaction =>
+        {
+            if (await connection.ExecuteAsync(new CommandDefinition(Insert, row, transaction, cancellationToken: cancellationToken)) == 1)
+            {
+                return true;
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(Update, row, transaction, cancellationToken: cancellationToken));
+            return false;
+        }, cancellationToken);
+        return new PutEmployeeResult(new Employee(command.Id, command.DisplayName, command.Team, command.IsBot), created);
+    }
+}

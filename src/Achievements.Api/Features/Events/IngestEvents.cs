@@ -1,0 +1,152 @@
+using System.Data.Common;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Achievements.Api.Features.Signals;
+using Achievements.Api.Infrastructure.Json;
+using Achievements.Api.Infrastructure.Storage;
+using Dapper;
+using FluentValidation;
+using Mediator;
+
+namespace Achievements.Api.Features.Events;
+
+/// <summary>
+/// A batch of events from one source. Each event is judged alone; the accepted ones are committed in one
+/// transaction before the answer, so an acknowledged event is on disk and a replay of its id is a no-op.
+/// </summary>
+internal sealed record IngestEvents(string Source, IReadOnlyList<JsonElement>? Events) : ICommand<IngestResult>;
+
+internal sealed record IngestResult(int Accepted, int Duplicates, int Rejected, IReadOnlyList<EventResult> Results);
+
+internal sealed record EventResult(
+    string? Id,
+    string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, string[]>? Errors = null)
+{
+    public const string AcceptedStatus = "accepted";
+    public const string DuplicateStatus = "duplicate";
+    public const string RejectedStatus = "rejected";
+}
+
+internal sealed class IngestEventsValidator : AbstractValidator<IngestEvents>
+{
+    public const int MaxBatch = 1000;
+
+    public IngestEventsValidator()
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(x => x.Events).NotNull().WithMessage("The body must be { \"events\": [ ... ] }.")
+            .Must(events => events!.Count is >= 1 and <= MaxBatch).WithMessage($"Send between 1 and {MaxBatch} events per request.");
+    }
+}
+
+internal sealed class IngestEventsHandler(IDbConnectionFactory connections, TimeProvider time) : ICommandHandler<IngestEvents, IngestResult>
+{
+    private const string EnsureEmployee = """
+        INSERT INTO employees (id, is_bot, created_at, updated_at) VALUES (@Actor, 0, @Now, @Now)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    // The unique (source, event_id) makes a replay change nothing, whatever it carries.
+    private const string InsertEvent = """
+        INSERT INTO events (source, event_id, type, actor, occurred_at, received_at, attributes)
+        VALUES ($source, $event_id, $type, $actor, $occurred_at, $received_at, $attributes)
+        ON CONFLICT (source, event_id) DO NOTHING
+        """;
+
+    private static readonly string[] InsertParameters = ["$source", "$event_id", "$type", "$actor", "$occurred_at", "$received_at", "$attributes"];
+
+    private const string ExistingIds = """
+        SELECT event_id FROM events WHERE source = @Source AND event_id IN @Ids
+        """;
+
+    public async ValueTask<IngestResult> Handle(IngestEvents command, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken);
+        var validator = new IncomingEventValidator(catalog, now);
+        var judged = command.Events!.Select(json => IncomingEvent.From(json)).Select(e => (Event: e, Check: validator.Validate(e))).ToList();
+
+        var results = await connection.InTransactionAsync(async transaction =>
+        {
+            // Read under the write lock: a repeat of a stored id is a duplicate whatever it carries now.
+            var ids = judged.Select(j => j.Event.IdText).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            var seen = ids.Count == 0
+                ? new HashSet<string>(StringComparer.Ordinal)
+                : (await connection.QueryAsync<string>(new CommandDefinition(ExistingIds, new { command.Source, Ids = ids }, transaction, cancellationToken: cancellationToken)))
+                    .ToHashSet(StringComparer.Ordinal);
+
+            var results = new EventResult[judged.Count];
+            var accepted = new List<IncomingEvent>();
+            for (var i = 0; i < judged.Count; i++)
+            {
+                var (incoming, check) = judged[i];
+                results[i] = incoming.IdText is { } id && seen.Contains(id) ? new EventResult(id, EventResult.DuplicateStatus)
+                    : check.IsValid ? new EventResult(incoming.IdText, EventResult.AcceptedStatus)
+                    : new EventResult(incoming.IdText, EventResult.RejectedStatus, Errors(check));
+                if (results[i].Status == EventResult.AcceptedStatus)
+                {
+                    seen.Add(incoming.IdText!);
+                    accepted.Add(incoming);
+                }
+            }
+
+            if (accepted.Count > 0)
+            {
+                var actors = accepted.Select(a => a.ActorText!).Distinct(StringComparer.Ordinal).Select(actor => new { Actor = actor, Now = now });
+                await connection.ExecuteAsync(new CommandDefinition(EnsureEmployee, actors, transaction, cancellationToken: cancellationToken));
+                await InsertAsync(connection, transaction, command.Source, accepted, now, cancellationToken);
+            }
+
+            return results;
+        }, cancellationToken);
+
+        return new IngestResult(
+            results.Count(r => r.Status == EventResult.AcceptedStatus),
+            results.Count(r => r.Status == EventResult.DuplicateStatus),
+            results.Count(r => r.Status == EventResult.RejectedStatus),
+            results);
+    }
+
+    /// <summary>One prepared statement for the whole batch: ingestion's hot path.</summary>
+    private static async Task InsertAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string source,
+        List<IncomingEvent> accepted,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        await using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = InsertEvent;
+        var parameters = InsertParameters
+            .Select(name =>
+            {
+                var parameter = insert.CreateParameter();
+                parameter.ParameterName = name;
+                insert.Parameters.Add(parameter);
+                return parameter;
+            })
+            .ToArray();
+        await insert.PrepareAsync(cancellationToken);
+
+        parameters[0].Value = source;
+        parameters[5].Value = UtcTimestampHandler.ToText(now);
+        foreach (var incoming in accepted)
+        {
+            parameters[1].Value = incoming.IdText;
+            parameters[2].Value = incoming.TypeText;
+            parameters[3].Value = incoming.ActorText;
+            parameters[4].Value = UtcTimestampHandler.ToText(incoming.OccurredAtValue!.Value);
+            parameters[6].Value = incoming.Attributes.ValueKind == JsonValueKind.Object ? incoming.Attributes.GetRawText() : "{}";
+            await insert.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static Dictionary<string, string[]> Errors(FluentValidation.Results.ValidationResult check) =>
+        check.Errors
+            .GroupBy(error => JsonFieldName.From(error.PropertyName))
+            .ToDictionary(group => group.Key, group => group.Select(error => error.ErrorMessage).ToArray());
+}

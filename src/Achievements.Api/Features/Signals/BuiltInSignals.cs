@@ -1,0 +1,40 @@
+namespace Achievements.Api.Features.Signals;
+
+/// <summary>
+/// The signals every installation starts with, and their default policy. Seeded once into a new
+/// database; after that the stored catalog is the truth and admins change policy through the API.
+/// </summary>
+internal static class BuiltInSignals
+{
+    private static AttributeDefinition Int(string name, bool optional = false) => new(name, "int", optional);
+
+    private static AttributeDefinition Text(string name) => new(name, "string");
+
+    public static readonly IReadOnlyList<SignalDefinition> All =
+    [
+        new("tokens.consumed", SignalDefinition.Volume, "Tokens a model consumed on an employee's behalf. Spend, never an achievement.",
+            [Int("tokens"), Text("model")], null, null, null, [], true),
+        new("prompt.sent", SignalDefinition.Volume, "A prompt sent to an AI assistant. Activity, never an achievement.",
+            [Int("tokens", optional: true)], null, null, null, [], true),
+        new("suggestion.shown", SignalDefinition.Volume, "An AI suggestion shown in the editor.",
+            [Text("suggestion_id"), Int("lines"), Text("language")], null, null, null, [], true),
+        new("suggestion.accepted", SignalDefinition.Outcome, "An AI suggestion the employee accepted into their code.",
+            [Text("suggestion_id"), Int("lines"), Text("language")],
+            // 24h: a suggestion deleted again within a day was not really kept.
+            "24h", new CorrectedBy("suggestion.discarded", "suggestion_id"), 200,
+            [new("non-empty", "lines >= 1")], true),
+        new("suggestion.discarded", SignalDefinition.Correction, "An accepted suggestion that was deleted again.",
+            [Text("suggestion_id")], null, null, null, [], true),
+        new("pr.merged", SignalDefinition.Outcome, "A pull request the employee authored was merged.",
+            [Text("pr_id"), Text("repo"), Int("lines_added"), Int("lines_deleted"), Text("merged_by"),
+             new("reviewers", "string[]"), new("ai_assisted", "bool", Optional: true)],
+            // 7d: most reverts of a bad merge happen within a week.
+            "7d", new CorrectedBy("pr.reverted", "pr_id"), 10,
+            [new("independent-review", "exists(reviewers, r, r != actor)"), new("non-trivial", "lines_added + lines_deleted >= 5")], true),
+        new("pr.reverted", SignalDefinition.Correction, "A merged pull request was reverted.",
+            [Text("pr_id")], null, null, null, [], true),
+        new("review.approved", SignalDefinition.Outcome, "The employee approved someone else's pull request.",
+            [Text("pr_id"), Text("author")], null, null, 20,
+            [new("not-self-review", "author != actor")], true),
+    ];
+}

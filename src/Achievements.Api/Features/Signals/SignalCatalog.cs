@@ -1,0 +1,121 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+
+namespace Achievements.Api.Features.Signals;
+
+/// <summary>One attribute of a signal's schema. Numbers are finite and non-negative unless <see cref="Signed"/>.</summary>
+internal sealed record AttributeDefinition(string Name, string Type, bool Optional = false, bool Signed = false)
+{
+    public static readonly string[] Types = ["int", "number", "string", "bool", "string[]"];
+
+    public bool IsNumeric => Type is "int" or "number";
+}
+
+/// <summary>Which correction undoes an outcome, matched on one attribute (<c>pr.reverted</c> on <c>pr_id</c>).</summary>
+internal sealed record CorrectedBy(string Signal, string On);
+
+/// <summary>A named per-event condition in the rule language's <c>where</c> scope; all must hold for an event to count.</summary>
+internal sealed record QualifyCondition(string Name, string Condition);
+
+/// <summary>A signal: its kind, its attribute schema, and the policy that decides which of its events count.</summary>
+internal sealed record SignalDefinition(
+    string Type,
+    string Kind,
+    string Description,
+    IReadOnlyList<AttributeDefinition> Attributes,
+    string? Settlement,
+    CorrectedBy? CorrectedBy,
+    int? DailyCap,
+    IReadOnlyList<QualifyCondition> Qualify,
+    bool BuiltIn)
+{
+    public const string Outcome = "outcome";
+    public const string Volume = "volume";
+    public const string Correction = "correction";
+    public static readonly string[] Kinds = [Outcome, Volume, Correction];
+
+    public AttributeDefinition? Attribute(string name) => Attributes.FirstOrDefault(a => a.Name == name);
+}
+
+/// <summary>The signal catalog as stored: loaded whole, since it is small and every use needs most of it.</summary>
+internal sealed class SignalCatalog(IReadOnlyList<SignalDefinition> signals)
+{
+    private readonly Dictionary<string, SignalDefinition> _byType = signals.ToDictionary(s => s.Type, StringComparer.Ordinal);
+
+    public IReadOnlyList<SignalDefinition> Signals => signals;
+
+    public SignalDefinition? Find(string type) => _byType.GetValueOrDefault(type);
+
+    private const string SelectSignals = """
+        SELECT type AS Type, kind AS Kind, description AS Description, attributes AS Attributes,
+               settlement AS Settlement, corrected_by AS CorrectedBy, daily_cap AS DailyCap,
+               qualify AS Qualify, built_in AS BuiltIn
+        FROM signals
+        ORDER BY built_in DESC, type
+        """;
+
+    private const string InsertSignal = """
+        INSERT INTO signals (type, kind, description, attributes, settlement, corrected_by, daily_cap, qualify, built_in, updated_at)
+        VALUES (@Type, @Kind, @Description, @Attributes, @Settlement, @CorrectedBy, @DailyCap, @Qualify, @BuiltIn, @UpdatedAt)
+        ON CONFLICT (type) DO NOTHING
+        """;
+
+    public static async Task<SignalCatalog> LoadAsync(DbConnection connection, CancellationToken cancellationToken, DbTransaction? transaction = null)
+    {
+        var rows = await connection.QueryAsync<SignalRow>(new CommandDefinition(SelectSignals, transaction: transaction, cancellationToken: cancellationToken));
+        return new SignalCatalog(rows.Select(row => row.ToDefinition()).ToList());
+    }
+
+    /// <summary>Inserts a signal unless its type exists; returns whether it was inserted.</summary>
+    public static async Task<bool> TryInsertAsync(DbConnection connection, SignalDefinition signal, DateTimeOffset now, CancellationToken cancellationToken, DbTransaction? transaction = null)
+    {
+        var inserted = await connection.ExecuteAsync(new CommandDefinition(InsertSignal, SignalRow.From(signal, now), transaction, cancellationToken: cancellationToken));
+        return inserted == 1;
+    }
+
+    private sealed record SignalRow
+    {
+        public required string Type { get; init; }
+        public required string Kind { get; init; }
+        public required string Description { get; init; }
+        public required string Attributes { get; init; }
+        public string? Settlement { get; init; }
+        public string? CorrectedBy { get; init; }
+        public long? DailyCap { get; init; }
+        public required string Qualify { get; init; }
+        public long BuiltIn { get; init; }
+        public DateTimeOffset UpdatedAt { get; init; }
+
+        public SignalDefinition ToDefinition() => new(
+            Type,
+            Kind,
+            Description,
+            JsonSerializer.Deserialize<List<AttributeDefinition>>(Attributes, StorageJson.Options)!,
+            Settlement,
+            CorrectedBy is null ? null : JsonSerializer.Deserialize<CorrectedBy>(CorrectedBy, StorageJson.Options),
+            DailyCap is null ? null : (int)DailyCap.Value,
+            JsonSerializer.Deserialize<List<QualifyCondition>>(Qualify, StorageJson.Options)!,
+            BuiltIn != 0);
+
+        public static SignalRow From(SignalDefinition signal, DateTimeOffset now) => new()
+        {
+            Type = signal.Type,
+            Kind = signal.Kind,
+            Description = signal.Description,
+            Attributes = JsonSerializer.Serialize(signal.Attributes, StorageJson.Options),
+            Settlement = signal.Settlement,
+            CorrectedBy = signal.CorrectedBy is null ? null : JsonSerializer.Serialize(signal.CorrectedBy, StorageJson.Options),
+            DailyCap = signal.DailyCap,
+            Qualify = JsonSerializer.Serialize(signal.Qualify, StorageJson.Options),
+            BuiltIn = signal.BuiltIn ? 1 : 0,
+            UpdatedAt = now,
+        };
+    }
+}
+
+/// <summary>JSON written into text columns: camelCase, compact.</summary>
+internal static class StorageJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

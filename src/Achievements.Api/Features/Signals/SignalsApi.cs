@@ -1,0 +1,30 @@
+using Achievements.Api.Infrastructure.Auth;
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Achievements.Api.Features.Signals;
+
+internal static class SignalsApi
+{
+    public static RouteGroupBuilder MapSignalsApi(this RouteGroupBuilder api)
+    {
+        var signals = api.MapGroup("/signals").WithTags("Signals");
+
+        signals.MapGet("/", async Task<Ok<IReadOnlyList<SignalView>>> (IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new ListSignals(), ct)))
+            .RequireAuthorization(ApiKeyAuthentication.AnyKeyPolicy)
+            .WithName("ListSignals")
+            .WithSummary("The signal catalog: each event type, its kind, its attributes and the policy that decides what counts.");
+
+        signals.MapPost("/", async Task<Created<SignalView>> (CreateSignal command, IMediator mediator, CancellationToken ct) =>
+            {
+                var created = await mediator.Send(command, ct);
+                return TypedResults.Created($"/api/v1/signals/{created.Type}", created);
+            })
+            .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
+            .WithName("CreateSignal")
+            .WithSummary("Add an organisation's own signal to the catalog.");
+
+        return api;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Achievements.Api.Infrastructure.Storage;
+using Dapper;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+
+namespace Achievements.Api.Infrastructure.Auth;
+
+/// <summary>Who is calling: the key's id, its role and its subject (a source name or an employee id).</summary>
+internal sealed record Caller(string KeyId, ApiRole Role, string? Subject)
+{
+    public const string KeyIdClaim = "key_id";
+    public const string SubjectClaim = "sub";
+
+    public static Caller From(ClaimsPrincipal user) => new(
+        user.FindFirstValue(KeyIdClaim) ?? throw new InvalidOperationException("The endpoint is not behind authentication."),
+        ApiRoles.Parse(user.FindFirstValue(ClaimTypes.Role)) ?? throw new InvalidOperationException("The caller has no role."),
+        user.FindFirstValue(SubjectClaim));
+
+    public ClaimsPrincipal ToPrincipal()
+    {
+        List<Claim> claims = [new(KeyIdClaim, KeyId), new(ClaimTypes.Role, Role.Name())];
+        if (Subject is not null)
+        {
+            claims.Add(new Claim(SubjectClaim, Subject));
+        }
+
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, ApiKeyAuthentication.Scheme));
+    }
+}
+
+internal sealed class ApiKeyOptions
+{
+    /// <summary>An admin key fixed by configuration (<c>Achievements:AdminKey</c>), for bootstrapping and automation.</summary>
+    public string? AdminKey { get; set; }
+}
+
+internal static class ApiKeyAuthentication
+{
+    public const string Scheme = "ApiKey";
+    public const string AdminPolicy = "admin";
+    public const string SourcePolicy = "source";
+    public const string AnyKeyPolicy = "any-key";
+    public const string ConfiguredAdminKeyId = "configured-admin";
+}
+
+/// <summary>
+/// Reads <c>Authorization: Bearer &lt;key&gt;</c> and resolves it against the stored hashes on every request,
+/// so a deleted key stops working at once. Answers 401 and 403 as problem details.
+/// </summary>
+internal sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory loggerFactory,
+    UrlEncoder encoder,
+    IDbConnectionFactory connections,
+    IOptionsMonitor<ApiKeyOptions> keyOptions,
+    IProblemDetailsService problems)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
+{
+    private const string FindKey = """
+        SELECT id AS Id, secret_hash AS SecretHash, role AS Role, subject AS Subject
+        FROM api_keys
+        WHERE id = @Id AND revoked_at IS NULL
+        """;
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        string? header = Request.Headers.Authorization;
+        if (string.IsNullOrEmpty(header))
+        {
+            return AuthenticateResult.NoResult();
+        }
+
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.Fail("Authorization must be a Bearer key.");
+        }
+
+        var presented = header["Bearer ".Length..].Trim();
+        var caller = await ResolveAsync(presented, Context.RequestAborted);
+        return caller is null
+            ? AuthenticateResult.Fail("Unknown or revoked key.")
+            : AuthenticateResult.Success(new AuthenticationTicket(caller.ToPrincipal(), Scheme.Name));
+    }
+
+    private async Task<Caller?> ResolveAsync(string presented, CancellationToken cancellationToken)
+    {
+        var configured = keyOptions.CurrentValue.AdminKey;
+        if (!string.IsNullOrEmpty(configured) && ApiKeySecrets.Matches(presented, ApiKeySecrets.Hash(configured)))
+        {
+            return new Caller(ApiKeyAuthentication.ConfiguredAdminKeyId, ApiRole.Admin, null);
+        }
+
+        if (!ApiKeySecrets.TryParse(presented, out var id, out var secret))
+        {
+            return null;
+        }
+
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<KeyRow>(new CommandDefinition(FindKey, new { Id = id }, cancellationToken: cancellationToken));
+        if (row is null || !ApiKeySecrets.Matches(secret, row.SecretHash))
+        {
+            return null;
+        }
+
+        return ApiRoles.Parse(row.Role) is { } role ? new Caller(row.Id, role, row.Subject) : null;
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status401Unauthorized;
+        Response.Headers.WWWAuthenticate = "Bearer";
+        return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", "Send a valid key as 'Authorization: Bearer <key>'.");
+    }
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = StatusCodes.Status403Forbidden;
+        return WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "This key's role may not do this.");
+    }
+
+    private async Task WriteProblemAsync(int status, string title, string detail) =>
+        await problems.WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = Context,
+            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
+
+    private sealed record KeyRow
+    {
+        public required string Id { get; init; }
+        public required byte[] SecretHash { get; init; }
+        public required string Role { get; init; }
+        public string? Subject { get; init; }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Achievements.Api.Infrastructure.Json;
+using FluentValidation;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Achievements.Api.Infrastructure.Errors;
+
+/// <summary>
+/// The one error path: every exception a request raises becomes RFC 9457 problem details here.
+/// Endpoints and handlers throw; nothing else writes error JSON.
+/// </summary>
+internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        var details = exception switch
+        {
+            ValidationException validation => Validation(validation),
+            NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
+            ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+            BadHttpRequestException badRequest => BadRequest(badRequest),
+            _ => null,
+        };
+
+        if (details is null)
+        {
+            logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
+            details = Problem(StatusCodes.Status500InternalServerError, "Internal error", "The service failed to handle this request; nothing was changed.");
+        }
+
+        httpContext.Response.StatusCode = details.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = details,
+            Exception = exception,
+        });
+    }
+
+    private static ProblemDetails Problem(int status, string title, string detail) =>
+        new() { Status = status, Title = title, Detail = detail };
+
+    private static HttpValidationProblemDetails Validation(ValidationException validation)
+    {
+        var errors = validation.Errors
+            .GroupBy(error => JsonFieldName.From(error.PropertyName))
+            .ToDictionary(group => group.Key, group => group.Select(error => error.ErrorMessage).Distinct().ToArray());
+        return new HttpValidationProblemDetails(errors)
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "The request is not valid",
+            Detail = "See errors for each field that needs fixing.",
+        };
+    }
+
+    private static ProblemDetails BadRequest(BadHttpRequestException exception)
+    {
+        if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return Problem(exception.StatusCode, "Request body too large", "The request body is larger than this endpoint accepts.");
+        }
+
+        var json = exception.InnerException as JsonException;
+        var detail = json is null
+            ? exception.Message
+            : $"The request body is not valid JSON for this endpoint ({json.Message})";
+        return Problem(exception.StatusCode, "Malformed request", detail);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Serialization;
+using Achievements.Api.Features.Employees;
+using Achievements.Api.Features.Events;
+using Achievements.Api.Features.Keys;
+using Achievements.Api.Features.Signals;
+using Achievements.Api.Infrastructure.Auth;
+using Achievements.Api.Infrastructure.Errors;
+using Achievements.Api.Infrastructure.Storage;
+using Achievements.Api.Infrastructure.Validation;
+using FluentValidation;
+using Mediator;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Http.Json;
+
+namespace Achievements.Api.Infrastructure;
+
+/// <summary>The composition root, kept out of Program.cs so that Program reads as the service's outline.</summary>
+internal static class ServiceSetup
+{
+    public const string DefaultUrl = "http://localhost:5080";
+
+    public static WebApplicationBuilder AddAchievements(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBodyLimit.DefaultBytes);
+        var services = builder.Services;
+        var connectionString = builder.Configuration.GetConnectionString("Achievements") ?? "Data Source=achievements.db";
+        services.AddSingleton<IDbConnectionFactory>(new SqliteConnectionFactory(connectionString));
+        services.AddSingleton<MigrationRunner>();
+        services.AddSingleton(TimeProvider.System);
+        UtcTimestampHandler.Register();
+
+        services.AddMediator((MediatorOptions options) =>
+        {
+            options.ServiceLifetime = ServiceLifetime.Scoped;
+            options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+        });
+        services.AddValidatorsFromAssemblyContaining<ServiceSetupMarker>(
+            ServiceLifetime.Singleton,
+            // The event validator is built per batch around the catalog and the clock, not resolved.
+            filter: scan => scan.ValidatorType != typeof(IncomingEventValidator),
+            includeInternalTypes: true);
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        // Malformed JSON raises BadHttpRequestException into the one error path in every environment.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.Configure<JsonOptions>(options =>
+        {
+            options.SerializerOptions.AllowDuplicateProperties = false;
+            options.SerializerOptions.MaxDepth = 32;
+            options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+
+        services.Configure<ApiKeyOptions>(builder.Configuration.GetSection("Achievements"));
+        services.AddAuthentication(ApiKeyAuthentication.Scheme)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthentication.Scheme, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(ApiKeyAuthentication.AdminPolicy, policy => policy.RequireRole(ApiRole.Admin.Name()))
+            .AddPolicy(ApiKeyAuthentication.SourcePolicy, policy => policy.RequireRole(ApiRole.Source.Name()))
+            .AddPolicy(ApiKeyAuthentication.AnyKeyPolicy, policy => policy.RequireAuthenticatedUser());
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddOpenApi();
+        return builder;
+    }
+
+    public static WebApplication MapAchievements(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseRequestBodyLimit();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealthChecks("/health");
+        app.MapOpenApi();
+
+        var api = app.MapGroup("/api/v1");
+        api.MapKeysApi();
+        api.MapEmployeesApi();
+        api.MapSignalsApi();
+        api.MapEventsApi();
+        return app;
+    }
+
+    /// <summary>Migrates, seeds the built-in catalog and makes sure an admin key exists, before the first request.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await app.Services.GetRequiredService<MigrationRunner>().ApplyAsync(cancellationToken);
+        await using var scope = app.Services.CreateAsyncScope();
+        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+        await mediator.Send(new SeedBuiltInSignals(), cancellationToken);
+        if (await mediator.Send(new BootstrapAdminKey(), cancellationToken) is { } admin)
+        {
+            // Printed once, to the console only: the log never carries key secrets.
+            await Console.Out.WriteLineAsync($"""
+
+                No admin key existed, so one was created. It is shown only now; keep it safe:
+
+                    {admin.Key}
+
+                """);
+        }
+    }
+
+    private sealed class ServiceSetupMarker;
+}

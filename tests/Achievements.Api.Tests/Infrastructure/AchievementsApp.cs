@@ -1,0 +1,92 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Achievements.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real service in memory, on its own temporary SQLite file, with a fake clock and a known admin key.
+/// Two apps built on the same <see cref="DatabasePath"/> behave like a restart.
+/// </summary>
+public sealed class AchievementsApp : WebApplicationFactory<Program>
+{
+    public const string AdminKey = "test-admin-key-0123456789";
+
+    /// <summary>2026-06-01T12:00:00Z: a fixed "now" so that windows and ages are exact.</summary>
+    public static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly bool _configureAdminKey;
+    private readonly bool _ownsDatabase;
+
+    public AchievementsApp(string? databasePath = null, bool configureAdminKey = true)
+    {
+        _ownsDatabase = databasePath is null;
+        DatabasePath = databasePath ?? NewDatabasePath();
+        _configureAdminKey = configureAdminKey;
+    }
+
+    public string DatabasePath { get; }
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    public string ConnectionString => $"Data Source={DatabasePath}";
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:Achievements", ConnectionString);
+        builder.UseSetting("Achievements:AdminKey", _configureAdminKey ? AdminKey : "");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+    }
+
+    public HttpClient Anonymous() => CreateClient();
+
+    public HttpClient Admin() => WithKey(AdminKey);
+
+    public HttpClient WithKey(string key)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
+    /// <summary>Creates a key through the API, as an admin would, and returns a client that carries it.</summary>
+    public async Task<HttpClient> ClientFor(string role, string? subject = null)
+    {
+        var response = await Admin().PostAsJsonAsync("/api/v1/keys", new { role, subject });
+        response.EnsureSuccessStatusCode();
+        var created = await response.Content.ReadFromJsonAsync<CreatedKeyBody>();
+        return WithKey(created!.Key);
+    }
+
+    public Task<HttpClient> Source(string name = "github") => ClientFor("source", name);
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (_ownsDatabase)
+        {
+            DeleteDatabase(DatabasePath);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), $"achievements-test-{Guid.NewGuid():N}.db");
+
+    /// <summary>Deletes the database files; call once no app uses them any more.</summary>
+    public static void DeleteDatabase(string path)
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+
+    public sealed record CreatedKeyBody(string Id, string Key, string Role, string? Subject);
+}
