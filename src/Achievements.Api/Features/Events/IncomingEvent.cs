@@ -109,7 +109,7 @@ internal sealed class IncomingEventValidator : AbstractValidator<IncomingEvent>
 
         When(e => e.Shape == JsonValueKind.Object, () =>
         {
-            RuleFor(e => e.Id).Must(id => IsEventId(IncomingEvent.Text(id)))
+            RuleFor(e => e.Id).Must(id => IsEventId(IncomingEvent.Text(id))).OverridePropertyName("id")
                 .WithMessage("id must be a string of 1-128 printable ASCII characters, unique for this source.");
             RuleFor(e => e.TypeText).NotEmpty().OverridePropertyName("type").WithMessage("type must be a signal type from the catalog.")
                 .Must(type => catalog.Find(type!) is not null).OverridePropertyName("type")
