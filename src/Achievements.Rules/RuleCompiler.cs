@@ -58,7 +58,11 @@ public static class RuleCompiler
         }
 
         var diagnostics = new DiagnosticBag(source);
-        var syntax = RuleSyntaxTree.Parse(source, diagnostics);
+        var syntax = RuleSyntaxTree.Parse(source, diagnostics, out var complete);
+        if (!complete)
+        {
+            return new Compilation(diagnostics.Diagnostics, null, null);
+        }
 
         SignalSchema? signal = null;
         if (kind == RuleKind.Qualify && (qualifySignal is null || !catalog.TryGetSignal(qualifySignal, out signal)))

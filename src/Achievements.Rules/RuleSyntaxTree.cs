@@ -34,11 +34,13 @@ public sealed class RuleSyntaxTree
     {
         ArgumentNullException.ThrowIfNull(source);
         var diagnostics = new DiagnosticBag(source);
-        return new RuleSyntaxTree(source, Parse(source, diagnostics), diagnostics.Diagnostics);
+        return new RuleSyntaxTree(source, Parse(source, diagnostics, out _), diagnostics.Diagnostics);
     }
 
-    internal static ExpressionSyntax Parse(string source, DiagnosticBag diagnostics)
+    // complete is false when a limit stopped the parse: the tree is then a fragment not worth binding.
+    internal static ExpressionSyntax Parse(string source, DiagnosticBag diagnostics, out bool complete)
     {
+        complete = false;
         if (source.Length > RuleLimits.MaxSourceLength)
         {
             // Checked before lexing: every later stage may then assume a small tree.
@@ -46,6 +48,9 @@ public sealed class RuleSyntaxTree
             return new NameSyntax([new Token(TokenKind.Identifier, 0, "", IsMissing: true)]);
         }
 
-        return new Parser(source, diagnostics).ParseRule();
+        var parser = new Parser(source, diagnostics);
+        var root = parser.ParseRule();
+        complete = !parser.Abandoned;
+        return root;
     }
 }

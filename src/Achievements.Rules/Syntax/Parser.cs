@@ -24,6 +24,9 @@ internal sealed class Parser
 
     private Token Current => Peek(0);
 
+    /// <summary>Whether nesting went past the limit and the rest of the source was skipped.</summary>
+    public bool Abandoned => _abandoned;
+
     public ExpressionSyntax ParseRule()
     {
         var expression = ParseExpression();
