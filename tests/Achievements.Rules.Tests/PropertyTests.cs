@@ -61,7 +61,7 @@ public sealed class PropertyTests
         Assert.Equal(formatted, RuleFormatter.Format(reparsed));
     }
 
-    [Property(MaxTest = 5000, Arbitrary = [typeof(Generators)])]
+    [Property(MaxTest = 10000, Arbitrary = [typeof(Generators)])]
     public void Adding_volume_or_correction_events_never_raises_an_accepted_metric(GamingCase c)
     {
         if (TestCatalog.Metric(c.Rule).Rule is not { } rule)
@@ -75,7 +75,7 @@ public sealed class PropertyTests
         Assert.True(after <= before, $"{c.Rule}: {before} became {after}");
     }
 
-    [Property(MaxTest = 3000, Arbitrary = [typeof(Generators)])]
+    [Property(MaxTest = 5000, Arbitrary = [typeof(Generators)])]
     public void Adding_volume_or_correction_events_never_passes_a_failing_requirement(GamingCase c)
     {
         var requirement = Generators.RequirementFrom(c.Rule);
@@ -95,10 +95,11 @@ public sealed class PropertyTests
         // Guards the properties above against testing nothing: a good share of generated rules
         // must pass the checker while naming a volume or correction signal.
         var rules = Generators.Metric.Sample(2000, 8);
+        Assert.Equal(2000, rules.Length);
         var accepted = rules.Where(r => TestCatalog.Metric(r).Success).ToList();
         var withVolume = accepted.Count(r => Generators.NonOutcomeSignals.Any(s => r.Contains(s + ".", StringComparison.Ordinal) || r.Contains(s + ",", StringComparison.Ordinal) || r.Contains(s + ")", StringComparison.Ordinal) || r.Contains(s + " ", StringComparison.Ordinal)));
         Assert.True(accepted.Count > 300, $"only {accepted.Count} accepted");
-        Assert.True(withVolume > 150, $"only {withVolume} accepted rules mention volume or correction");
+        Assert.True(withVolume > 120, $"only {withVolume} accepted rules mention volume or correction");
     }
 }
 
@@ -155,7 +156,7 @@ internal static class Generators
             (4, from a in NumberExpression(depth - 1) from op in Gen.Elements("+", "-", "*", "/") from b in NumberExpression(depth - 1) select $"({a}) {op} ({b})"),
             (1, from a in NumberExpression(depth - 1) select $"-({a})"),
             (1, from f in Gen.Elements("min", "max") from a in NumberExpression(depth - 1) from b in NumberExpression(depth - 1) select $"{f}({a}, {b})"),
-            (3, from a in NumberExpression(depth - 1) from v in Lowering from shape in Gen.Choose(0, 3)
+            (6, from a in NumberExpression(depth - 1) from v in Lowering from shape in Gen.Choose(0, 3)
                 select shape switch
                 {
                     0 => $"({a}) - ({v})",
