@@ -156,7 +156,9 @@ internal static class Generators
             (4, from a in NumberExpression(depth - 1) from op in Gen.Elements("+", "-", "*", "/") from b in NumberExpression(depth - 1) select $"({a}) {op} ({b})"),
             (1, from a in NumberExpression(depth - 1) select $"-({a})"),
             (1, from f in Gen.Elements("min", "max") from a in NumberExpression(depth - 1) from b in NumberExpression(depth - 1) select $"{f}({a}, {b})"),
-            (6, from a in NumberExpression(depth - 1) from v in Lowering from shape in Gen.Choose(0, 3)
+            (6, from a in NumberExpression(depth - 1)
+                from v in Lowering
+                from shape in Gen.Choose(0, 3)
                 select shape switch
                 {
                     0 => $"({a}) - ({v})",
@@ -233,12 +235,15 @@ internal static class Generators
     private static readonly string[] Identifiers = ["pr", "merged", "count", "repo", "actor", "x", "day", "lines_added", "_y2"];
 
     private static readonly Gen<ExpressionSyntax> Leaf = Gen.OneOf(
-        from whole in Gen.Choose(0, 5000) from zeros in Gen.Elements("", "0", "00") from fraction in Gen.Elements("", ".5", ".25", ".050")
+        from whole in Gen.Choose(0, 5000)
+        from zeros in Gen.Elements("", "0", "00")
+        from fraction in Gen.Elements("", ".5", ".25", ".050")
         let text = zeros + whole.ToString(CultureInfo.InvariantCulture) + fraction
         select (ExpressionSyntax)new LiteralSyntax(T(TokenKind.Number, text, double.Parse(text, CultureInfo.InvariantCulture))),
         from text in Gen.Elements("", "go", "say \"hi\"", "back\\slash", "ünï", "#not a comment")
         select (ExpressionSyntax)new LiteralSyntax(T(TokenKind.String, "\"…\"", text)),
-        from n in Gen.Choose(1, 500) from unit in Gen.Elements("m", "h", "d", "w")
+        from n in Gen.Choose(1, 500)
+        from unit in Gen.Elements("m", "h", "d", "w")
         select (ExpressionSyntax)new LiteralSyntax(T(TokenKind.Duration, n.ToString(CultureInfo.InvariantCulture) + unit, Duration(n, unit))),
         Gen.Elements(TokenKind.TrueKeyword, TokenKind.FalseKeyword).Select(k => (ExpressionSyntax)new LiteralSyntax(T(k))),
         from parts in Gen.Elements(Identifiers).NonEmptyListOf().Select(l => l.Take(3))
@@ -268,19 +273,24 @@ internal static class Generators
         var child = Tree(depth - 1);
         return Gen.Frequency(
             (2, Leaf),
-            (4, from left in child from op in Gen.Elements(BinaryOperators) from right in child
+            (4, from left in child
+                from op in Gen.Elements(BinaryOperators)
+                from right in child
                 select (ExpressionSyntax)new BinarySyntax(Wrap(left, op.BinaryPrecedence(), isRight: false), T(op), Wrap(right, op.BinaryPrecedence(), isRight: true))),
-            (2, from op in Gen.Elements(TokenKind.Minus, TokenKind.NotKeyword) from operand in child
+            (2, from op in Gen.Elements(TokenKind.Minus, TokenKind.NotKeyword)
+                from operand in child
                 select (ExpressionSyntax)new UnarySyntax(T(op), Wrap(operand, op.UnaryPrecedence(), isRight: true, unaryParent: true))),
             (1, child.Select(inner => (ExpressionSyntax)new ParenthesizedSyntax(T(TokenKind.OpenParen), inner, T(TokenKind.CloseParen)))),
             (1, child.ListOf().Select(items => (ExpressionSyntax)new ListSyntax(T(TokenKind.OpenBracket), [.. items.Take(3)], T(TokenKind.CloseBracket)))),
-            (2, from name in Gen.Elements(Identifiers) from args in Argument(child).ListOf()
+            (2, from name in Gen.Elements(Identifiers)
+                from args in Argument(child).ListOf()
                 select (ExpressionSyntax)new CallSyntax(T(TokenKind.Identifier, name), T(TokenKind.OpenParen), [.. args.Take(4)], T(TokenKind.CloseParen))));
     }
 
     private static Gen<ExpressionSyntax> Argument(Gen<ExpressionSyntax> child) => Gen.Frequency(
         (3, child),
-        (1, from source in Leaf.Where(l => l is NameSyntax) from condition in child
+        (1, from source in Leaf.Where(l => l is NameSyntax)
+            from condition in child
             select (ExpressionSyntax)new WhereSyntax(source, T(TokenKind.WhereKeyword), condition)));
 
     private static ExpressionSyntax Wrap(ExpressionSyntax child, int precedence, bool isRight, bool unaryParent = false)
