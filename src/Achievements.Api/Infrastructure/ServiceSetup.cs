@@ -1,5 +1,9 @@
 using System.Text.Json.Serialization;
+using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Awards;
+using Achievements.Api.Features.Badges;
 using Achievements.Api.Features.Employees;
+using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Keys;
 using Achievements.Api.Features.Signals;
@@ -64,6 +68,13 @@ internal static class ServiceSetup
             .AddPolicy(ApiKeyAuthentication.SourcePolicy, policy => policy.RequireRole(ApiRole.Source.Name()))
             .AddPolicy(ApiKeyAuthentication.AnyKeyPolicy, policy => policy.RequireAuthenticatedUser());
 
+        services.AddHttpContextAccessor();
+        services.AddSingleton<AuditTrail>();
+        services.AddSingleton<EmployeeEvaluator>();
+        services.AddSingleton<EvaluationRunner>();
+        services.Configure<EvaluationOptions>(builder.Configuration.GetSection("Achievements:Evaluation"));
+        services.AddHostedService<EvaluationWorker>();
+
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddOpenApi();
         return builder;
@@ -86,6 +97,11 @@ internal static class ServiceSetup
         api.MapEmployeesApi();
         api.MapSignalsApi();
         api.MapEventsApi();
+        var publicDirectory = app.Configuration.GetValue("Achievements:PublicDirectory", true);
+        api.MapBadgesApi(publicDirectory);
+        api.MapAwardsApi(publicDirectory);
+        api.MapEvaluationsApi();
+        api.MapAuditApi();
         return app;
     }
 
@@ -96,6 +112,7 @@ internal static class ServiceSetup
         await using var scope = app.Services.CreateAsyncScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
         await mediator.Send(new SeedBuiltInSignals(), cancellationToken);
+        await mediator.Send(new SeedStarterBadges(), cancellationToken);
         if (await mediator.Send(new BootstrapAdminKey(), cancellationToken) is { } admin)
         {
             // Printed once, to the console only: the log never carries key secrets.

@@ -40,6 +40,8 @@ public sealed class AchievementsApp : WebApplicationFactory<Program>
         builder.UseSetting("ConnectionStrings:Achievements", ConnectionString);
         builder.UseSetting("Achievements:AdminKey", _configureAdminKey ? AdminKey : "");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        // Tests evaluate with POST /api/v1/evaluations, so that what they assert does not race a worker.
+        builder.UseSetting("Achievements:Evaluation:Background", "false");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 

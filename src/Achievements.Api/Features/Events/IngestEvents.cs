@@ -97,6 +97,8 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
                 var actors = accepted.Select(a => a.ActorText!).Distinct(StringComparer.Ordinal).Select(actor => new { Actor = actor, Now = now });
                 await connection.ExecuteAsync(new CommandDefinition(EnsureEmployee, actors, transaction, cancellationToken: cancellationToken));
                 await InsertAsync(connection, transaction, command.Source, accepted, now, cancellationToken);
+                var affected = accepted.Select(a => a.ActorText!).Concat(await CorrectedAuthorsAsync(connection, transaction, catalog, command.Source, accepted, cancellationToken));
+                await EvaluationQueueing.EnqueueAsync(connection, transaction, affected, now, cancellationToken);
             }
 
             return results;
@@ -107,6 +109,42 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
             results.Count(r => r.Status == EventResult.DuplicateStatus),
             results.Count(r => r.Status == EventResult.RejectedStatus),
             results);
+    }
+
+    /// <summary>
+    /// A correction changes someone else's standing: the author of the outcome it corrects, not the person who
+    /// reverted it. Their award may have to be clawed back, so they are queued too.
+    /// </summary>
+    private static async Task<IEnumerable<string>> CorrectedAuthorsAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        SignalCatalog catalog,
+        string source,
+        List<IncomingEvent> accepted,
+        CancellationToken cancellationToken)
+    {
+        var authors = new List<string>();
+        foreach (var correction in accepted)
+        {
+            foreach (var outcome in catalog.Signals.Where(s => s.CorrectedBy?.Signal == correction.TypeText))
+            {
+                var on = outcome.CorrectedBy!.On;
+                // Corrections match on string attributes (ids); the catalog refuses any other.
+                if (!correction.Attributes.TryGetProperty(on, out var key) || key.ValueKind != JsonValueKind.String)
+                {
+                    continue;
+                }
+
+                // The attribute name is a validated identifier, so it is written into the SQL where an index on it can serve.
+                var sql = $"""
+                    SELECT DISTINCT actor FROM events
+                    WHERE type = @Type AND json_extract(attributes, '$.{on}') = @Key AND source = @Source
+                    """;
+                authors.AddRange(await connection.QueryAsync<string>(new CommandDefinition(sql, new { outcome.Type, Source = source, Key = key.GetString() }, transaction, cancellationToken: cancellationToken)));
+            }
+        }
+
+        return authors;
     }
 
     /// <summary>One prepared statement for the whole batch: ingestion's hot path.</summary>

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
+using Achievements.Api.Features.Audit;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using FluentValidation;
-using FluentValidation.Results;
 using Mediator;
 
 namespace Achievements.Api.Features.Signals;
@@ -21,7 +21,7 @@ internal sealed record CreateSignal(
     string? Settlement,
     CorrectedBy? CorrectedBy,
     int? DailyCap,
-    List<QualifyCondition>? Qualify) : ICommand<SignalView>;
+    List<QualifyCondition>? Qualify) : ICommand<SignalView>, ISignalPolicy;
 
 internal sealed partial class CreateSignalValidator : AbstractValidator<CreateSignal>
 {
@@ -38,30 +38,30 @@ internal sealed partial class CreateSignalValidator : AbstractValidator<CreateSi
             .WithMessage(x => $"'{x.Kind}' is not a signal kind; use outcome, volume or correction.");
         RuleFor(x => x.Description).NotEmpty().MaximumLength(500).Must(TextRules.IsDisplayable).WithMessage(TextRules.DisplayableMessage);
         RuleFor(x => x.Attributes).NotNull().Must(a => a!.Count <= 32).WithMessage("A signal has at most 32 attributes.");
-        RuleForEach(x => x.Attributes).ChildRules(attribute =>
+        RuleFor(x => x.Attributes).Custom((attributes, context) =>
         {
-            attribute.RuleFor(a => a.Key).Matches(AttributePattern())
-                .WithMessage(a => $"'{a.Key}' is not an attribute name: 1-48 characters of a-z, 0-9 and '_', starting with a letter.")
-                .Must(name => !Reserved.Contains(name)).WithMessage(a => $"'{a.Key}' is a word of the rule language; choose another name.");
-            attribute.RuleFor(a => a.Value).Must(type => AttributeDefinition.Types.Contains(type))
-                .WithMessage(a => $"'{a.Value}' is not an attribute type; use int, number, string, bool or string[].");
-        }).OverridePropertyName("attributes");
+            foreach (var (name, type) in attributes ?? [])
+            {
+                if (!AttributePattern().IsMatch(name))
+                {
+                    context.AddFailure($"attributes.{name}", $"'{name}' is not an attribute name: 1-48 characters of a-z, 0-9 and '_', starting with a letter.");
+                }
+                else if (Reserved.Contains(name))
+                {
+                    context.AddFailure($"attributes.{name}", $"'{name}' is a word of the rule language; choose another name.");
+                }
+
+                if (!AttributeDefinition.Types.Contains(type))
+                {
+                    context.AddFailure($"attributes.{name}", $"'{type}' is not an attribute type; use int, number, string, bool or string[].");
+                }
+            }
+        });
         RuleForEach(x => x.Optional).Must((signal, name) => signal.Attributes?.ContainsKey(name) == true)
             .WithMessage((_, name) => $"'{name}' is not one of this signal's attributes.");
         RuleForEach(x => x.Signed).Must((signal, name) => signal.Attributes?.GetValueOrDefault(name) is "int" or "number")
             .WithMessage((_, name) => $"'{name}' is not a numeric attribute of this signal; only int and number attributes can be signed.");
-        RuleFor(x => x.Settlement).Must(s => s is null || PolicyDuration.IsValid(s)).WithMessage(PolicyDuration.Rule);
-        RuleFor(x => x.DailyCap).InclusiveBetween(1, 100_000);
-        RuleFor(x => x.CorrectedBy).Must((signal, _) => signal.Kind == SignalDefinition.Outcome)
-            .When(x => x.CorrectedBy is not null).WithMessage("Only outcome signals are corrected.");
-        RuleFor(x => x.CorrectedBy!.On).Must((signal, on) => signal.Attributes?.ContainsKey(on) == true)
-            .When(x => x.CorrectedBy is not null).WithMessage("correctedBy.on must name one of this signal's attributes.");
-        RuleForEach(x => x.Qualify).ChildRules(condition =>
-        {
-            condition.RuleFor(c => c.Name).NotEmpty().Matches("^[a-z0-9][a-z0-9-]{0,47}$")
-                .WithMessage("A condition name is 1-48 characters of a-z, 0-9 and '-'.");
-            condition.RuleFor(c => c.Condition).NotEmpty().MaximumLength(4000);
-        });
+        Include(new SignalPolicyValidator());
     }
 
     [GeneratedRegex("^[a-z][a-z0-9_]{0,31}\\.[a-z][a-z0-9_]{0,31}$", RegexOptions.CultureInvariant)]
@@ -71,7 +71,7 @@ internal sealed partial class CreateSignalValidator : AbstractValidator<CreateSi
     private static partial Regex AttributePattern();
 }
 
-internal sealed class CreateSignalHandler(IDbConnectionFactory connections, TimeProvider time) : ICommandHandler<CreateSignal, SignalView>
+internal sealed class CreateSignalHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit) : ICommandHandler<CreateSignal, SignalView>
 {
     public async ValueTask<SignalView> Handle(CreateSignal command, CancellationToken cancellationToken)
     {
@@ -96,30 +96,11 @@ internal sealed class CreateSignalHandler(IDbConnectionFactory connections, Time
                 throw new ConflictException($"Signal '{signal.Type}' already exists.");
             }
 
-            CheckCorrection(signal, catalog);
+            SignalPolicyCheck.Ensure(signal, catalog);
             await SignalCatalog.TryInsertAsync(connection, signal, time.GetUtcNow(), cancellationToken, transaction);
-            return SignalView.From(signal);
+            var view = SignalView.From(signal);
+            await audit.RecordAsync(connection, transaction, "signal.created", view, cancellationToken);
+            return view;
         }, cancellationToken);
-    }
-
-    private static void CheckCorrection(SignalDefinition signal, SignalCatalog catalog)
-    {
-        if (signal.CorrectedBy is not { } correction)
-        {
-            return;
-        }
-
-        var corrector = catalog.Find(correction.Signal);
-        string? problem = corrector switch
-        {
-            null => $"'{correction.Signal}' is not a signal in the catalog.",
-            { Kind: not SignalDefinition.Correction } => $"'{correction.Signal}' is a {corrector.Kind} signal; a correction must be of kind correction.",
-            _ when corrector.Attribute(correction.On) is null => $"'{correction.Signal}' has no attribute '{correction.On}' to match on.",
-            _ => null,
-        };
-        if (problem is not null)
-        {
-            throw new ValidationException([new ValidationFailure("correctedBy", problem)]);
-        }
     }
 }

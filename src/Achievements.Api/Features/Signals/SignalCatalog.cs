@@ -74,6 +74,11 @@ internal sealed class SignalCatalog(IReadOnlyList<SignalDefinition> signals)
         return inserted == 1;
     }
 
+    /// <summary>The JSON columns of a signal's policy, as stored.</summary>
+    public static (string? CorrectedBy, string Qualify) Columns(SignalDefinition signal) =>
+        (signal.CorrectedBy is null ? null : JsonSerializer.Serialize(signal.CorrectedBy, StorageJson.Options),
+         JsonSerializer.Serialize(signal.Qualify, StorageJson.Options));
+
     private sealed record SignalRow
     {
         public required string Type { get; init; }
@@ -105,9 +110,9 @@ internal sealed class SignalCatalog(IReadOnlyList<SignalDefinition> signals)
             Description = signal.Description,
             Attributes = JsonSerializer.Serialize(signal.Attributes, StorageJson.Options),
             Settlement = signal.Settlement,
-            CorrectedBy = signal.CorrectedBy is null ? null : JsonSerializer.Serialize(signal.CorrectedBy, StorageJson.Options),
+            CorrectedBy = Columns(signal).CorrectedBy,
             DailyCap = signal.DailyCap,
-            Qualify = JsonSerializer.Serialize(signal.Qualify, StorageJson.Options),
+            Qualify = Columns(signal).Qualify,
             BuiltIn = signal.BuiltIn ? 1 : 0,
             UpdatedAt = now,
         };

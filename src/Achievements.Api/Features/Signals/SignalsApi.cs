@@ -6,6 +6,8 @@ namespace Achievements.Api.Features.Signals;
 
 internal static class SignalsApi
 {
+    internal sealed record PolicyBody(string? Description, string? Settlement, CorrectedBy? CorrectedBy, int? DailyCap, List<QualifyCondition>? Qualify);
+
     public static RouteGroupBuilder MapSignalsApi(this RouteGroupBuilder api)
     {
         var signals = api.MapGroup("/signals").WithTags("Signals");
@@ -24,6 +26,12 @@ internal static class SignalsApi
             .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
             .WithName("CreateSignal")
             .WithSummary("Add an organisation's own signal to the catalog.");
+
+        signals.MapPut("/{type}", async Task<Ok<SignalView>> (string type, PolicyBody body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new UpdateSignalPolicy(type, body.Description, body.Settlement, body.CorrectedBy, body.DailyCap, body.Qualify), ct)))
+            .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
+            .WithName("UpdateSignalPolicy")
+            .WithSummary("Replace a signal's policy (settlement, correction, daily cap, qualify conditions); audited, re-evaluates everyone.");
 
         return api;
     }

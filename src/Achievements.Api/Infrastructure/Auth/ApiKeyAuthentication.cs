@@ -19,6 +19,18 @@ internal sealed record Caller(string KeyId, ApiRole Role, string? Subject)
         ApiRoles.Parse(user.FindFirstValue(ClaimTypes.Role)) ?? throw new InvalidOperationException("The caller has no role."),
         user.FindFirstValue(SubjectClaim));
 
+    public static bool IsAdmin(ClaimsPrincipal user) => user.IsInRole(ApiRole.Admin.Name());
+
+    /// <summary>Private reads (progress, evidence) are for the employee themselves and for admins.</summary>
+    public static void EnsureSelfOrAdmin(ClaimsPrincipal user, string employeeId)
+    {
+        var caller = From(user);
+        if (caller.Role != ApiRole.Admin && !(caller.Role == ApiRole.Employee && caller.Subject == employeeId))
+        {
+            throw new Errors.ForbiddenException("Only the employee themselves and admins may read this.");
+        }
+    }
+
     public ClaimsPrincipal ToPrincipal()
     {
         List<Claim> claims = [new(KeyIdClaim, KeyId), new(ClaimTypes.Role, Role.Name())];
@@ -39,6 +51,10 @@ internal sealed class ApiKeyOptions
 
 internal static class ApiKeyAuthentication
 {
+    /// <summary>Directory reads are anonymous when the directory is public (the default), else any key.</summary>
+    public static RouteGroupBuilder WithDirectoryAccess(this RouteGroupBuilder group, bool publicDirectory) =>
+        publicDirectory ? group.AllowAnonymous() : group.RequireAuthorization(AnyKeyPolicy);
+
     public const string Scheme = "ApiKey";
     public const string AdminPolicy = "admin";
     public const string SourcePolicy = "source";

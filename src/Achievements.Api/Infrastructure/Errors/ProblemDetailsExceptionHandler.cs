@@ -20,6 +20,9 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             ValidationException validation => Validation(validation),
             NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
             ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+            ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
+            RuleDiagnosticsException rule => RuleProblem(rule),
+            UnprocessableException refused => Unprocessable(refused),
             BadHttpRequestException badRequest => BadRequest(badRequest),
             _ => null,
         };
@@ -41,6 +44,24 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
 
     private static ProblemDetails Problem(int status, string title, string detail) =>
         new() { Status = status, Title = title, Detail = detail };
+
+    private static ProblemDetails RuleProblem(RuleDiagnosticsException exception)
+    {
+        var details = Problem(StatusCodes.Status400BadRequest, "The rule does not compile", "See diagnostics for each problem, with its field and position.");
+        details.Extensions["diagnostics"] = exception.Diagnostics;
+        return details;
+    }
+
+    private static ProblemDetails Unprocessable(UnprocessableException exception)
+    {
+        var details = Problem(StatusCodes.Status422UnprocessableEntity, "Refused", exception.Message);
+        foreach (var (name, value) in exception.Extensions)
+        {
+            details.Extensions[name] = value;
+        }
+
+        return details;
+    }
 
     private static HttpValidationProblemDetails Validation(ValidationException validation)
     {

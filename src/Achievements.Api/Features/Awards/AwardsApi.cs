@@ -1,0 +1,66 @@
+using Achievements.Api.Infrastructure.Auth;
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Achievements.Api.Features.Awards;
+
+internal static class AwardsApi
+{
+    public static RouteGroupBuilder MapAwardsApi(this RouteGroupBuilder api, bool publicDirectory)
+    {
+        var employees = api.MapGroup("/employees/{id}").WithTags("Awards");
+
+        var directory = employees.MapGroup("").WithDirectoryAccess(publicDirectory);
+        directory.MapGet("/badges", async Task<Ok<EmployeeBadges>> (string id, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetEmployeeBadges(id), ct)))
+            .WithName("GetEmployeeBadges").WithSummary("An employee's active badges, highest tier per badge, for directory pages.");
+
+        directory.MapGet("/badges.svg", async Task<Results<ContentHttpResult, StatusCodeHttpResult>> (string id, HttpContext http, IMediator mediator, CancellationToken ct) =>
+            {
+                var (svg, etag) = BadgeSvg.Render(await mediator.Send(new GetEmployeeBadges(id), ct));
+                http.Response.Headers.ETag = etag;
+                // Revalidate every time: a new award must show on the next view, never a cached old picture.
+                http.Response.Headers.CacheControl = "no-cache";
+                return http.Request.Headers.IfNoneMatch == etag
+                    ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+                    : TypedResults.Content(svg, "image/svg+xml; charset=utf-8");
+            })
+            .WithName("GetEmployeeBadgesSvg").WithSummary("The same badges as one SVG image for an <img> tag, with an ETag.");
+
+        employees.MapGet("/progress", async Task<Ok<EmployeeProgress>> (string id, HttpContext http, IMediator mediator, CancellationToken ct) =>
+            {
+                Caller.EnsureSelfOrAdmin(http.User, id);
+                return TypedResults.Ok(await mediator.Send(new GetProgress(id), ct));
+            })
+            .RequireAuthorization(ApiKeyAuthentication.AnyKeyPolicy)
+            .WithName("GetProgress").WithSummary("Progress on every published badge and why events did or did not count (self or admin).");
+
+        employees.MapGet("/badges/{key}", async Task<Ok<AwardDetail>> (string id, string key, HttpContext http, IMediator mediator, CancellationToken ct) =>
+            {
+                Caller.EnsureSelfOrAdmin(http.User, id);
+                return TypedResults.Ok(await mediator.Send(new GetAward(id, key), ct));
+            })
+            .RequireAuthorization(ApiKeyAuthentication.AnyKeyPolicy)
+            .WithName("GetAward").WithSummary("One award with its evidence and history (self or admin).");
+
+        employees.MapPost("/badges/{key}/revoke", async Task<NoContent> (string id, string key, RevokeBody body, IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new RevokeAward(id, key, body.Reason), ct);
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
+            .WithName("RevokeAward").WithSummary("Revoke an award; evaluation never grants it again until it is restored.");
+
+        employees.MapPost("/badges/{key}/restore", async Task<NoContent> (string id, string key, IMediator mediator, CancellationToken ct) =>
+            {
+                await mediator.Send(new RestoreAward(id, key), ct);
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
+            .WithName("RestoreAward").WithSummary("Restore a revoked award at the tier it had.");
+
+        return api;
+    }
+
+    internal sealed record RevokeBody(string? Reason);
+}

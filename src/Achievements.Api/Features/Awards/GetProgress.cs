@@ -1,0 +1,74 @@
+using Achievements.Api.Features.Evaluation;
+using Achievements.Api.Infrastructure.Errors;
+using Achievements.Api.Infrastructure.Storage;
+using Dapper;
+using Mediator;
+
+namespace Achievements.Api.Features.Awards;
+
+/// <summary>
+/// How far an employee is on every published badge, and why what they did counted or not: the page where
+/// someone learns that three pull requests did not count because nobody else reviewed them.
+/// Only the employee themselves and admins may read it.
+/// </summary>
+internal sealed record GetProgress(string EmployeeId) : IQuery<EmployeeProgress>;
+
+internal sealed record EmployeeProgress(string Employee, IReadOnlyList<BadgeProgress> Badges);
+
+internal sealed record BadgeProgress(
+    string Badge,
+    string Name,
+    string Icon,
+    string? Tier,
+    string? Status,
+    NextTier? Next,
+    double Value,
+    double Fraction,
+    IReadOnlyList<RequirementProgress> Requirements,
+    IReadOnlyList<SignalTally> Signals);
+
+internal sealed record NextTier(string Tier, double Threshold);
+
+internal sealed record RequirementProgress(string Expression, bool Satisfied);
+
+internal sealed class GetProgressHandler(IDbConnectionFactory connections, TimeProvider time) : IQueryHandler<GetProgress, EmployeeProgress>
+{
+    private const string SelectAwards = """
+        SELECT badge_key AS BadgeKey, status AS Status, tier AS Tier, tier_rank AS TierRank
+        FROM awards WHERE employee_id = @EmployeeId AND status <> 'revoked'
+        """;
+
+    public async ValueTask<EmployeeProgress> Handle(GetProgress query, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var context = await EvaluationContext.LoadAsync(connection, now, cancellationToken);
+        var history = await context.LoadEmployeeAsync(connection, null, query.EmployeeId, cancellationToken)
+            ?? throw new NotFoundException("Employee", query.EmployeeId);
+        var counted = history.CountAsOf(now);
+        var awards = (await connection.QueryAsync<(string BadgeKey, string Status, string Tier, long TierRank)>(new CommandDefinition(SelectAwards, query, cancellationToken: cancellationToken)))
+            .ToDictionary(a => a.BadgeKey);
+
+        var badges = context.Badges.Select(badge =>
+        {
+            var outcome = badge.Evaluate(counted.Counted, now);
+            var held = awards.TryGetValue(badge.Key, out var award);
+            var nextRank = held ? (int)award.TierRank + 1 : 0;
+            var tiers = badge.Definition.Tiers;
+            var next = nextRank < tiers.Count ? new NextTier(tiers[nextRank].Name!, tiers[nextRank].Threshold) : null;
+            var fraction = next is null ? 1 : Math.Clamp(outcome.Value / next.Threshold, 0, 1);
+            return new BadgeProgress(
+                badge.Key,
+                badge.Definition.Name,
+                badge.Definition.Icon,
+                held ? award.Tier : null,
+                held ? award.Status : null,
+                next,
+                outcome.Value,
+                fraction,
+                [.. badge.Definition.Requires.Select((source, i) => new RequirementProgress(source, outcome.RequirementsMet[i]))],
+                [.. badge.Signals.Select(use => counted.Tally(use.Signal, use.Window, now))]);
+        });
+        return new EmployeeProgress(query.EmployeeId, [.. badges]);
+    }
+}

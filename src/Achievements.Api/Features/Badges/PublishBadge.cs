@@ -1,0 +1,40 @@
+using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Signals;
+using Achievements.Api.Infrastructure.Errors;
+using Achievements.Api.Infrastructure.Storage;
+using Dapper;
+using Mediator;
+
+namespace Achievements.Api.Features.Badges;
+
+/// <summary>
+/// Makes the latest version live and queues every employee for re-evaluation against it. The rule is compiled
+/// again against today's catalog: a draft saved before a catalog change must still pass the checker.
+/// </summary>
+internal sealed record PublishBadge(string Key) : ICommand<BadgeView>;
+
+internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit) : ICommandHandler<PublishBadge, BadgeView>
+{
+    private const string Publish = """
+        UPDATE badges SET status = 'published', live_version = @Version, updated_at = @Now WHERE key = @Key;
+        UPDATE badge_versions SET published_at = @Now WHERE badge_key = @Key AND version = @Version AND published_at IS NULL;
+        """;
+
+    public async ValueTask<BadgeView> Handle(PublishBadge command, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.InTransactionAsync(async transaction =>
+        {
+            var latest = await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction)
+                ?? throw new NotFoundException("Badge", command.Key);
+            var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken, transaction);
+            BadgeCompiler.Compile(command.Key, (int)latest.Version, latest.Definition(), catalog.ToRuleCatalog());
+
+            await connection.ExecuteAsync(new CommandDefinition(Publish, new { command.Key, latest.Version, Now = now }, transaction, cancellationToken: cancellationToken));
+            await EvaluationQueueing.EnqueueEveryoneAsync(connection, transaction, now, cancellationToken);
+            await audit.RecordAsync(connection, transaction, "badge.published", new { version = latest.Version }, cancellationToken, badgeKey: command.Key);
+            return BadgeView.From((await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction))!);
+        }, cancellationToken);
+    }
+}

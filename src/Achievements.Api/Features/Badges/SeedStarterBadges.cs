@@ -1,0 +1,65 @@
+using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Signals;
+using Achievements.Api.Infrastructure.Storage;
+using Dapper;
+using Mediator;
+
+namespace Achievements.Api.Features.Badges;
+
+/// <summary>
+/// Seeds a new database with published starter badges, each passing the checker like any admin's badge.
+/// A starter badge that exists (even archived) is left alone, so seeding never undoes an admin's decision.
+/// </summary>
+internal sealed record SeedStarterBadges : ICommand<int>;
+
+internal sealed class SeedStarterBadgesHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit) : ICommandHandler<SeedStarterBadges, int>
+{
+    public static readonly IReadOnlyList<(string Key, BadgeDefinition Definition)> Starters =
+    [
+        ("merge-master", new BadgeDefinition("Merge Master", "Pull requests merged after someone else reviewed them, and not reverted, over the last year.", "🚀",
+            "count(pr.merged, 365d)", [], [new("bronze", 10), new("silver", 50), new("gold", 200)])),
+        ("suggestion-savant", new BadgeDefinition("Suggestion Savant", "AI suggestions accepted and kept over 90 days, while accepting at least a quarter of what was shown.", "💡",
+            "count(suggestion.accepted, 90d)", ["count(suggestion.accepted, 30d) / count(suggestion.shown, 30d) >= 0.25"], [new("bronze", 50), new("silver", 250), new("gold", 1000)])),
+        ("trusted-reviewer", new BadgeDefinition("Trusted Reviewer", "Approvals of other people's pull requests over the last 180 days.", "🔍",
+            "count(review.approved, 180d)", [], [new("bronze", 10), new("silver", 50), new("gold", 200)])),
+        ("steady-shipper", new BadgeDefinition("Steady Shipper", "The longest run of consecutive weeks with a merged pull request, over the last year.", "📦",
+            "streak(pr.merged, week, 365d)", [], [new("bronze", 4), new("silver", 12), new("gold", 26)])),
+        ("frugal-builder", new BadgeDefinition("Frugal Builder", "Merged AI-assisted pull requests per million tokens over 90 days: results, not spend.", "🌱",
+            "count(pr.merged where ai_assisted == true, 90d) * 1000000 / sum(tokens.consumed.tokens, 90d)",
+            ["count(pr.merged where ai_assisted == true, 90d) >= 5"], [new("bronze", 10), new("silver", 25), new("gold", 50)])),
+    ];
+
+    private const string InsertBadge = """
+        INSERT INTO badges (key, status, live_version, created_at, updated_at)
+        VALUES (@Key, 'published', 1, @Now, @Now)
+        ON CONFLICT (key) DO NOTHING
+        """;
+
+    private const string MarkPublished = "UPDATE badge_versions SET published_at = @Now WHERE badge_key = @Key AND version = 1";
+
+    public async ValueTask<int> Handle(SeedStarterBadges command, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        return await connection.InTransactionAsync(async transaction =>
+        {
+            var catalog = (await SignalCatalog.LoadAsync(connection, cancellationToken, transaction)).ToRuleCatalog();
+            var seeded = 0;
+            foreach (var (key, definition) in Starters)
+            {
+                BadgeCompiler.Compile(key, 1, definition, catalog);
+                if (await connection.ExecuteAsync(new CommandDefinition(InsertBadge, new { Key = key, Now = now }, transaction, cancellationToken: cancellationToken)) == 0)
+                {
+                    continue;
+                }
+
+                await BadgeVersions.InsertAsync(connection, transaction, key, 1, definition, now, cancellationToken);
+                await connection.ExecuteAsync(new CommandDefinition(MarkPublished, new { Key = key, Now = now }, transaction, cancellationToken: cancellationToken));
+                await audit.RecordAsync(connection, transaction, "badge.published", new { version = 1, starter = true }, cancellationToken, badgeKey: key, actor: AuditTrail.System);
+                seeded++;
+            }
+
+            return seeded;
+        }, cancellationToken);
+    }
+}

@@ -1,0 +1,45 @@
+using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Signals;
+using Achievements.Api.Infrastructure.Errors;
+using Achievements.Api.Infrastructure.Storage;
+using FluentValidation;
+using Mediator;
+
+namespace Achievements.Api.Features.Badges;
+
+/// <summary>Stores a new draft version. The published version keeps running until this one is published.</summary>
+internal sealed record UpdateBadge(
+    string Key,
+    string? Name,
+    string? Description,
+    string? Icon,
+    string? Metric,
+    List<string>? Requires,
+    List<TierDefinition>? Tiers) : ICommand<BadgeView>, IBadgeDefinition;
+
+internal sealed class UpdateBadgeValidator : AbstractValidator<UpdateBadge>
+{
+    public UpdateBadgeValidator() => Include(new BadgeDefinitionValidator());
+}
+
+internal sealed class UpdateBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit) : ICommandHandler<UpdateBadge, BadgeView>
+{
+    public async ValueTask<BadgeView> Handle(UpdateBadge command, CancellationToken cancellationToken)
+    {
+        var definition = BadgeDefinition.From(command);
+        var now = time.GetUtcNow();
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken);
+
+        return await connection.InTransactionAsync(async transaction =>
+        {
+            var latest = await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction)
+                ?? throw new NotFoundException("Badge", command.Key);
+            var version = (int)latest.Version + 1;
+            BadgeCompiler.Compile(command.Key, version, definition, catalog.ToRuleCatalog());
+            await BadgeVersions.InsertAsync(connection, transaction, command.Key, version, definition, now, cancellationToken);
+            await audit.RecordAsync(connection, transaction, "badge.updated", new { version, definition }, cancellationToken, badgeKey: command.Key);
+            return BadgeView.From((await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction))!);
+        }, cancellationToken);
+    }
+}

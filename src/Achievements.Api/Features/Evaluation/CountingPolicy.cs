@@ -1,0 +1,225 @@
+using System.Data.Common;
+using System.Text.Json;
+using Achievements.Api.Features.Signals;
+using Achievements.Rules;
+using Dapper;
+using SignalCatalog = Achievements.Api.Features.Signals.SignalCatalog;
+
+namespace Achievements.Api.Features.Evaluation;
+
+/// <summary>An event as stored, before the policy has judged it.</summary>
+internal sealed record StoredEvent
+{
+    public long Seq { get; init; }
+    public required string Source { get; init; }
+    public required string EventId { get; init; }
+    public required string Type { get; init; }
+    public required string Actor { get; init; }
+    public DateTimeOffset OccurredAt { get; init; }
+    public required string Attributes { get; init; }
+}
+
+/// <summary>Why an event does not count. Exactly one per event; a failed qualify condition is reported by its name.</summary>
+internal static class ExclusionReason
+{
+    public const string NotSettled = "not-settled";
+    public const string Corrected = "corrected";
+    public const string DailyCap = "daily-cap";
+    public const string Bot = "bot";
+}
+
+/// <summary>An event with the policy's verdict: <see cref="Reason"/> is null when it counts.</summary>
+internal sealed record ClassifiedEvent(StoredEvent Stored, RuleEvent Rule, string? Reason)
+{
+    public bool Counts => Reason is null;
+
+    public bool Pending => Reason == ExclusionReason.NotSettled;
+}
+
+/// <summary>How one signal's events in a window split into counted, pending and excluded-with-reason.</summary>
+internal sealed record SignalTally(string Type, int Counted, int Pending, IReadOnlyList<ExclusionCount> Excluded);
+
+internal sealed record ExclusionCount(string Reason, int Count);
+
+/// <summary>An employee's events after the policy: what the rules may see, and why the rest may not.</summary>
+internal sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
+{
+    public IReadOnlyList<ClassifiedEvent> All { get; } = all;
+
+    public EmployeeEvents Counted { get; } = EmployeeEvents.From(all.Where(e => e.Counts).Select(e => e.Rule));
+
+    public SignalTally Tally(string type, TimeSpan? window, DateTimeOffset now)
+    {
+        var inWindow = All.Where(e => e.Stored.Type == type && e.Stored.OccurredAt <= now && (window is null || e.Stored.OccurredAt > now - window)).ToList();
+        return new SignalTally(
+            type,
+            inWindow.Count(e => e.Counts),
+            inWindow.Count(e => e.Pending),
+            [.. inWindow.Where(e => !e.Counts && !e.Pending).GroupBy(e => e.Reason!).Select(g => new ExclusionCount(g.Key, g.Count())).OrderByDescending(x => x.Count)]);
+    }
+
+    /// <summary>The counted events of the given signals inside their windows: an award's evidence.</summary>
+    public IReadOnlyList<long> Evidence(IEnumerable<SignalUse> uses, DateTimeOffset now)
+    {
+        var windows = uses.ToDictionary(u => u.Signal, u => u.Window);
+        return [.. All.Where(e => e.Counts
+                && windows.TryGetValue(e.Stored.Type, out var window)
+                && e.Stored.OccurredAt <= now
+                && (window is null || e.Stored.OccurredAt > now - window))
+            .Select(e => e.Stored.Seq)];
+    }
+}
+
+/// <summary>An event read once into the rule engine's form, with the value a correction would match it on.</summary>
+internal sealed record ReadEvent(StoredEvent Stored, RuleEvent Rule, CorrectedBy? CorrectedBy, string? CorrectionKey);
+
+/// <summary>
+/// Which of an employee's outcomes were corrected: the correction events that match them, by source and key.
+/// A correction removes its outcome for good, whenever it arrives and whoever sent it.
+/// </summary>
+internal sealed class CorrectionIndex(HashSet<(string Source, string Signal, string Key)> keys)
+{
+    public static readonly CorrectionIndex None = new([]);
+
+    private const int Chunk = 500;
+
+    public bool Contains(string source, string signal, string key) => keys.Contains((source, signal, key));
+
+    /// <summary>Finds the corrections of the given outcomes. The attribute path is a validated name, so it is written into the SQL where an expression index can serve it.</summary>
+    public static async Task<CorrectionIndex> LoadAsync(DbConnection connection, DbTransaction? transaction, IEnumerable<ReadEvent> outcomes, CancellationToken cancellationToken)
+    {
+        var found = new HashSet<(string, string, string)>();
+        foreach (var group in outcomes.Where(e => e.CorrectedBy is not null && e.CorrectionKey is not null).GroupBy(e => e.CorrectedBy!))
+        {
+            var sql = $"""
+                SELECT source AS Source, json_extract(attributes, '$.{group.Key.On}') AS Key
+                FROM events
+                WHERE type = @Signal AND json_extract(attributes, '$.{group.Key.On}') IN @Keys
+                """;
+            foreach (var chunk in group.Select(e => e.CorrectionKey!).Distinct(StringComparer.Ordinal).Chunk(Chunk))
+            {
+                var rows = await connection.QueryAsync<(string Source, string Key)>(new CommandDefinition(
+                    sql, new { group.Key.Signal, Keys = chunk }, transaction, cancellationToken: cancellationToken));
+                found.UnionWith(rows.Select(r => (r.Source, group.Key.Signal, r.Key)));
+            }
+        }
+
+        return new CorrectionIndex(found);
+    }
+}
+
+/// <summary>
+/// The catalog's policy, compiled: qualify conditions, settlement windows, corrections and daily caps.
+/// It decides for every event whether it counts; rules only ever see the events that do.
+/// </summary>
+internal sealed class CountingPolicy
+{
+    private readonly Dictionary<string, SignalPolicy> _signals;
+
+    private CountingPolicy(Dictionary<string, SignalPolicy> signals) => _signals = signals;
+
+    public static CountingPolicy Compile(SignalCatalog catalog)
+    {
+        var ruleCatalog = catalog.ToRuleCatalog();
+        var signals = new Dictionary<string, SignalPolicy>(StringComparer.Ordinal);
+        foreach (var signal in catalog.Signals)
+        {
+            var conditions = signal.Qualify.Select(q =>
+            {
+                var compiled = RuleCompiler.Compile(q.Condition, RuleKind.Qualify, ruleCatalog, signal.Type);
+                return (q.Name, Predicate: compiled.Predicate
+                    ?? throw new InvalidOperationException($"The stored qualify condition '{q.Name}' of {signal.Type} does not compile."));
+            }).ToList();
+            // No settlement (null) means an event counts as soon as it arrives.
+            var settlement = PolicyDuration.TryParse(signal.Settlement, out var window) ? window : TimeSpan.Zero;
+            signals[signal.Type] = new SignalPolicy(signal, RuleCatalogBridge.ToSchema(signal), conditions, settlement);
+        }
+
+        return new CountingPolicy(signals);
+    }
+
+    /// <summary>Reads stored events once; the result can be classified as of any moment.</summary>
+    public IReadOnlyList<ReadEvent> Read(IEnumerable<StoredEvent> events, IReadOnlySet<string> bots) =>
+        [.. events.Where(e => _signals.ContainsKey(e.Type)).Select(e => Read(_signals[e.Type], e, bots))];
+
+    /// <summary>Judges every event as of <paramref name="asOf"/>: settlement depends on the moment, corrections and caps do not.</summary>
+    public CountedEvents Classify(IReadOnlyList<ReadEvent> events, bool isBot, CorrectionIndex corrections, DateTimeOffset asOf)
+    {
+        var classified = events
+            .Where(e => e.Stored.OccurredAt <= asOf)
+            .Select(e => new ClassifiedEvent(e.Stored, e.Rule, isBot ? ExclusionReason.Bot : Judge(_signals[e.Stored.Type], e, corrections, asOf)))
+            .ToList();
+        return new CountedEvents(ApplyDailyCaps(classified));
+    }
+
+    private static string? Judge(SignalPolicy policy, ReadEvent e, CorrectionIndex corrections, DateTimeOffset asOf)
+    {
+        if (e.CorrectedBy is { } correction
+            && e.CorrectionKey is not null
+            && corrections.Contains(e.Stored.Source, correction.Signal, e.CorrectionKey))
+        {
+            return ExclusionReason.Corrected;
+        }
+
+        foreach (var (name, predicate) in policy.Conditions)
+        {
+            if (!predicate.Test(e.Rule))
+            {
+                return name;
+            }
+        }
+
+        return e.Stored.OccurredAt + policy.Settlement > asOf ? ExclusionReason.NotSettled : null;
+    }
+
+    /// <summary>Over the cap, the earliest events of the UTC day count (or wait to settle) and the rest never will.</summary>
+    private List<ClassifiedEvent> ApplyDailyCaps(List<ClassifiedEvent> events)
+    {
+        var capped = events
+            .Where(e => (e.Counts || e.Pending) && _signals[e.Stored.Type].Signal.DailyCap is not null)
+            .GroupBy(e => (e.Stored.Type, Day: e.Stored.OccurredAt.UtcDateTime.Date))
+            .SelectMany(day => day.OrderBy(e => e.Stored.OccurredAt).ThenBy(e => e.Stored.Seq).Skip(_signals[day.Key.Type].Signal.DailyCap!.Value))
+            .ToHashSet();
+        return capped.Count == 0 ? events : [.. events.Select(e => capped.Contains(e) ? e with { Reason = ExclusionReason.DailyCap } : e)];
+    }
+
+    /// <summary>
+    /// Reads the stored attributes in schema order, and the value a correction would match on.
+    /// Bot accounts are taken out of every list: a bot is no independent reviewer.
+    /// </summary>
+    private static ReadEvent Read(SignalPolicy policy, StoredEvent stored, IReadOnlySet<string> bots)
+    {
+        var values = new AttributeValue[policy.Schema.Attributes.Count];
+        string? correctionKey = null;
+        using var json = JsonDocument.Parse(stored.Attributes);
+        foreach (var property in json.RootElement.EnumerateObject())
+        {
+            var index = policy.Schema.IndexOf(property.Name);
+            if (index < 0)
+            {
+                continue;
+            }
+
+            var value = property.Value;
+            if (property.Name == policy.Signal.CorrectedBy?.On)
+            {
+                // Corrections match on string attributes (ids); the catalog refuses any other.
+                correctionKey = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+            }
+
+            values[index] = value.ValueKind switch
+            {
+                JsonValueKind.Number => AttributeValue.Number(value.GetDouble()),
+                JsonValueKind.String => AttributeValue.Text(value.GetString()),
+                JsonValueKind.True => AttributeValue.Bool(true),
+                JsonValueKind.False => AttributeValue.Bool(false),
+                JsonValueKind.Array => AttributeValue.List(value.EnumerateArray().Select(item => item.GetString()).Where(item => item is not null && !bots.Contains(item)).ToList()),
+                _ => AttributeValue.Missing,
+            };
+        }
+
+        return new ReadEvent(stored, new RuleEvent(stored.Type, stored.OccurredAt, stored.Actor, values), policy.Signal.CorrectedBy, correctionKey);
+    }
+
+    private sealed record SignalPolicy(SignalDefinition Signal, SignalSchema Schema, List<(string Name, CompiledPredicate Predicate)> Conditions, TimeSpan Settlement);
+}

@@ -1,0 +1,107 @@
+using Achievements.Api.Infrastructure.Storage;
+using Dapper;
+
+namespace Achievements.Api.Features.Evaluation;
+
+/// <summary>What one run evaluated and changed.</summary>
+internal sealed record EvaluationSummary(int Employees, int Granted, int Upgraded, int Downgraded, int Revoked);
+
+/// <summary>
+/// Drains the evaluation queue: first queues everyone whose outcomes settled since the last sweep, then
+/// evaluates each queued employee in its own transaction, which also takes them off the queue. One run
+/// at a time in this process; the awards table's unique key guards against any other.
+/// </summary>
+internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimeProvider time, EmployeeEvaluator evaluator) : IDisposable
+{
+    private const int Batch = 500;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    private const string NextBatch = "SELECT employee_id FROM evaluation_queue ORDER BY enqueued_at, employee_id LIMIT @Batch";
+
+    private const string Dequeue = "DELETE FROM evaluation_queue WHERE employee_id = @EmployeeId";
+
+    private const string LastSweep = "SELECT value FROM evaluation_state WHERE name = 'last-settlement-sweep'";
+
+    private const string SaveSweep = """
+        INSERT INTO evaluation_state (name, value) VALUES ('last-settlement-sweep', @Value)
+        ON CONFLICT (name) DO UPDATE SET value = excluded.value
+        """;
+
+    // Everyone with an event that settled in (last sweep, now]: an event settles at occurred_at + settlement.
+    private const string EnqueueSettled = """
+        INSERT INTO evaluation_queue (employee_id, enqueued_at)
+        SELECT DISTINCT actor, @Now FROM events
+        WHERE type = @Type AND occurred_at > @From AND occurred_at <= @To
+        ON CONFLICT (employee_id) DO NOTHING
+        """;
+
+    public async Task<EvaluationSummary> RunAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = time.GetUtcNow();
+            await using var connection = await connections.OpenAsync(cancellationToken);
+            await SweepSettledAsync(connection, now, cancellationToken);
+            var context = await EvaluationContext.LoadAsync(connection, now, cancellationToken);
+
+            var employees = 0;
+            var counts = EvaluationCounts.None;
+            while (true)
+            {
+                var batch = (await connection.QueryAsync<string>(new CommandDefinition(NextBatch, new { Batch }, cancellationToken: cancellationToken))).ToList();
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var employeeId in batch)
+                {
+                    // Reading, deciding, writing and dequeuing share one IMMEDIATE transaction: an event
+                    // ingested meanwhile waits for it and then queues the employee again.
+                    counts += await connection.InTransactionAsync(async transaction =>
+                    {
+                        var changed = await evaluator.EvaluateAsync(connection, transaction, context, employeeId, cancellationToken);
+                        await connection.ExecuteAsync(new CommandDefinition(Dequeue, new { EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken));
+                        return changed;
+                    }, cancellationToken);
+                    employees++;
+                }
+            }
+
+            return new EvaluationSummary(employees, counts.Granted, counts.Upgraded, counts.Downgraded, counts.Revoked);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
+    private static async Task SweepSettledAsync(System.Data.Common.DbConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await connection.InTransactionAsync(async transaction =>
+        {
+            var last = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(LastSweep, transaction: transaction, cancellationToken: cancellationToken));
+            if (last is not null)
+            {
+                var since = UtcTimestampHandler.FromText(last);
+                var catalog = await Signals.SignalCatalog.LoadAsync(connection, cancellationToken, transaction);
+                foreach (var signal in catalog.Signals)
+                {
+                    var settlement = Signals.PolicyDuration.TryParse(signal.Settlement, out var window) ? window : TimeSpan.Zero;
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        EnqueueSettled,
+                        new { signal.Type, From = since - settlement, To = now - settlement, Now = now },
+                        transaction,
+                        cancellationToken: cancellationToken));
+                }
+            }
+
+            await connection.ExecuteAsync(new CommandDefinition(SaveSweep, new { Value = UtcTimestampHandler.ToText(now) }, transaction, cancellationToken: cancellationToken));
+            return true;
+        }, cancellationToken);
+    }
+}
