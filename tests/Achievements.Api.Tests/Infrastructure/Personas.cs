@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Achievements.Api.Tests.Infrastructure;
+
+/// <summary>
+/// Builds a year of events the way sources would send them, for the people in the tests' stories:
+/// an honest developer, and those who try to get badges without the work.
+/// </summary>
+public sealed class Personas(AchievementsApp app)
+{
+    private readonly List<Dictionary<string, object?>> _events = [];
+    private int _next;
+
+    public static DateTimeOffset Now => AchievementsApp.Start;
+
+    public Personas PrMerged(string actor, DateTimeOffset at, string[]? reviewers = null, int linesAdded = 40, int linesDeleted = 5, bool? aiAssisted = null, string? prId = null)
+    {
+        var attributes = new Dictionary<string, object?>
+        {
+            ["pr_id"] = prId ?? $"pr-{++_next}",
+            ["repo"] = "web",
+            ["lines_added"] = linesAdded,
+            ["lines_deleted"] = linesDeleted,
+            ["merged_by"] = reviewers?.FirstOrDefault() ?? actor,
+            ["reviewers"] = reviewers ?? ["reviewer-1"],
+        };
+        if (aiAssisted is not null)
+        {
+            attributes["ai_assisted"] = aiAssisted;
+        }
+
+        return Add("pr.merged", actor, at, attributes);
+    }
+
+    public Personas PrReverted(string actor, DateTimeOffset at, string prId) =>
+        Add("pr.reverted", actor, at, new() { ["pr_id"] = prId });
+
+    public Personas Tokens(string actor, DateTimeOffset at, long tokens) =>
+        Add("tokens.consumed", actor, at, new() { ["tokens"] = tokens, ["model"] = "large-model" });
+
+    public Personas Prompt(string actor, DateTimeOffset at) =>
+        Add("prompt.sent", actor, at, new() { ["tokens"] = 800 });
+
+    public Personas ReviewApproved(string actor, DateTimeOffset at, string author) =>
+        Add("review.approved", actor, at, new() { ["pr_id"] = $"pr-{++_next}", ["author"] = author });
+
+    /// <summary>One merged, independently reviewed, non-trivial pull request every <paramref name="everyDays"/> days over the last year.</summary>
+    public Personas HonestDeveloper(string actor, int pullRequests, int everyDays = 17, long tokensPerDay = 20_000)
+    {
+        for (var i = 0; i < pullRequests; i++)
+        {
+            PrMerged(actor, Now.AddDays(-10 - i * everyDays), reviewers: ["reviewer-1"]);
+        }
+
+        for (var day = 1; day < 360; day += 3)
+        {
+            Tokens(actor, Now.AddDays(-day), tokensPerDay);
+        }
+
+        return this;
+    }
+
+    public Personas Add(string type, string actor, DateTimeOffset at, Dictionary<string, object?> attributes, string? id = null)
+    {
+        _events.Add(new Dictionary<string, object?>
+        {
+            ["id"] = id ?? $"{type}-{actor}-{++_next}",
+            ["type"] = type,
+            ["actor"] = actor,
+            ["occurredAt"] = SampleEvents.Rfc3339(at),
+            ["attributes"] = attributes,
+        });
+        return this;
+    }
+
+    /// <summary>Sends everything added so far through a source key, in batches, asserting each event was accepted.</summary>
+    public async Task<HttpClient> SendAsync(HttpClient? source = null)
+    {
+        source ??= await app.Source();
+        foreach (var batch in _events.Chunk(1000))
+        {
+            var result = await (await source.PostJsonAsync("/api/v1/events", new { events = batch })).JsonAsync();
+            Assert.Equal(batch.Length, result.GetProperty("accepted").GetInt32());
+        }
+
+        _events.Clear();
+        return source;
+    }
+
+    public IReadOnlyList<Dictionary<string, object?>> Pending => _events;
+}
+
+public static class AppActions
+{
+    public static async Task<JsonElement> EvaluateAsync(this AchievementsApp app) =>
+        await (await app.Admin().PostJsonAsync("/api/v1/evaluations", new { })).JsonAsync();
+
+    public static async Task<JsonElement> BadgesOfAsync(this AchievementsApp app, string employee) =>
+        await (await app.Anonymous().GetAsync($"/api/v1/employees/{employee}/badges")).JsonAsync();
+
+    public static async Task<string?> TierOfAsync(this AchievementsApp app, string employee, string badge)
+    {
+        var badges = await app.BadgesOfAsync(employee);
+        return badges.GetProperty("badges").EnumerateArray().Where(b => b.GetProperty("badge").GetString() == badge)
+            .Select(b => b.GetProperty("tier").GetString()).SingleOrDefault();
+    }
+
+    public static async Task<JsonElement> ProgressAsync(this AchievementsApp app, string employee, string badge)
+    {
+        var progress = await (await app.Admin().GetAsync($"/api/v1/employees/{employee}/progress")).JsonAsync();
+        return progress.GetProperty("badges").EnumerateArray().Single(b => b.GetProperty("badge").GetString() == badge);
+    }
+
+    /// <summary>The number of events of a signal excluded for a reason, as the employee's progress reports it.</summary>
+    public static int Excluded(this JsonElement badgeProgress, string signal, string reason) =>
+        badgeProgress.GetProperty("signals").EnumerateArray()
+            .Where(s => s.GetProperty("type").GetString() == signal)
+            .SelectMany(s => s.GetProperty("excluded").EnumerateArray())
+            .Where(e => e.GetProperty("reason").GetString() == reason)
+            .Sum(e => e.GetProperty("count").GetInt32());
+
+    public static int Counted(this JsonElement badgeProgress, string signal) =>
+        badgeProgress.GetProperty("signals").EnumerateArray().Single(s => s.GetProperty("type").GetString() == signal).GetProperty("counted").GetInt32();
+
+    public static async Task PutEmployeeAsync(this AchievementsApp app, string id, string displayName, bool isBot = false)
+    {
+        var response = await app.Admin().PutAsync($"/api/v1/employees/{id}", new StringContent(JsonSerializer.Serialize(new { displayName, isBot }), System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created);
+    }
+}
