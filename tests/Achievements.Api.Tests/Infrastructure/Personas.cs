@@ -10,6 +10,9 @@ namespace Achievements.Api.Tests.Infrastructure;
 public sealed class Personas(AchievementsApp app)
 {
     private readonly List<Dictionary<string, object?>> _events = [];
+
+    // Ids stay unique across the Personas of one test, so a second batch is never taken for a replay.
+    private readonly string _prefix = Guid.NewGuid().ToString("N")[..8];
     private int _next;
 
     public static DateTimeOffset Now => AchievementsApp.Start;
@@ -18,7 +21,7 @@ public sealed class Personas(AchievementsApp app)
     {
         var attributes = new Dictionary<string, object?>
         {
-            ["pr_id"] = prId ?? $"pr-{++_next}",
+            ["pr_id"] = prId ?? $"pr-{_prefix}-{++_next}",
             ["repo"] = "web",
             ["lines_added"] = linesAdded,
             ["lines_deleted"] = linesDeleted,
@@ -65,7 +68,7 @@ public sealed class Personas(AchievementsApp app)
     {
         _events.Add(new Dictionary<string, object?>
         {
-            ["id"] = id ?? $"{type}-{actor}-{++_next}",
+            ["id"] = id ?? $"{type}-{actor}-{_prefix}-{++_next}",
             ["type"] = type,
             ["actor"] = actor,
             ["occurredAt"] = SampleEvents.Rfc3339(at),
