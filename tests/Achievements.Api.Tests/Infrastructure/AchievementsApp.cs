@@ -12,7 +12,7 @@ namespace Achievements.Api.Tests.Infrastructure;
 /// The real service in memory, on its own temporary SQLite file, with a fake clock and a known admin key.
 /// Two apps built on the same <see cref="DatabasePath"/> behave like a restart.
 /// </summary>
-public sealed class AchievementsApp : WebApplicationFactory<Program>
+public class AchievementsApp : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789";
 

@@ -1,0 +1,72 @@
+using Achievements.Api.Tests.Infrastructure;
+using Dapper;
+using Microsoft.Data.Sqlite;
+
+namespace Achievements.Api.Tests.Features;
+
+public sealed class EvaluationQueueTests
+{
+    [Fact]
+    public async Task Accepted_events_queue_their_employee_durably_and_a_restart_loses_nothing()
+    {
+        var path = AchievementsApp.NewDatabasePath();
+        try
+        {
+            await using (var first = new AchievementsApp(path))
+            {
+                await new Personas(first).HonestDeveloper("ada", pullRequests: 12).SendAsync();
+            }
+
+            await using (var connection = new SqliteConnection($"Data Source={path}"))
+            {
+                Assert.Equal(["ada"], await connection.QueryAsync<string>("SELECT employee_id FROM evaluation_queue"));
+            }
+
+            await using var second = new AchievementsApp(path);
+            var summary = await second.EvaluateAsync();
+            Assert.Equal(1, summary.GetProperty("employees").GetInt32());
+            Assert.Equal("bronze", await second.TierOfAsync("ada", "merge-master"));
+        }
+        finally
+        {
+            AchievementsApp.DeleteDatabase(path);
+        }
+    }
+
+    [Fact]
+    public async Task A_revert_queues_the_author_of_the_merge_not_the_person_who_reverted()
+    {
+        await using var app = new AchievementsApp();
+        var source = await new Personas(app).PrMerged("ada", Personas.Now.AddDays(-20), prId: "p-1").SendAsync();
+        await app.EvaluateAsync();
+        await new Personas(app).PrReverted("ops", Personas.Now, "p-1").SendAsync(source);
+
+        await using var connection = new SqliteConnection(app.ConnectionString);
+        Assert.Equal(["ada", "ops"], (await connection.QueryAsync<string>("SELECT employee_id FROM evaluation_queue ORDER BY employee_id")).ToList());
+    }
+
+    [Fact]
+    public async Task The_background_worker_drains_the_queue_without_being_asked()
+    {
+        await using var app = new WorkerApp();
+        await new Personas(app).HonestDeveloper("ada", pullRequests: 12).SendAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (await app.TierOfAsync("ada", "merge-master") is null && DateTime.UtcNow < deadline)
+        {
+            app.Clock.Advance(TimeSpan.FromSeconds(2));
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Equal("bronze", await app.TierOfAsync("ada", "merge-master"));
+    }
+
+    private sealed class WorkerApp : AchievementsApp
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Achievements:Evaluation:Background", "true");
+        }
+    }
+}
