@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Achievements.Api.Features.Audit;
 using Achievements.Api.Features.Awards;
@@ -49,6 +50,8 @@ internal static class ServiceSetup
             filter: scan => scan.ValidatorType != typeof(IncomingEventValidator),
             includeInternalTypes: true);
 
+        // Validation messages name fields as clients send them ('displayName'), not as C# spells them.
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         // Malformed JSON raises BadHttpRequestException into the one error path in every environment.
@@ -58,6 +61,8 @@ internal static class ServiceSetup
             options.SerializerOptions.AllowDuplicateProperties = false;
             options.SerializerOptions.MaxDepth = 32;
             options.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+            // A misspelt property is an error, not silently ignored.
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         });
 
         services.Configure<ApiKeyOptions>(builder.Configuration.GetSection("Achievements"));

@@ -227,7 +227,7 @@ public sealed class BadgeAuthoringTests
     {
         await using var app = new AchievementsApp();
         await Problem.AssertAsync(await app.Admin().PostJsonAsync("/api/v1/badges/nope/publish", new { }), HttpStatusCode.NotFound);
-        await Problem.AssertAsync(await app.Admin().PutAsync("/api/v1/badges/nope", JsonContent(Definition()), Ct), HttpStatusCode.NotFound);
+        await Problem.AssertAsync(await app.Admin().PutAsync("/api/v1/badges/nope", JsonContent(Definition(key: "nope")), Ct), HttpStatusCode.NotFound);
         await Problem.AssertAsync(await app.Admin().GetAsync("/api/v1/badges/nope/versions", Ct), HttpStatusCode.NotFound);
         await Problem.AssertAsync(await app.Anonymous().GetAsync("/api/v1/badges/nope/holders", Ct), HttpStatusCode.NotFound);
     }

@@ -35,6 +35,32 @@ public sealed class EmployeesTests
     }
 
     [Fact]
+    public async Task Leaving_isBot_out_of_an_update_keeps_a_bot_a_bot()
+    {
+        await using var app = new AchievementsApp();
+        await app.Admin().PutAsync("/api/v1/employees/ci-bot", Json(new { displayName = "CI", isBot = true }), Ct);
+        var updated = await (await app.Admin().PutAsync("/api/v1/employees/ci-bot", Json(new { displayName = "CI runner" }), Ct)).JsonAsync();
+        Assert.True(updated.GetProperty("isBot").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_misspelt_property_is_a_400_problem_not_silently_ignored()
+    {
+        await using var app = new AchievementsApp();
+        var response = await app.Admin().PutAsync("/api/v1/employees/ada", Json(new { displayName = "Ada", is_bot = true }), Ct);
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.BadRequest);
+        Assert.DoesNotContain("Achievements.", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Validation_messages_name_fields_as_clients_send_them()
+    {
+        await using var app = new AchievementsApp();
+        var errors = await Problem.ValidationErrorsAsync(await app.Admin().PutAsync("/api/v1/employees/ada", Json(new { team = "x" }), Ct));
+        Assert.Contains("'displayName'", errors["displayName"].Single(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_employee_is_a_404_problem()
     {
         await using var app = new AchievementsApp();

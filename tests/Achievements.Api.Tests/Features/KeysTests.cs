@@ -14,12 +14,14 @@ public sealed class KeysTests
     public async Task An_admin_creates_a_key_and_sees_its_secret_once()
     {
         await using var app = new AchievementsApp();
-        var created = await (await app.Admin().PostJsonAsync("/api/v1/keys", new { role = "source", subject = "github" })).JsonAsync(HttpStatusCode.Created);
+        var response = await app.Admin().PostJsonAsync("/api/v1/keys", new { role = "source", subject = "github" });
+        var created = await response.JsonAsync(HttpStatusCode.Created);
 
         Assert.Equal("source", created.GetProperty("role").GetString());
         Assert.Equal("github", created.GetProperty("subject").GetString());
         var key = created.GetProperty("key").GetString()!;
         Assert.StartsWith("ach_", key, StringComparison.Ordinal);
+        Assert.True(response.Headers.CacheControl?.NoStore);
         // 256 random bits, base64url: 43 characters of secret after the id.
         Assert.True(key.Length >= 4 + 16 + 1 + 43);
 

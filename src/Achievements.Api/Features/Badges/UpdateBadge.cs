@@ -8,8 +8,10 @@ using Mediator;
 namespace Achievements.Api.Features.Badges;
 
 /// <summary>Stores a new draft version. The published version keeps running until this one is published.</summary>
+/// <remarks>The body may repeat the key (clients often send the create shape again); if it does, it must match.</remarks>
 internal sealed record UpdateBadge(
     string Key,
+    string? BodyKey,
     string? Name,
     string? Description,
     string? Icon,
@@ -19,7 +21,12 @@ internal sealed record UpdateBadge(
 
 internal sealed class UpdateBadgeValidator : AbstractValidator<UpdateBadge>
 {
-    public UpdateBadgeValidator() => Include(new BadgeDefinitionValidator());
+    public UpdateBadgeValidator()
+    {
+        RuleFor(x => x.BodyKey).Must((command, key) => key is null || key == command.Key).OverridePropertyName("key")
+            .WithMessage("The key in the body differs from the key in the path; a badge's key cannot change.");
+        Include(new BadgeDefinitionValidator());
+    }
 }
 
 internal sealed class UpdateBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit) : ICommandHandler<UpdateBadge, BadgeView>

@@ -12,7 +12,7 @@ internal static class EmployeesApi
 
         employees.MapPut("/{id}", async Task<Results<Ok<Employee>, Created<Employee>>> (string id, EmployeeBody body, IMediator mediator, CancellationToken ct) =>
             {
-                var result = await mediator.Send(new PutEmployee(id, body.DisplayName, body.Team, body.IsBot ?? false), ct);
+                var result = await mediator.Send(new PutEmployee(id, body.DisplayName, body.Team, body.IsBot), ct);
                 return result.Created
                     ? TypedResults.Created($"/api/v1/employees/{id}", result.Employee)
                     : TypedResults.Ok(result.Employee);

@@ -6,7 +6,8 @@ using Mediator;
 namespace Achievements.Api.Features.Employees;
 
 /// <summary>Creates or updates an employee's directory entry. Bots are kept so that nothing they do ever counts.</summary>
-internal sealed record PutEmployee(string Id, string? DisplayName, string? Team, bool IsBot) : ICommand<PutEmployeeResult>;
+/// <remarks>Leaving <c>isBot</c> out keeps what is stored (false for a new employee): a bot never silently becomes a person.</remarks>
+internal sealed record PutEmployee(string Id, string? DisplayName, string? Team, bool? IsBot) : ICommand<PutEmployeeResult>;
 
 internal sealed record PutEmployeeResult(Employee Employee, bool Created);
 
@@ -26,13 +27,14 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
     // Insert-or-update in one transaction; an event may create the same employee concurrently.
     private const string Insert = """
         INSERT INTO employees (id, display_name, team, is_bot, created_at, updated_at)
-        VALUES (@Id, @DisplayName, @Team, @IsBot, @Now, @Now)
+        VALUES (@Id, @DisplayName, @Team, COALESCE(@IsBot, 0), @Now, @Now)
         ON CONFLICT (id) DO NOTHING
         """;
 
     private const string Update = """
-        UPDATE employees SET display_name = @DisplayName, team = @Team, is_bot = @IsBot, updated_at = @Now
+        UPDATE employees SET display_name = @DisplayName, team = @Team, is_bot = COALESCE(@IsBot, is_bot), updated_at = @Now
         WHERE id = @Id
+        RETURNING is_bot
         """;
 
     public async ValueTask<PutEmployeeResult> Handle(PutEmployee command, CancellationToken cancellationToken)
@@ -43,12 +45,12 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
         {
             if (await connection.ExecuteAsync(new CommandDefinition(Insert, row, transaction, cancellationToken: cancellationToken)) == 1)
             {
-                return true;
+                return (Created: true, IsBot: command.IsBot ?? false);
             }
 
-            await connection.ExecuteAsync(new CommandDefinition(Update, row, transaction, cancellationToken: cancellationToken));
-            return false;
+            var isBot = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(Update, row, transaction, cancellationToken: cancellationToken));
+            return (Created: false, IsBot: isBot);
         }, cancellationToken);
-        return new PutEmployeeResult(new Employee(command.Id, command.DisplayName, command.Team, command.IsBot), created);
+        return new PutEmployeeResult(new Employee(command.Id, command.DisplayName, command.Team, created.IsBot), created.Created);
     }
 }

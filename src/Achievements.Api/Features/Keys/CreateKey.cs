@@ -31,7 +31,8 @@ internal sealed class CreateKeyValidator : AbstractValidator<CreateKey>
             .Must(EmployeeId.IsValid!).WithMessage(EmployeeId.Rule));
 
         When(x => x.Role is "admin" or "viewer", () => RuleFor(x => x.Subject)
-            .Must(subject => subject is null || subject.Length <= 200).WithMessage("A subject is at most 200 characters."));
+            .Must(subject => subject is null || (subject.Length <= 200 && TextRules.IsDisplayable(subject)))
+            .WithMessage("A subject is a label of at most 200 characters without control characters."));
     }
 }
 

@@ -10,9 +10,11 @@ internal static class KeysApi
     {
         var keys = api.MapGroup("/keys").WithTags("Keys").RequireAuthorization(ApiKeyAuthentication.AdminPolicy);
 
-        keys.MapPost("/", async Task<Created<CreatedKey>> (CreateKey command, IMediator mediator, CancellationToken ct) =>
+        keys.MapPost("/", async Task<Created<CreatedKey>> (CreateKey command, HttpContext http, IMediator mediator, CancellationToken ct) =>
             {
                 var created = await mediator.Send(command, ct);
+                // The secret is in this body and nowhere else: no cache may keep a copy.
+                http.Response.Headers.CacheControl = "no-store";
                 return TypedResults.Created($"/api/v1/keys/{created.Id}", created);
             })
             .WithName("CreateKey")

@@ -54,7 +54,7 @@ internal static class SignalPolicyCheck
                 _ when signal.Kind != SignalDefinition.Outcome => "Only outcome signals are corrected.",
                 _ when signal.Attribute(correction.On) is not { Type: "string" } => $"correctedBy.on must name one of {signal.Type}'s string attributes (an id to match on).",
                 null => $"'{correction.Signal}' is not a signal in the catalog.",
-                { Kind: not SignalDefinition.Correction } => $"'{correction.Signal}' is an {corrector.Kind} signal; a correction must be of kind correction.",
+                { Kind: not SignalDefinition.Correction } => $"'{correction.Signal}' is of kind {corrector.Kind}; a correction must be of kind correction.",
                 _ when corrector.Attribute(correction.On) is not { Type: "string" } => $"'{correction.Signal}' has no string attribute '{correction.On}' to match on.",
                 _ => null,
             };

@@ -83,10 +83,12 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             return Problem(exception.StatusCode, "Request body too large", "The request body is larger than this endpoint accepts.");
         }
 
+        // JsonException messages name our internal types; say where the body went wrong instead.
         var json = exception.InnerException as JsonException;
         var detail = json is null
             ? exception.Message
-            : $"The request body is not valid JSON for this endpoint ({json.Message})";
+            : $"The request body is not JSON of the shape this endpoint takes (at {json.Path ?? "$"}, line {json.LineNumber + 1}, byte {json.BytePositionInLine}). "
+              + "Check for a syntax error, a value of the wrong type, a duplicated or unknown property, or nesting deeper than 32.";
         return Problem(exception.StatusCode, "Malformed request", detail);
     }
 }
