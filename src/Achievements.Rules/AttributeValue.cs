@@ -70,6 +70,14 @@ public readonly struct AttributeValue : IEquatable<AttributeValue>
         items is null ? Missing : new(AttributeValueKind.List, 0, items.OfType<string>().ToArray());
 
     /// <summary>The number, or NaN (the evaluator's "missing") for any other case or a non-finite number.</summary>
+    /// <summary>The text of a <see cref="AttributeValueKind.Text"/> value; otherwise null.</summary>
+    /// <example><c>AttributeValue.Text("web").TextValue</c> is <c>"web"</c>.</example>
+    public string? TextValue => TextOrNull;
+
+    /// <summary>The number of a <see cref="AttributeValueKind.Number"/> value; otherwise null.</summary>
+    /// <example><c>AttributeValue.Number(40).NumberValue</c> is <c>40</c>.</example>
+    public double? NumberValue => Kind == AttributeValueKind.Number ? _number : null;
+
     internal double NumberOrNaN => Kind == AttributeValueKind.Number && double.IsFinite(_number) ? _number : double.NaN;
 
     /// <summary>The text, or null.</summary>

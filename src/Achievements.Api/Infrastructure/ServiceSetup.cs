@@ -5,6 +5,7 @@ using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.Badges;
 using Achievements.Api.Features.Employees;
 using Achievements.Api.Features.Evaluation;
+using Achievements.Api.Features.Gaming;
 using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Keys;
 using Achievements.Api.Features.Signals;
@@ -77,6 +78,8 @@ internal static class ServiceSetup
         services.AddSingleton<AuditTrail>();
         services.AddSingleton<EmployeeEvaluator>();
         services.AddSingleton<EvaluationRunner>();
+        services.AddSingleton<DetectionRunner>();
+        services.Configure<DetectionOptions>(builder.Configuration.GetSection("Achievements:Detection"));
         services.Configure<EvaluationOptions>(builder.Configuration.GetSection("Achievements:Evaluation"));
         services.AddHostedService<EvaluationWorker>();
 
@@ -107,6 +110,7 @@ internal static class ServiceSetup
         api.MapAwardsApi(publicDirectory);
         api.MapEvaluationsApi();
         api.MapAuditApi();
+        api.MapGamingApi();
         return app;
     }
 

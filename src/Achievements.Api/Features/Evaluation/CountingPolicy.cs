@@ -26,11 +26,50 @@ internal static class ExclusionReason
     public const string Corrected = "corrected";
     public const string DailyCap = "daily-cap";
     public const string Bot = "bot";
+    public const string Collusion = "collusion";
+}
+
+/// <summary>
+/// Confirmed review rings: for each member, the others. Approvals between members stop counting,
+/// since an admin has confirmed they were traded rather than earned.
+/// </summary>
+internal sealed class CollusionGroups(IReadOnlyDictionary<string, HashSet<string>> mates)
+{
+    public static readonly CollusionGroups None = new(new Dictionary<string, HashSet<string>>());
+
+    public bool Colluded(string approver, string? author) =>
+        author is not null && mates.TryGetValue(approver, out var others) && others.Contains(author);
+
+    public static CollusionGroups From(IEnumerable<(long Group, string Employee)> members)
+    {
+        var mates = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        foreach (var group in members.GroupBy(m => m.Group))
+        {
+            foreach (var (_, employee) in group)
+            {
+                (mates.TryGetValue(employee, out var set) ? set : mates[employee] = new HashSet<string>(StringComparer.Ordinal))
+                    .UnionWith(group.Select(m => m.Employee).Where(other => other != employee));
+            }
+        }
+
+        return new CollusionGroups(mates);
+    }
 }
 
 /// <summary>An event with the policy's verdict: <see cref="Reason"/> is null when it counts.</summary>
-internal sealed record ClassifiedEvent(StoredEvent Stored, RuleEvent Rule, string? Reason)
+internal sealed record ClassifiedEvent(ReadEvent Read, string? Reason)
 {
+    public StoredEvent Stored => Read.Stored;
+
+    public RuleEvent Rule => Read.Rule;
+
+    /// <summary>The signal's kind: outcome, volume or correction.</summary>
+    public string Kind => Read.Signal.Kind;
+
+    public string? AttributeText(string name) => Read.Schema.IndexOf(name) is var i and >= 0 ? Read.Rule[i].TextValue : null;
+
+    public double AttributeNumber(string name) => Read.Schema.IndexOf(name) is var i and >= 0 ? Read.Rule[i].NumberValue ?? 0 : 0;
+
     public bool Counts => Reason is null;
 
     public bool Pending => Reason == ExclusionReason.NotSettled;
@@ -71,7 +110,10 @@ internal sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
 }
 
 /// <summary>An event read once into the rule engine's form, with the value a correction would match it on.</summary>
-internal sealed record ReadEvent(StoredEvent Stored, RuleEvent Rule, CorrectedBy? CorrectedBy, string? CorrectionKey);
+internal sealed record ReadEvent(StoredEvent Stored, RuleEvent Rule, SignalDefinition Signal, SignalSchema Schema, string? CorrectionKey)
+{
+    public CorrectedBy? CorrectedBy => Signal.CorrectedBy;
+}
 
 /// <summary>
 /// Which of an employee's outcomes were corrected: the correction events that match them, by source and key.
@@ -143,22 +185,27 @@ internal sealed class CountingPolicy
         [.. events.Where(e => _signals.ContainsKey(e.Type)).Select(e => Read(_signals[e.Type], e, bots))];
 
     /// <summary>Judges every event as of <paramref name="asOf"/>: settlement depends on the moment, corrections and caps do not.</summary>
-    public CountedEvents Classify(IReadOnlyList<ReadEvent> events, bool isBot, CorrectionIndex corrections, DateTimeOffset asOf)
+    public CountedEvents Classify(IReadOnlyList<ReadEvent> events, bool isBot, CorrectionIndex corrections, CollusionGroups collusion, DateTimeOffset asOf)
     {
         var classified = events
             .Where(e => e.Stored.OccurredAt <= asOf)
-            .Select(e => new ClassifiedEvent(e.Stored, e.Rule, isBot ? ExclusionReason.Bot : Judge(_signals[e.Stored.Type], e, corrections, asOf)))
+            .Select(e => new ClassifiedEvent(e, isBot ? ExclusionReason.Bot : Judge(_signals[e.Stored.Type], e, corrections, collusion, asOf)))
             .ToList();
         return new CountedEvents(ApplyDailyCaps(classified));
     }
 
-    private static string? Judge(SignalPolicy policy, ReadEvent e, CorrectionIndex corrections, DateTimeOffset asOf)
+    private static string? Judge(SignalPolicy policy, ReadEvent e, CorrectionIndex corrections, CollusionGroups collusion, DateTimeOffset asOf)
     {
         if (e.CorrectedBy is { } correction
             && e.CorrectionKey is not null
             && corrections.Contains(e.Stored.Source, correction.Signal, e.CorrectionKey))
         {
             return ExclusionReason.Corrected;
+        }
+
+        if (e.Stored.Type == "review.approved" && collusion.Colluded(e.Stored.Actor, e.Schema.IndexOf("author") is var author and >= 0 ? e.Rule[author].TextValue : null))
+        {
+            return ExclusionReason.Collusion;
         }
 
         foreach (var (name, predicate) in policy.Conditions)
@@ -218,7 +265,7 @@ internal sealed class CountingPolicy
             };
         }
 
-        return new ReadEvent(stored, new RuleEvent(stored.Type, stored.OccurredAt, stored.Actor, values), policy.Signal.CorrectedBy, correctionKey);
+        return new ReadEvent(stored, new RuleEvent(stored.Type, stored.OccurredAt, stored.Actor, values), policy.Signal, policy.Schema, correctionKey);
     }
 
     private sealed record SignalPolicy(SignalDefinition Signal, SignalSchema Schema, List<(string Name, CompiledPredicate Predicate)> Conditions, TimeSpan Settlement);

@@ -67,7 +67,8 @@ internal sealed class EmployeeEvaluator(AuditTrail audit)
 
     private const string ChangeTier = """
         UPDATE awards SET tier = @Tier, tier_rank = @TierRank, badge_version = @BadgeVersion, value = @Value,
-               awarded_at = @AwardedAt, evidence = @Evidence, reason = @Reason, updated_at = @Now
+               awarded_at = @AwardedAt, evidence = @Evidence, reason = @Reason, updated_at = @Now,
+               status = CASE WHEN @Hold THEN 'held' ELSE status END
         WHERE id = @Id AND tier_rank = @FromRank
         """;
 
@@ -94,7 +95,8 @@ internal sealed class EmployeeEvaluator(AuditTrail audit)
         var counted = history.CountAsOf(now);
         var awards = (await connection.QueryAsync<AwardRow>(new CommandDefinition(SelectAwards, new { EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(a => a.BadgeKey, StringComparer.Ordinal);
-        var write = new AwardWriter(connection, transaction, audit, employeeId, now, cancellationToken);
+        // While an open ring or burst flag is on the employee, what they earn waits for an admin's review.
+        var write = new AwardWriter(connection, transaction, audit, employeeId, now, context.Held.Contains(employeeId), cancellationToken);
         var counts = EvaluationCounts.None;
 
         foreach (var badge in context.Badges)
@@ -154,7 +156,7 @@ internal sealed class EmployeeEvaluator(AuditTrail audit)
         return Math.Max(rankNow, rankThen);
     }
 
-    private sealed class AwardWriter(DbConnection connection, DbTransaction transaction, AuditTrail audit, string employeeId, DateTimeOffset now, CancellationToken cancellationToken)
+    private sealed class AwardWriter(DbConnection connection, DbTransaction transaction, AuditTrail audit, string employeeId, DateTimeOffset now, bool hold, CancellationToken cancellationToken)
     {
         public async Task GrantAsync(CompiledBadge badge, int rank, double value, IReadOnlyList<long> evidence)
         {
@@ -163,7 +165,7 @@ internal sealed class EmployeeEvaluator(AuditTrail audit)
             {
                 EmployeeId = employeeId,
                 BadgeKey = badge.Key,
-                Status = AwardStatus.Active,
+                Status = hold ? AwardStatus.Held : AwardStatus.Active,
                 Tier = tier,
                 TierRank = rank,
                 BadgeVersion = badge.Version,
@@ -189,6 +191,7 @@ internal sealed class EmployeeEvaluator(AuditTrail audit)
                 Reason = reason,
                 Now = now,
                 FromRank = award.TierRank,
+                Hold = hold && action == "upgraded",
             });
             await RecordAsync(action, badge.Key, tier, badge.Version, value, reason);
         }

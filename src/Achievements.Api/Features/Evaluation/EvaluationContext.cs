@@ -14,6 +14,14 @@ internal sealed class EvaluationContext
 {
     private const string SelectBots = "SELECT id FROM employees WHERE is_bot = 1";
 
+    private const string SelectCollusion = "SELECT flag_id AS \"Group\", employee_id AS Employee FROM collusion_groups";
+
+    // Employees with an open ring or burst flag: their grants and upgrades are held for review.
+    private const string SelectHeld = """
+        SELECT DISTINCT m.employee_id FROM flag_members m JOIN flags f ON f.id = m.flag_id
+        WHERE f.status = 'open' AND f.detector IN ('review-ring', 'burst')
+        """;
+
     private const string SelectEmployee = "SELECT id AS Id, is_bot AS IsBot FROM employees WHERE id = @Id";
 
     private const string SelectEvents = """
@@ -30,6 +38,8 @@ internal sealed class EvaluationContext
     public required IReadOnlyList<CompiledBadge> Badges { get; init; }
     public required IReadOnlySet<string> Bots { get; init; }
     public required DateTimeOffset Now { get; init; }
+    public CollusionGroups Collusion { get; init; } = CollusionGroups.None;
+    public IReadOnlySet<string> Held { get; init; } = new HashSet<string>();
 
     public static async Task<EvaluationContext> LoadAsync(DbConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -44,6 +54,8 @@ internal sealed class EvaluationContext
             Badges = await BadgeVersions.LoadLiveAsync(connection, ruleCatalog, cancellationToken),
             Bots = bots.ToHashSet(StringComparer.Ordinal),
             Now = now,
+            Collusion = CollusionGroups.From(await connection.QueryAsync<(long Group, string Employee)>(new CommandDefinition(SelectCollusion, cancellationToken: cancellationToken))),
+            Held = (await connection.QueryAsync<string>(new CommandDefinition(SelectHeld, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal),
         };
     }
 
@@ -93,5 +105,5 @@ internal sealed record BadgeStanding(BadgeOutcome Outcome, IReadOnlyList<long> E
 /// <summary>One employee's events, ready to be judged as of any moment.</summary>
 internal sealed record EmployeeHistory(string EmployeeId, bool IsBot, IReadOnlyList<ReadEvent> Events, CorrectionIndex Corrections, EvaluationContext Context)
 {
-    public CountedEvents CountAsOf(DateTimeOffset moment) => Context.Policy.Classify(Events, IsBot, Corrections, moment);
+    public CountedEvents CountAsOf(DateTimeOffset moment) => Context.Policy.Classify(Events, IsBot, Corrections, Context.Collusion, moment);
 }

@@ -11,7 +11,7 @@ internal sealed record EvaluationSummary(int Employees, int Granted, int Upgrade
 /// evaluates each queued employee in its own transaction, which also takes them off the queue. One run
 /// at a time in this process; the awards table's unique key guards against any other.
 /// </summary>
-internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimeProvider time, EmployeeEvaluator evaluator) : IDisposable
+internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimeProvider time, EmployeeEvaluator evaluator, Gaming.DetectionRunner detections) : IDisposable
 {
     private const int Batch = 500;
 
@@ -68,6 +68,13 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                     }, cancellationToken);
                     employees++;
                 }
+            }
+
+            if (employees > 0)
+            {
+                // Detectors run after every pass that evaluated anyone, so a ring or burst is held
+                // whichever came first: the grant or the detection.
+                await detections.RunAsync(cancellationToken);
             }
 
             return new EvaluationSummary(employees, counts.Granted, counts.Upgraded, counts.Downgraded, counts.Revoked);

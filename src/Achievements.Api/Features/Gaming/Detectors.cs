@@ -1,0 +1,219 @@
+using Achievements.Api.Features.Evaluation;
+using Achievements.Api.Features.Signals;
+
+namespace Achievements.Api.Features.Gaming;
+
+/// <summary>Thresholds of the gaming detectors (<c>Achievements:Detection:...</c>). Never shown to employees.</summary>
+internal sealed class DetectionOptions
+{
+    /// <summary>How far back the review-ring detector looks.</summary>
+    public int RingWindowDays { get; set; } = 90;
+
+    /// <summary>Counted approvals each way before a pair can be a ring.</summary>
+    public int RingMinimumApprovals { get; set; } = 5;
+
+    /// <summary>Share of each one's approvals that go to the other, for a pair.</summary>
+    public double RingPairShare { get; set; } = 0.6;
+
+    /// <summary>Share of each member's approvals that stay inside a group of 3 to 6.</summary>
+    public double RingGroupShare { get; set; } = 0.8;
+
+    public int BurstEvents { get; set; } = 20;
+
+    public int BurstWindowMinutes { get; set; } = 10;
+
+    /// <summary>How far back bursts are looked for.</summary>
+    public int BurstLookbackDays { get; set; } = 30;
+
+    public int TokenBurnWindowDays { get; set; } = 30;
+
+    public double TokenBurnZ { get; set; } = 3.5;
+
+    public long TokenBurnMinimumTokens { get; set; } = 1_000_000;
+}
+
+/// <summary>A detector's finding, before it is stored as a flag.</summary>
+internal sealed record Finding(string Detector, IReadOnlyList<string> Employees, double Score, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, object Evidence, string Key)
+{
+    public const string ReviewRing = "review-ring";
+    public const string Burst = "burst";
+    public const string TokenBurn = "token-burn";
+
+    /// <summary>Ring and burst findings hold awards; token burn only informs.</summary>
+    public bool Holds => Detector is ReviewRing or Burst;
+}
+
+/// <summary>
+/// The detectors, as pure functions over employees' judged events, so that the service, the publish gate
+/// and the simulation all run exactly the same code.
+/// </summary>
+internal static class Detectors
+{
+    public static IEnumerable<Finding> All(IReadOnlyDictionary<string, CountedEvents> employees, SignalCatalog catalog, DateTimeOffset now, DetectionOptions options) =>
+        ReviewRings(employees, now, options).Concat(Bursts(employees, catalog, now, options)).Concat(TokenBurn(employees, now, options));
+
+    /// <summary>
+    /// Pairs who mostly approve each other, and closed groups of 3 to 6. Counted approvals only: self-approvals
+    /// and bots never reach here, and a confirmed ring's approvals are already excluded.
+    /// </summary>
+    public static IEnumerable<Finding> ReviewRings(IReadOnlyDictionary<string, CountedEvents> employees, DateTimeOffset now, DetectionOptions options)
+    {
+        var from = now.AddDays(-options.RingWindowDays);
+        var approvals = new Dictionary<(string Approver, string Author), int>();
+        var totals = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (employee, counted) in employees)
+        {
+            foreach (var e in counted.All.Where(e => e.Counts && e.Stored.Type == "review.approved" && e.Stored.OccurredAt > from && e.Stored.OccurredAt <= now))
+            {
+                if (AuthorOf(e) is not { } author)
+                {
+                    continue;
+                }
+
+                approvals[(employee, author)] = approvals.GetValueOrDefault((employee, author)) + 1;
+                totals[employee] = totals.GetValueOrDefault(employee) + 1;
+            }
+        }
+
+        int Count(string a, string b) => approvals.GetValueOrDefault((a, b));
+        double Share(string a, string b) => totals.GetValueOrDefault(a) == 0 ? 0 : (double)Count(a, b) / totals[a];
+
+        var pairs = approvals.Keys
+            .Where(k => string.CompareOrdinal(k.Approver, k.Author) < 0)
+            .Where(k => Count(k.Approver, k.Author) >= options.RingMinimumApprovals && Count(k.Author, k.Approver) >= options.RingMinimumApprovals)
+            .Where(k => Share(k.Approver, k.Author) >= options.RingPairShare && Share(k.Author, k.Approver) >= options.RingPairShare);
+        foreach (var (a, b) in pairs)
+        {
+            yield return RingFinding([a, b], Math.Min(Share(a, b), Share(b, a)), from, now, approvals);
+        }
+
+        // Groups: around each reviewer, everyone they trade at least the minimum of approvals with (either way);
+        // a group of 3 to 6 whose members each keep most of their approvals inside it is a ring.
+        var traded = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var ((approver, author), count) in approvals)
+        {
+            foreach (var (a, b) in new[] { (approver, author), (author, approver) })
+            {
+                var row = traded.TryGetValue(a, out var existing) ? existing : traded[a] = new Dictionary<string, int>(StringComparer.Ordinal);
+                row[b] = row.GetValueOrDefault(b) + count;
+            }
+        }
+
+        var groups = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (seed, partners) in traded.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            var group = partners.Where(p => p.Value >= options.RingMinimumApprovals).Select(p => p.Key).Append(seed).Order(StringComparer.Ordinal).ToList();
+            if (group.Count is < 3 or > 6 || !groups.Add(string.Join(',', group)))
+            {
+                continue;
+            }
+
+            var inside = group.Select(member => (Member: member, Inside: group.Sum(other => Count(member, other)))).ToList();
+            var shares = inside.Select(m => totals.GetValueOrDefault(m.Member) == 0 ? 0 : (double)m.Inside / totals[m.Member]).ToList();
+            if (inside.All(m => m.Inside >= options.RingMinimumApprovals) && shares.All(share => share >= options.RingGroupShare))
+            {
+                yield return RingFinding(group, shares.Min(), from, now, approvals);
+            }
+        }
+    }
+
+    /// <summary>At least N events of one outcome signal from one employee within M minutes: faster than people work.</summary>
+    public static IEnumerable<Finding> Bursts(IReadOnlyDictionary<string, CountedEvents> employees, SignalCatalog catalog, DateTimeOffset now, DetectionOptions options)
+    {
+        var window = TimeSpan.FromMinutes(options.BurstWindowMinutes);
+        var from = now.AddDays(-options.BurstLookbackDays);
+        foreach (var (employee, counted) in employees)
+        {
+            var outcomes = counted.All
+                .Where(e => e.Stored.OccurredAt > from && e.Stored.OccurredAt <= now && catalog.Find(e.Stored.Type)?.Kind == SignalDefinition.Outcome)
+                .GroupBy(e => e.Stored.Type);
+            foreach (var signal in outcomes)
+            {
+                var times = signal.Select(e => e.Stored.OccurredAt).Order().ToList();
+                var largest = (Count: 0, Start: default(DateTimeOffset), End: default(DateTimeOffset));
+                for (int start = 0, end = 0; end < times.Count; end++)
+                {
+                    while (times[end] - times[start] > window)
+                    {
+                        start++;
+                    }
+
+                    if (end - start + 1 > largest.Count)
+                    {
+                        largest = (end - start + 1, times[start], times[end]);
+                    }
+                }
+
+                if (largest.Count >= options.BurstEvents)
+                {
+                    var evidence = new { signal = signal.Key, events = largest.Count, minutes = options.BurstWindowMinutes };
+                    yield return new Finding(Finding.Burst, [employee], largest.Count, largest.Start, largest.End, evidence,
+                        $"{Finding.Burst}:{employee}:{signal.Key}:{largest.Start.UtcTicks}");
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Tokens per counted outcome over 30 days, scored with a robust z-score against everyone who used tokens.
+    /// Informational: tokens earn nothing anyway, but admins see who spends without result.
+    /// </summary>
+    public static IEnumerable<Finding> TokenBurn(IReadOnlyDictionary<string, CountedEvents> employees, DateTimeOffset now, DetectionOptions options)
+    {
+        var from = now.AddDays(-options.TokenBurnWindowDays);
+        var spenders = employees
+            .Select(pair =>
+            {
+                var inWindow = pair.Value.All.Where(e => e.Stored.OccurredAt > from && e.Stored.OccurredAt <= now).ToList();
+                var tokens = inWindow.Where(e => e.Stored.Type == "tokens.consumed").Sum(e => TokensOf(e));
+                var outcomes = inWindow.Count(e => e.Counts && e.Kind == SignalDefinition.Outcome);
+                return (Employee: pair.Key, Tokens: tokens, Outcomes: outcomes, PerOutcome: tokens / Math.Max(outcomes, 1));
+            })
+            .Where(s => s.Tokens > 0)
+            .ToList();
+        if (spenders.Count < 3)
+        {
+            yield break;
+        }
+
+        var values = spenders.Select(s => s.PerOutcome).ToList();
+        var median = Median(values);
+        var mad = Median([.. values.Select(v => Math.Abs(v - median))]);
+        var meanAbsolute = values.Average(v => Math.Abs(v - median));
+        foreach (var spender in spenders.Where(s => s.Tokens >= options.TokenBurnMinimumTokens))
+        {
+            // The modified z-score of Iglewicz and Hoaglin; when over half the values are equal (MAD 0),
+            // the mean absolute deviation stands in, scaled to match a normal distribution's spread.
+            var z = mad > 0 ? 0.6745 * (spender.PerOutcome - median) / mad
+                : meanAbsolute > 0 ? (spender.PerOutcome - median) / (1.2533 * meanAbsolute)
+                : 0;
+            if (z > options.TokenBurnZ)
+            {
+                var evidence = new { tokens = spender.Tokens, countedOutcomes = spender.Outcomes, tokensPerOutcome = spender.PerOutcome, median, z };
+                yield return new Finding(Finding.TokenBurn, [spender.Employee], z, from, now, evidence, $"{Finding.TokenBurn}:{spender.Employee}");
+            }
+        }
+    }
+
+    private static Finding RingFinding(IReadOnlyCollection<string> members, double score, DateTimeOffset from, DateTimeOffset now, Dictionary<(string Approver, string Author), int> approvals)
+    {
+        var sorted = members.Order(StringComparer.Ordinal).ToList();
+        var evidence = new
+        {
+            approvals = sorted.SelectMany(a => sorted.Where(b => b != a).Select(b => new { approver = a, author = b, count = approvals.GetValueOrDefault((a, b)) }))
+                .Where(x => x.count > 0).ToList(),
+        };
+        return new Finding(Finding.ReviewRing, sorted, score, from, now, evidence, $"{Finding.ReviewRing}:{string.Join(',', sorted)}");
+    }
+
+    private static string? AuthorOf(ClassifiedEvent e) => e.AttributeText("author");
+
+    private static double TokensOf(ClassifiedEvent e) => e.AttributeNumber("tokens");
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+}

@@ -1,0 +1,279 @@
+using System.Net;
+using Achievements.Api.Tests.Infrastructure;
+
+namespace Achievements.Api.Tests.Features;
+
+/// <summary>Each detector just over and just under its thresholds, and what a flag does to awards.</summary>
+public sealed class GamingDetectionTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly DateTimeOffset Now = Personas.Now;
+
+    private static Personas Approvals(Personas events, string approver, string author, int count, int startDay = 1)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            events.ReviewApproved(approver, Now.AddDays(-startDay - i).AddHours(-(i % 5)), author);
+        }
+
+        return events;
+    }
+
+    private static async Task<List<System.Text.Json.JsonElement>> OpenFlagsAsync(AchievementsApp app, string? detector = null)
+    {
+        var flags = await (await app.Admin().GetAsync("/api/v1/flags?status=open", Ct)).JsonAsync();
+        return [.. flags.EnumerateArray().Where(f => detector is null || f.GetProperty("detector").GetString() == detector)];
+    }
+
+    private static string[] Members(System.Text.Json.JsonElement flag) =>
+        [.. flag.GetProperty("employees").EnumerateArray().Select(e => e.GetString()!)];
+
+    [Fact]
+    public async Task Two_people_who_mostly_approve_each_other_are_flagged_and_their_awards_held()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        Approvals(events, "ann", "ben", 12);
+        Approvals(events, "ben", "ann", 12);
+        await events.SendAsync();
+        await app.EvaluateAsync();
+
+        var ring = Assert.Single(await OpenFlagsAsync(app, "review-ring"));
+        Assert.Equal(["ann", "ben"], Members(ring));
+        Assert.Equal(1.0, ring.GetProperty("score").GetDouble());
+        Assert.Null(await app.TierOfAsync("ann", "trusted-reviewer"));
+        var progress = await app.ProgressAsync("ann", "trusted-reviewer");
+        Assert.Equal("held", progress.GetProperty("status").GetString());
+        Assert.Equal("bronze", progress.GetProperty("tier").GetString());
+    }
+
+    [Fact]
+    public async Task Fewer_than_five_approvals_each_way_is_not_a_ring()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        Approvals(events, "ann", "ben", 4);
+        Approvals(events, "ben", "ann", 12);
+        await events.SendAsync();
+        await app.EvaluateAsync();
+        Assert.Empty(await OpenFlagsAsync(app, "review-ring"));
+    }
+
+    [Fact]
+    public async Task A_pair_is_not_a_ring_when_one_of_them_gives_under_60_percent_of_approvals_to_the_other()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        Approvals(events, "ann", "ben", 6);
+        for (var i = 0; i < 5; i++)
+        {
+            Approvals(events, "ann", $"colleague-{i}", 1, startDay: 20 + i);
+        }
+
+        Approvals(events, "ben", "ann", 6);
+        await events.SendAsync();
+        await app.EvaluateAsync();
+        Assert.Empty(await OpenFlagsAsync(app, "review-ring"));
+    }
+
+    [Fact]
+    public async Task A_group_of_three_keeping_80_percent_of_approvals_inside_is_a_ring()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        foreach (var (approver, author) in new[] { ("ann", "ben"), ("ben", "cat"), ("cat", "ann") })
+        {
+            Approvals(events, approver, author, 9);
+            Approvals(events, approver, $"outsider-{approver}", 1, startDay: 40);
+        }
+
+        await events.SendAsync();
+        await app.EvaluateAsync();
+        var ring = Assert.Single(await OpenFlagsAsync(app, "review-ring"));
+        Assert.Equal(["ann", "ben", "cat"], Members(ring));
+        Assert.Equal(0.9, ring.GetProperty("score").GetDouble(), 3);
+    }
+
+    [Fact]
+    public async Task A_group_of_three_with_30_percent_of_approvals_outside_is_not_a_ring()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        foreach (var (approver, author) in new[] { ("ann", "ben"), ("ben", "cat"), ("cat", "ann") })
+        {
+            Approvals(events, approver, author, 7);
+            for (var i = 0; i < 3; i++)
+            {
+                Approvals(events, approver, $"outsider-{approver}-{i}", 1, startDay: 40 + i);
+            }
+        }
+
+        await events.SendAsync();
+        await app.EvaluateAsync();
+        Assert.Empty(await OpenFlagsAsync(app, "review-ring"));
+    }
+
+    [Fact]
+    public async Task Dismissing_a_flag_turns_held_awards_active()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        Approvals(events, "ann", "ben", 12);
+        Approvals(events, "ben", "ann", 12);
+        await events.SendAsync();
+        await app.EvaluateAsync();
+        var ring = Assert.Single(await OpenFlagsAsync(app, "review-ring"));
+
+        var dismissed = await (await app.Admin().PostJsonAsync($"/api/v1/flags/{ring.GetProperty("id").GetInt64()}/dismiss", new { note = "Pair programming partners" })).JsonAsync();
+
+        Assert.Equal("dismissed", dismissed.GetProperty("status").GetString());
+        Assert.Equal("bronze", await app.TierOfAsync("ann", "trusted-reviewer"));
+        Assert.Equal("bronze", await app.TierOfAsync("ben", "trusted-reviewer"));
+        await app.EvaluateAsync();
+        await (await app.Admin().PostJsonAsync("/api/v1/detections", new { })).JsonAsync();
+        Assert.Empty(await OpenFlagsAsync(app, "review-ring"));
+        var audit = await (await app.Admin().GetAsync("/api/v1/audit?employee=ann", Ct)).JsonAsync();
+        Assert.Contains(audit.EnumerateArray(), e => e.GetProperty("action").GetString() == "award.released");
+    }
+
+    [Fact]
+    public async Task Confirming_a_ring_revokes_held_awards_and_its_approvals_stop_counting()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        Approvals(events, "ann", "ben", 12);
+        Approvals(events, "ben", "ann", 12);
+        Approvals(events, "ann", "dev", 2, startDay: 30);
+        await events.SendAsync();
+        await app.EvaluateAsync();
+        var ring = Assert.Single(await OpenFlagsAsync(app, "review-ring"));
+
+        await (await app.Admin().PostJsonAsync($"/api/v1/flags/{ring.GetProperty("id").GetInt64()}/confirm", new { note = "Traded approvals" })).JsonAsync();
+        await app.EvaluateAsync();
+
+        Assert.Null(await app.TierOfAsync("ann", "trusted-reviewer"));
+        var award = await (await app.Admin().GetAsync("/api/v1/employees/ann/badges/trusted-reviewer", Ct)).JsonAsync();
+        Assert.Equal("revoked", award.GetProperty("status").GetString());
+        Assert.Equal("collusion", award.GetProperty("reason").GetString());
+        var progress = await app.ProgressAsync("ann", "trusted-reviewer");
+        Assert.Equal(12, progress.Excluded("review.approved", "collusion"));
+        Assert.Equal(2, progress.Counted("review.approved"));
+        await Problem.AssertAsync(await app.Admin().PostJsonAsync($"/api/v1/flags/{ring.GetProperty("id").GetInt64()}/dismiss", new { }), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task An_award_earned_after_a_ring_was_flagged_is_held_too()
+    {
+        await using var app = new AchievementsApp();
+        var first = new Personas(app);
+        Approvals(first, "ann", "ben", 6, startDay: 20);
+        Approvals(first, "ben", "ann", 6, startDay: 20);
+        var source = await first.SendAsync();
+        await app.EvaluateAsync();
+        Assert.Single(await OpenFlagsAsync(app, "review-ring"));
+
+        var more = new Personas(app);
+        Approvals(more, "ann", "ben", 6, startDay: 1);
+        await more.SendAsync(source);
+        await app.EvaluateAsync();
+
+        Assert.Null(await app.TierOfAsync("ann", "trusted-reviewer"));
+        Assert.Equal("held", (await app.ProgressAsync("ann", "trusted-reviewer")).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task The_same_finding_is_not_flagged_twice_while_one_is_open()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        Approvals(events, "ann", "ben", 12);
+        Approvals(events, "ben", "ann", 12);
+        await events.SendAsync();
+        await app.EvaluateAsync();
+        var again = await (await app.Admin().PostJsonAsync("/api/v1/detections", new { })).JsonAsync();
+        Assert.Equal(0, again.GetProperty("flagged").GetInt32());
+        Assert.Single(await OpenFlagsAsync(app, "review-ring"));
+    }
+
+    private static Personas Suggestions(Personas events, string actor, int count, TimeSpan apart, DateTimeOffset start)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            events.Add("suggestion.accepted", actor, start + apart * i, new() { ["suggestion_id"] = $"{actor}-s-{i}", ["lines"] = 3, ["language"] = "go" });
+        }
+
+        return events;
+    }
+
+    [Fact]
+    public async Task Twenty_outcomes_within_ten_minutes_is_a_burst_and_holds_awards()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        Suggestions(events, "fast", 20, TimeSpan.FromSeconds(30), Now.AddDays(-3));
+        await events.SendAsync();
+        await app.EvaluateAsync();
+
+        var burst = Assert.Single(await OpenFlagsAsync(app, "burst"));
+        Assert.Equal(["fast"], Members(burst));
+        Assert.Equal(20, burst.GetProperty("evidence").GetProperty("events").GetInt32());
+    }
+
+    [Fact]
+    public async Task Nineteen_outcomes_within_ten_minutes_or_twenty_spread_over_more_is_no_burst()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        Suggestions(events, "quick", 19, TimeSpan.FromSeconds(30), Now.AddDays(-3));
+        Suggestions(events, "steady", 20, TimeSpan.FromSeconds(33), Now.AddDays(-3));
+        await events.SendAsync();
+        await app.EvaluateAsync();
+        Assert.Empty(await OpenFlagsAsync(app, "burst"));
+    }
+
+    [Fact]
+    public async Task Spending_millions_of_tokens_without_outcomes_is_flagged_for_admins_without_holding_anything()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        for (var i = 0; i < 6; i++)
+        {
+            var dev = $"dev-{i}";
+            events.Tokens(dev, Now.AddDays(-5), 100_000 + i * 1_000);
+            for (var pr = 0; pr < 3; pr++)
+            {
+                events.PrMerged(dev, Now.AddDays(-10 - pr));
+            }
+        }
+
+        events.Tokens("burner", Now.AddDays(-2), 5_000_000);
+        events.Tokens("small-burner", Now.AddDays(-2), 900_000);
+        await events.SendAsync();
+        await app.EvaluateAsync();
+
+        var burn = Assert.Single(await OpenFlagsAsync(app, "token-burn"));
+        Assert.Equal(["burner"], Members(burn));
+        Assert.True(burn.GetProperty("score").GetDouble() > 3.5);
+        Assert.Equal(5_000_000, burn.GetProperty("evidence").GetProperty("tokens").GetDouble());
+    }
+
+    [Theory]
+    [InlineData("source")]
+    [InlineData("viewer")]
+    [InlineData("employee")]
+    public async Task Only_admins_see_and_resolve_flags(string role)
+    {
+        await using var app = new AchievementsApp();
+        var client = await app.ClientFor(role, role == "viewer" ? null : "ann");
+        await Problem.AssertAsync(await client.GetAsync("/api/v1/flags?status=open", Ct), HttpStatusCode.Forbidden);
+        await Problem.AssertAsync(await client.PostJsonAsync("/api/v1/flags/1/dismiss", new { }), HttpStatusCode.Forbidden);
+        await Problem.AssertAsync(await client.PostJsonAsync("/api/v1/detections", new { }), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task An_unknown_flag_is_a_404_problem()
+    {
+        await using var app = new AchievementsApp();
+        await Problem.AssertAsync(await app.Admin().PostJsonAsync("/api/v1/flags/999/confirm", new { }), HttpStatusCode.NotFound);
+    }
+}
