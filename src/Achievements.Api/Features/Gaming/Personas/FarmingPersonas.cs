@@ -1,0 +1,362 @@
+namespace Achievements.Api.Features.Gaming.Personas;
+
+/// <summary>
+/// A farming persona is a strategy for badges without the work. Each one below is written against a
+/// specific defence; the comment on each says which one should stop it. Their colleagues are passive:
+/// they are named as reviewers but send nothing, so anything the run earns is the farmer's doing.
+/// </summary>
+internal abstract class FarmingPersona : IPersona
+{
+    public abstract string Name { get; }
+
+    public bool Farming => true;
+
+    public PersonaRun Generate(string idPrefix, DateTimeOffset now, int days, Random random)
+    {
+        var line = new Timeline(idPrefix, now, days, random);
+        var employees = Play(line);
+        return line.Finish(Name, farming: true, employees);
+    }
+
+    /// <summary>Writes the run's events and returns its employees, the farmer(s) first.</summary>
+    protected abstract IReadOnlyList<SimulatedEmployee> Play(Timeline line);
+
+    protected static SimulatedEmployee Person(string id, string displayName) => new(id, displayName);
+
+    /// <summary>Picks <paramref name="count"/> working days spread evenly over the run, so that no two fall in consecutive weeks when the run is long enough.</summary>
+    protected static List<DateTime> Spread(Timeline line, int count)
+    {
+        var days = line.WorkingDays(daysOff: 0).ToList();
+        if (days.Count == 0)
+        {
+            return [];
+        }
+
+        return [.. Enumerable.Range(0, count).Select(i => days[(int)((i + 0.5) * days.Count / count)])];
+    }
+}
+
+/// <summary>Millions of tokens and thousands of prompts, two merged pull requests. Tokens are volume: they never count.</summary>
+internal sealed class TokenBurner : FarmingPersona
+{
+    public override string Name => "token-burner";
+
+    protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
+    {
+        var burner = line.Employee("dev");
+        var peer = line.Employee("peer-1");
+        foreach (var day in line.WorkingDays())
+        {
+            for (var i = line.Random.Next(5, 16); i > 0; i--)
+            {
+                line.Tokens(burner, line.At(day, 7, 22), line.Random.Next(100_000, 400_000));
+            }
+
+            for (var i = line.Random.Next(10, 30); i > 0; i--)
+            {
+                line.Prompt(burner, line.At(day, 7, 22), line.Random.Next(2_000, 30_000));
+            }
+        }
+
+        foreach (var day in Spread(line, 2))
+        {
+            line.PrMerged(burner, line.At(day, 10, 17), [peer], line.Random.Next(20, 200), line.Random.Next(0, 40), aiAssisted: true);
+        }
+
+        return [Person(burner, "Token Burner"), Person(peer, "Token Burner's Colleague")];
+    }
+}
+
+/// <summary>Endless prompts and suggestions shown, nothing accepted, nothing shipped: all volume, no outcome.</summary>
+internal sealed class PromptSpammer : FarmingPersona
+{
+    public override string Name => "prompt-spammer";
+
+    protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
+    {
+        var spammer = line.Employee("dev");
+        foreach (var day in line.WorkingDays())
+        {
+            for (var i = line.Random.Next(40, 90); i > 0; i--)
+            {
+                line.Prompt(spammer, line.At(day, 8, 20), line.Random.Next(500, 8_000));
+            }
+
+            for (var i = line.Random.Next(20, 50); i > 0; i--)
+            {
+                line.SuggestionShown(spammer, line.At(day, 8, 20), line.Random.Next(1, 30), line.Language());
+            }
+        }
+
+        return [Person(spammer, "Prompt Spammer")];
+    }
+}
+
+/// <summary>Many pull requests whose only reviewer is the author, approved by the author too. Stopped by independent review.</summary>
+internal sealed class SelfMerger : FarmingPersona
+{
+    public override string Name => "self-merger";
+
+    protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
+    {
+        var merger = line.Employee("dev");
+        foreach (var day in line.WorkingDays())
+        {
+            if (line.Random.NextDouble() < 0.6)
+            {
+                var at = line.At(day, 10, 17);
+                var prId = line.PrMerged(merger, at, [merger], line.Random.Next(20, 300), line.Random.Next(0, 60));
+                line.ReviewApproved(merger, at.AddMinutes(-line.Random.Next(1, 30)), merger, prId);
+            }
+        }
+
+        return [Person(merger, "Self Merger")];
+    }
+}
+
+/// <summary>Pull requests of one or two lines, each reviewed by a colleague. Stopped by the non-trivial condition.</summary>
+internal sealed class TrivialSplitter : FarmingPersona
+{
+    public override string Name => "trivial-splitter";
+
+    protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
+    {
+        var splitter = line.Employee("dev");
+        var peer = line.Employee("peer-1");
+        foreach (var day in line.WorkingDays())
+        {
+            for (var i = line.Random.Next(2, 6); i > 0; i--)
+            {
+                line.PrMerged(splitter, line.At(day, 9, 18), [peer], linesAdded: 1, linesDeleted: line.Random.Next(0, 2));
+            }
+        }
+
+        return [Person(splitter, "Trivial Splitter"), Person(peer, "Trivial Splitter's Colleague")];
+    }
+}
+
+/// <summary>
+/// Merges that are reverted within hours, re-merged under a new id and reverted again. Corrections remove
+/// every reverted merge; only three merges in the whole run stick, and they are weeks apart.
+/// </summary>
+internal sealed class RevertAndRemerge : FarmingPersona
+{
+    private const int Sticking = 3;
+
+    public override string Name => "revert-and-remerge";
+
+    protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
+    {
+        var reverter = line.Employee("dev");
+        var peer = line.Employee("peer-1");
+        // One change every two weeks, each merged and reverted two or three times over.
+        var changes = Spread(line, Math.Max(Sticking + 1, line.WorkingDays(daysOff: 0).Count() / 10));
+        var sticking = Enumerable.Range(1, Sticking).Select(i => i * changes.Count / (Sticking + 1)).ToHashSet();
+        for (var change = 0; change < changes.Count; change++)
+        {
+            var at = line.At(changes[change], 9, 12);
+            var attempts = line.Random.Next(2, 4);
+            for (var attempt = 1; attempt <= attempts; attempt++)
+            {
+                var prId = line.PrMerged(reverter, line.Clamp(at), [peer], line.Random.Next(30, 200), line.Random.Next(0, 30));
+                var last = attempt == attempts;
+                if (!last || !sticking.Contains(change))
+                {
+                    line.PrReverted(reverter, line.Clamp(at.AddMinutes(line.Random.Next(20, 240))), prId);
+                }
+
+                at = at.AddHours(line.Random.Next(5, 20));
+            }
+        }
+
+        return [Person(reverter, "Revert And Remerge"), Person(peer, "Revert And Remerge's Colleague")];
+    }
+}
+
+/// <summary>Accepts suggestion after suggestion and deletes each within minutes. Corrections remove every one.</summary>
+internal sealed class AcceptThenDiscard : FarmingPersona
+{
+    public override string Name => "accept-then-discard";
+
+    protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
+    {
+        var farmer = line.Employee("dev");
+        foreach (var day in line.WorkingDays())
+        {
+            for (var i = line.Random.Next(15, 45); i > 0; i--)
+            {
+                var at = line.At(day);
+                var lines = line.Random.Next(5, 30);
+                var language = line.Language();
+                var suggestion = line.SuggestionShown(farmer, at, lines, language);
+                var accepted = line.Clamp(at.AddSeconds(line.Random.Next(2, 20)));
+                line.SuggestionAccepted(farmer, accepted, suggestion, lines, language);
+                line.SuggestionDiscarded(farmer, line.Clamp(accepted.AddMinutes(line.Random.Next(1, 10))), suggestion);
+            }
+        }
+
+        return [Person(farmer, "Accept Then Discard")];
+    }
+}
+
+/// <summary>
+/// Three people who approve each other's pull requests and review each other's merges. Each approval is
+/// individually valid, so the counting policy lets them through; the review-ring detector must flag and hold.
+/// </summary>
+internal sealed class ReviewRing : FarmingPersona
+{
+    // Fewer merges than merge-master's bronze threshold, weeks apart: the ring farms reviews, not merges.
+    private const int MergesPerMember = 8;
+
+    public override string Name => "review-ring";
+
+    protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
+    {
+        string[] members = [line.Employee("a"), line.Employee("b"), line.Employee("c")];
+        string[] outsiders = [line.Employee("peer-1"), line.Employee("peer-2")];
+        var approvals = new int[members.Length];
+        foreach (var day in line.WorkingDays())
+        {
+            for (var m = 0; m < members.Length; m++)
+            {
+                if (line.Random.NextDouble() >= 0.28)
+                {
+                    continue;
+                }
+
+                // Every tenth approval goes outside the ring, so about 90% stay in it.
+                var author = ++approvals[m] % 10 == 0
+                    ? outsiders[line.Random.Next(outsiders.Length)]
+                    : members[(m + 1 + line.Random.Next(members.Length - 1)) % members.Length];
+                line.ReviewApproved(members[m], line.At(day), author);
+            }
+        }
+
+        for (var m = 0; m < members.Length; m++)
+        {
+            var mates = members.Where(x => x != members[m]).ToList();
+            foreach (var day in Spread(line, Math.Min(MergesPerMember, Math.Max(1, line.WorkingDays(daysOff: 0).Count() / 30))))
+            {
+                var merged = line.At(day, 11, 17);
+                var prId = line.PrMerged(members[m], merged, mates, line.Random.Next(20, 250), line.Random.Next(0, 50));
+                foreach (var mate in mates)
+                {
+                    line.ReviewApproved(mate, merged.AddMinutes(-line.Random.Next(5, 90)), members[m], prId);
+                }
+            }
+        }
+
+        return
+        [
+            .. members.Select((id, i) => Person(id, $"Ring Member {(char)('A' + i)}")),
+            .. outsiders.Select((id, i) => Person(id, $"Ring Outsider {i + 1}")),
+        ];
+    }
+}
+
+/// <summary>An account flagged as a bot that merges and approves like a diligent developer. Bots never count.</summary>
+internal sealed class BotAccount : FarmingPersona
+{
+    public override string Name => "bot-account";
+
+    protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
+    {
+        var bot = line.Employee("bot");
+        string[] peers = [line.Employee("peer-1"), line.Employee("peer-2")];
+        foreach (var day in line.WorkingDays(daysOff: 0))
+        {
+            for (var i = line.Random.Next(1, 3); i > 0; i--)
+            {
+                line.PrMerged(bot, line.At(day, 0, 24), [peers[line.Random.Next(peers.Length)]], line.Random.Next(10, 200), line.Random.Next(0, 40), aiAssisted: true);
+            }
+
+            for (var i = line.Random.Next(1, 3); i > 0; i--)
+            {
+                line.ReviewApproved(bot, line.At(day, 0, 24), peers[line.Random.Next(peers.Length)]);
+            }
+        }
+
+        return [new SimulatedEmployee(bot, "Dependency Bot", IsBot: true), .. peers.Select((id, i) => Person(id, $"Bot Owner {i + 1}"))];
+    }
+}
+
+/// <summary>
+/// Bursts of 25 or more accepted suggestions inside five minutes, several times a week, with a high accept
+/// ratio. Each event counts on its own; the burst detector must flag and hold.
+/// </summary>
+internal sealed class BurstFarmer : FarmingPersona
+{
+    public override string Name => "burst-farmer";
+
+    protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
+    {
+        var farmer = line.Employee("dev");
+        foreach (var day in line.WorkingDays())
+        {
+            if (line.Random.NextDouble() < 0.65)
+            {
+                var start = line.At(day, 9, 17);
+                var burst = line.Random.Next(25, 41);
+                for (var i = 0; i < burst; i++)
+                {
+                    // At most 40 in four minutes: a suggestion shown and accepted every six seconds.
+                    Accept(line, farmer, start.AddSeconds(i * 6), accept: line.Random.NextDouble() < 0.92);
+                }
+            }
+
+            for (var i = line.Random.Next(0, 4); i > 0; i--)
+            {
+                Accept(line, farmer, line.At(day), accept: line.Random.NextDouble() < 0.5);
+            }
+        }
+
+        return [Person(farmer, "Burst Farmer")];
+    }
+
+    private static void Accept(Timeline line, string farmer, DateTimeOffset at, bool accept)
+    {
+        at = line.Clamp(at);
+        var lines = line.Random.Next(1, 12);
+        var language = line.Language();
+        var suggestion = line.SuggestionShown(farmer, at, lines, language);
+        if (accept)
+        {
+            line.SuggestionAccepted(farmer, line.Clamp(at.AddSeconds(2)), suggestion, lines, language);
+        }
+    }
+}
+
+/// <summary>A handful of real reviewed pull requests, each posted many times under the same event id. Replays are duplicates.</summary>
+internal sealed class Replayer : FarmingPersona
+{
+    private const int PullRequests = 6;
+
+    public override string Name => "replayer";
+
+    protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
+    {
+        var replayer = line.Employee("dev");
+        var peer = line.Employee("peer-1");
+        foreach (var day in Spread(line, PullRequests))
+        {
+            var at = line.At(day, 10, 17);
+            var eventId = line.NextId("ev");
+            var merged = new Dictionary<string, object?>
+            {
+                ["pr_id"] = line.NextId("pr"),
+                ["repo"] = line.Repo(),
+                ["lines_added"] = line.Random.Next(20, 300),
+                ["lines_deleted"] = line.Random.Next(0, 60),
+                ["merged_by"] = peer,
+                ["reviewers"] = new[] { peer },
+            };
+            // The same event, byte for byte, posted again and again.
+            for (var copy = line.Random.Next(20, 60); copy > 0; copy--)
+            {
+                line.Add("pr.merged", replayer, at, merged, eventId);
+            }
+        }
+
+        return [Person(replayer, "Replayer"), Person(peer, "Replayer's Colleague")];
+    }
+}

@@ -1,0 +1,38 @@
+namespace Achievements.Api.Features.Gaming.Personas;
+
+/// <summary>Every persona the simulation and the tests know, by name.</summary>
+internal static class PersonaLibrary
+{
+    /// <summary>Reviews colleagues' work twice a week and ships one or two reviewed pull requests: merge-master territory.</summary>
+    public static readonly WorkHabits Strong = new(PullRequestsPerWeek: 1.5, ReviewsPerWeek: 2, SuggestionsShownPerDay: 16, AcceptRate: 0.3, TokensPerDay: 20_000, AiAssistedShare: 0.4);
+
+    /// <summary>A pull request every week or two.</summary>
+    public static readonly WorkHabits Steady = new(PullRequestsPerWeek: 0.7, ReviewsPerWeek: 1, SuggestionsShownPerDay: 8, AcceptRate: 0.25, TokensPerDay: 12_000, AiAssistedShare: 0.3);
+
+    /// <summary>A few pull requests a month and few suggestions.</summary>
+    public static readonly WorkHabits Light = new(PullRequestsPerWeek: 0.4, ReviewsPerWeek: 0.4, SuggestionsShownPerDay: 3, AcceptRate: 0.2, TokensPerDay: 5_000, AiAssistedShare: 0.2);
+
+    public static IReadOnlyList<IPersona> Farming { get; } =
+    [
+        new TokenBurner(),
+        new PromptSpammer(),
+        new SelfMerger(),
+        new TrivialSplitter(),
+        new RevertAndRemerge(),
+        new AcceptThenDiscard(),
+        new ReviewRing(),
+        new BotAccount(),
+        new BurstFarmer(),
+        new Replayer(),
+    ];
+
+    public static IReadOnlyList<IPersona> Honest { get; } =
+    [
+        new HonestPersona("honest-strong", Strong),
+        new HonestPersona("honest-steady", Steady),
+        new HonestPersona("honest-light", Light),
+    ];
+
+    public static IPersona? Find(string name) =>
+        Farming.Concat(Honest).FirstOrDefault(persona => persona.Name == name);
+}

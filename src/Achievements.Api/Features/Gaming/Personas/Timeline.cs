@@ -1,0 +1,121 @@
+namespace Achievements.Api.Features.Gaming.Personas;
+
+/// <summary>
+/// Writes one persona's run: hands out ids that are unique within the run, picks realistic moments on
+/// working days inside the run's window, and spells each signal's attributes the way a source would.
+/// </summary>
+internal sealed class Timeline(string idPrefix, DateTimeOffset now, int days, Random random)
+{
+    private static readonly string[] Repos = ["web", "api", "billing", "mobile", "infra", "search"];
+    private static readonly string[] Languages = ["csharp", "typescript", "python", "sql", "go"];
+    private static readonly string[] Models = ["large-model", "small-model"];
+
+    private readonly List<SimulatedEvent> _events = [];
+    private int _next;
+
+    public Random Random { get; } = random;
+
+    public DateTimeOffset Now { get; } = now;
+
+    public string Employee(string name) => $"{idPrefix}-{name}";
+
+    public string NextId(string kind) => $"{idPrefix}-{kind}-{++_next}";
+
+    /// <summary>
+    /// Monday to Friday in the window, oldest first. About one working day in twenty is skipped:
+    /// holidays and sick days, so that no two people's calendars line up exactly.
+    /// </summary>
+    public IEnumerable<DateTime> WorkingDays(double daysOff = 0.05)
+    {
+        for (var back = days - 1; back >= 0; back--)
+        {
+            var day = Now.UtcDateTime.Date.AddDays(-back);
+            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            {
+                continue;
+            }
+
+            if (daysOff == 0 || Random.NextDouble() >= daysOff)
+            {
+                yield return day;
+            }
+        }
+    }
+
+    /// <summary>
+    /// A moment on <paramref name="day"/> between the given hours (UTC). A moment after now is pulled back
+    /// to a few minutes before it: today's events have already happened.
+    /// </summary>
+    public DateTimeOffset At(DateTime day, double fromHour = 9, double toHour = 18)
+    {
+        var at = new DateTimeOffset(day, TimeSpan.Zero).AddHours(fromHour + (Random.NextDouble() * (toHour - fromHour)));
+        return Clamp(at);
+    }
+
+    /// <summary>Keeps a derived moment (a revert after a merge) inside the run: never later than now.</summary>
+    public DateTimeOffset Clamp(DateTimeOffset at) =>
+        at <= Now ? at : Now.AddSeconds(-Random.Next(1, 600));
+
+    public string Repo() => Repos[Random.Next(Repos.Length)];
+
+    public string Language() => Languages[Random.Next(Languages.Length)];
+
+    public string Model() => Models[Random.Next(Models.Length)];
+
+    public string PrMerged(string author, DateTimeOffset at, IReadOnlyList<string> reviewers, int linesAdded, int linesDeleted, bool? aiAssisted = null, string? prId = null)
+    {
+        prId ??= NextId("pr");
+        var attributes = new Dictionary<string, object?>
+        {
+            ["pr_id"] = prId,
+            ["repo"] = Repo(),
+            ["lines_added"] = linesAdded,
+            ["lines_deleted"] = linesDeleted,
+            ["merged_by"] = reviewers.Count > 0 ? reviewers[0] : author,
+            ["reviewers"] = reviewers,
+        };
+        if (aiAssisted is not null)
+        {
+            attributes["ai_assisted"] = aiAssisted;
+        }
+
+        Add("pr.merged", author, at, attributes);
+        return prId;
+    }
+
+    public void PrReverted(string actor, DateTimeOffset at, string prId) =>
+        Add("pr.reverted", actor, at, new Dictionary<string, object?> { ["pr_id"] = prId });
+
+    public void ReviewApproved(string reviewer, DateTimeOffset at, string author, string? prId = null) =>
+        Add("review.approved", reviewer, at, new Dictionary<string, object?> { ["pr_id"] = prId ?? NextId("pr"), ["author"] = author });
+
+    public void Tokens(string actor, DateTimeOffset at, long tokens) =>
+        Add("tokens.consumed", actor, at, new Dictionary<string, object?> { ["tokens"] = tokens, ["model"] = Model() });
+
+    public void Prompt(string actor, DateTimeOffset at, long tokens) =>
+        Add("prompt.sent", actor, at, new Dictionary<string, object?> { ["tokens"] = tokens });
+
+    /// <summary>A suggestion shown; returns its id so that an accept or discard can refer to it.</summary>
+    public string SuggestionShown(string actor, DateTimeOffset at, int lines, string language)
+    {
+        var id = NextId("sg");
+        Add("suggestion.shown", actor, at, Suggestion(id, lines, language));
+        return id;
+    }
+
+    public void SuggestionAccepted(string actor, DateTimeOffset at, string suggestionId, int lines, string language) =>
+        Add("suggestion.accepted", actor, at, Suggestion(suggestionId, lines, language));
+
+    public void SuggestionDiscarded(string actor, DateTimeOffset at, string suggestionId) =>
+        Add("suggestion.discarded", actor, at, new Dictionary<string, object?> { ["suggestion_id"] = suggestionId });
+
+    public void Add(string type, string actor, DateTimeOffset at, IReadOnlyDictionary<string, object?> attributes, string? eventId = null) =>
+        _events.Add(new SimulatedEvent(eventId ?? NextId("ev"), type, actor, at, attributes));
+
+    /// <summary>The run, its events in time order (a stable sort keeps replays and causes in the order written).</summary>
+    public PersonaRun Finish(string persona, bool farming, IReadOnlyList<SimulatedEmployee> employees) =>
+        new(persona, farming, employees, [.. _events.OrderBy(e => e.OccurredAt)]);
+
+    private static Dictionary<string, object?> Suggestion(string id, int lines, string language) =>
+        new() { ["suggestion_id"] = id, ["lines"] = lines, ["language"] = language };
+}

@@ -1,0 +1,56 @@
+using Achievements.Api.Features.Keys;
+using Achievements.Api.Infrastructure.Storage;
+using Dapper;
+using Mediator;
+
+namespace Achievements.Api.Simulation;
+
+/// <summary>
+/// <c>--demo</c>: fills an empty database with a simulated organisation ending now, evaluates it, and prints a key
+/// to look around with. A database that already has events is left alone: the demo never mixes with real data.
+/// </summary>
+internal static class DemoSeeding
+{
+    public const string Flag = "--demo";
+
+    private const int Employees = 60;
+    private const int Days = 365;
+    private const int Seed = 7;
+
+    private const string AnyEvent = "SELECT EXISTS (SELECT 1 FROM events)";
+
+    public static async Task SeedAsync(WebApplication app, CancellationToken cancellationToken = default)
+    {
+        await using (var connection = await app.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync(cancellationToken))
+        {
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(AnyEvent, cancellationToken: cancellationToken)))
+            {
+                await Console.Out.WriteLineAsync("--demo: the database already has events, so nothing was seeded; serving it as it is.");
+                return;
+            }
+        }
+
+        // The real clock, so that the demo looks alive: the last events happened minutes ago.
+        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var organisation = Organisation.Build(Employees, Days, Seed, now)!;
+        await using var scope = app.Services.CreateAsyncScope();
+        var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+        var summary = await OrganisationSeeding.SeedAsync(mediator, organisation.Runs, cancellationToken);
+
+        var strong = organisation.Runs.First(run => run.Persona == "honest-strong").Employees[0];
+        var key = await mediator.Send(new CreateKey("employee", strong.Id), cancellationToken);
+        var events = organisation.Runs.Sum(run => run.Events.Count);
+        await Console.Out.WriteLineAsync($"""
+
+            --demo: seeded {organisation.Employees} employees and {events} events over {Days} days (seed {Seed}) and evaluated them: {summary.Granted} awards granted.
+            Every farming persona is in there too (token-burner, review-ring, replayer, ...), with its employees' teams named after it.
+
+            An employee key for {strong.Id}, a strong honest developer, to see their own progress:
+
+                curl -H "Authorization: Bearer {key.Key}" http://localhost:5080/api/v1/employees/{strong.Id}/progress
+
+            For everything else use the admin key: Achievements:AdminKey if configured, or the one printed above when this database was created.
+
+            """);
+    }
+}

@@ -1,0 +1,46 @@
+using Achievements.Api.Features.Employees;
+using Achievements.Api.Features.Evaluation;
+using Achievements.Api.Features.Events;
+using Achievements.Api.Features.Gaming.Personas;
+using Mediator;
+
+namespace Achievements.Api.Simulation;
+
+/// <summary>
+/// Puts persona runs through the service the way real sources would: the directory first (so that bots are
+/// known as bots before their first event), then every event through ingestion, then one evaluation.
+/// </summary>
+internal static class OrganisationSeeding
+{
+    public const string Source = "simulation";
+
+    /// <summary>Seeds the runs and evaluates everyone they touched.</summary>
+    public static async Task<EvaluationSummary> SeedAsync(IMediator mediator, IEnumerable<PersonaRun> runs, CancellationToken cancellationToken)
+    {
+        var all = runs.ToList();
+        foreach (var run in all)
+        {
+            foreach (var employee in run.Employees)
+            {
+                await mediator.Send(new PutEmployee(employee.Id, employee.DisplayName, run.Persona, employee.IsBot), cancellationToken);
+            }
+        }
+
+        foreach (var run in all)
+        {
+            foreach (var batch in run.Events.Chunk(IngestEventsValidator.MaxBatch))
+            {
+                var result = await mediator.Send(new IngestEvents(Source, [.. batch.Select(e => e.ToJson())]), cancellationToken);
+                if (result.Rejected > 0)
+                {
+                    // A persona that writes an invalid event is a bug in the persona, not a finding.
+                    var first = result.Results.First(r => r.Status == EventResult.RejectedStatus);
+                    throw new InvalidOperationException(
+                        $"{run.Persona} wrote an event the service rejects ({first.Id}): {string.Join("; ", first.Errors!.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")))}");
+                }
+            }
+        }
+
+        return await mediator.Send(new RunEvaluations(), cancellationToken);
+    }
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using Achievements.Api.Infrastructure;
+using Achievements.Api.Infrastructure.Storage;
+using Mediator;
+
+namespace Achievements.Api.Simulation;
+
+/// <summary>
+/// <c>simulate --employees N --days N --seed N</c>: runs a simulated organisation through the real ingestion and
+/// evaluation on a throwaway database and reports what each persona earned. It fails (exit 1) when a farming
+/// persona holds an active award or a strong honest developer holds none, so it can guard the central promise in CI.
+/// </summary>
+internal static class SimulateCommand
+{
+    public const int Success = 0;
+    public const int PromiseBroken = 1;
+    public const int BadArguments = 2;
+
+    /// <summary>A fixed end of the simulated year, so that the same seed gives the same bytes on any day.</summary>
+    public static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private const string Usage = """
+        Usage: Achievements.Api simulate [--employees N] [--days N] [--seed N]
+
+          --employees N   size of the organisation, every farming persona included (default 200)
+          --days N        days of history ending at 2026-06-01T12:00Z, 1 to 365 (default 365)
+          --seed N        seed of the random generator; the same seed gives the same output (default 7)
+
+        Exit codes: 0 the promise held, 1 a farming persona earned an active award or a strong
+        honest developer earned nothing, 2 bad arguments.
+        """;
+
+    public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, adjustCatalog: null, CancellationToken.None);
+
+    /// <summary>The command itself; <paramref name="adjustCatalog"/> is a seam for tests that changes the catalog through the mediator before any event is ingested.</summary>
+    internal static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, Func<IMediator, CancellationToken, Task>? adjustCatalog, CancellationToken cancellationToken)
+    {
+        if (args is ["--help"] or ["-h"])
+        {
+            await output.WriteLineAsync(Usage);
+            return Success;
+        }
+
+        if (SimulationOptions.Parse(args) is not { } options)
+        {
+            await output.WriteLineAsync(Usage);
+            return BadArguments;
+        }
+
+        var organisation = Organisation.Build(options.Employees, options.Days, options.Seed, Now);
+        if (organisation is null)
+        {
+            await output.WriteLineAsync($"--employees must be at least {Organisation.MinimumEmployees(options.Days)}: every farming persona and one honest team.");
+            await output.WriteLineAsync(Usage);
+            return BadArguments;
+        }
+
+        var databasePath = Path.Combine(Path.GetTempPath(), $"achievements-simulation-{Guid.NewGuid():N}.db");
+        try
+        {
+            await using var app = BuildApp(databasePath);
+            await app.PrepareDatabaseAsync(cancellationToken);
+            await using var scope = app.Services.CreateAsyncScope();
+            var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
+            if (adjustCatalog is not null)
+            {
+                await adjustCatalog(mediator, cancellationToken);
+            }
+
+            await OrganisationSeeding.SeedAsync(mediator, organisation.Runs, cancellationToken);
+            var report = await SimulationReport.ReadAsync(mediator, app.Services.GetRequiredService<IDbConnectionFactory>(), organisation.Runs, Now, cancellationToken);
+
+            var farming = organisation.Runs.Count(run => run.Farming);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Simulated {organisation.Employees} employees ({organisation.Runs.Count - farming} honest teams, {farming} farming personas) over {options.Days} days to {Now:yyyy-MM-dd'T'HH:mm'Z'}, seed {options.Seed}."));
+            await output.WriteLineAsync();
+            report.WriteTo(output);
+            await output.WriteLineAsync();
+            await output.WriteLineAsync(Verdict(report));
+            return report.Passed ? Success : PromiseBroken;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
+            {
+                File.Delete(file);
+            }
+        }
+    }
+
+    /// <summary>The real service's composition on a temporary file, with a clock that stands still and no background worker.</summary>
+    private static WebApplication BuildApp(string databasePath)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Achievements"] = $"Data Source={databasePath}",
+            // A configured admin key stops start-up from creating and printing one.
+            ["Achievements:AdminKey"] = $"simulation-{Guid.NewGuid():N}",
+            ["Achievements:Evaluation:Background"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        });
+        builder.AddAchievements();
+        builder.Services.AddSingleton<TimeProvider>(new FixedClock(Now));
+        return builder.Build();
+    }
+
+    private static string Verdict(SimulationReport report)
+    {
+        var problems = report.FarmingWinners.Select(persona => $"farming persona {persona} holds an active award")
+            .Concat(report.StrongWithoutAward.Select(employee => $"strong honest developer {employee} earned nothing"))
+            .ToList();
+        return problems.Count == 0
+            ? $"Verdict: the promise holds. No farming persona holds an active award; all {report.StrongDevelopers} strong honest developers earned at least one."
+            : $"Verdict: the promise is broken: {string.Join("; ", problems)}.";
+    }
+}
+
+/// <summary>The simulate command's arguments; null when any is missing, unknown or out of range.</summary>
+internal sealed record SimulationOptions(int Employees, int Days, int Seed)
+{
+    public const int MaximumEmployees = 5000;
+    public const int MaximumDays = 365;
+
+    public static SimulationOptions? Parse(IReadOnlyList<string> args)
+    {
+        var options = new SimulationOptions(200, MaximumDays, 7);
+        for (var i = 0; i < args.Count; i += 2)
+        {
+            if (i + 1 >= args.Count || !int.TryParse(args[i + 1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            {
+                return null;
+            }
+
+            options = args[i] switch
+            {
+                "--employees" when value is >= 1 and <= MaximumEmployees => options with { Employees = value },
+                "--days" when value is >= 1 and <= MaximumDays => options with { Days = value },
+                "--seed" => options with { Seed = value },
+                _ => null,
+            };
+            if (options is null)
+            {
+                return null;
+            }
+        }
+
+        return options;
+    }
+}

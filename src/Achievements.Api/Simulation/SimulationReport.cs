@@ -1,0 +1,179 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Achievements.Api.Features.Awards;
+using Achievements.Api.Features.Evaluation;
+using Achievements.Api.Features.Gaming.Personas;
+using Achievements.Api.Features.Signals;
+using Achievements.Api.Infrastructure.Storage;
+using Dapper;
+using Mediator;
+
+namespace Achievements.Api.Simulation;
+
+/// <summary>One line of the report: a farming persona, or all honest teams of one kind together.</summary>
+internal sealed record PersonaOutcome(
+    string Persona,
+    bool Farming,
+    int Runs,
+    int Employees,
+    int Events,
+    long Tokens,
+    int CountedOutcomes,
+    IReadOnlyList<string> ActiveAwards,
+    int Held,
+    int Flags);
+
+/// <summary>What the organisation earned after evaluation, read back from the service as its users would see it.</summary>
+internal sealed class SimulationReport
+{
+    private const string HonestStrong = "honest-strong";
+
+    private const string SelectHeld = "SELECT employee_id AS Employee, COUNT(*) AS Held FROM awards WHERE status = 'held' GROUP BY employee_id";
+
+    private const string FlagsExist = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'flags'";
+
+    private const string SelectOpenFlags = "SELECT employees FROM flags WHERE status = 'open'";
+
+    public required IReadOnlyList<PersonaOutcome> Rows { get; init; }
+
+    /// <summary>Farming personas with an active award: each one is a way to earn a badge without the work.</summary>
+    public required IReadOnlyList<string> FarmingWinners { get; init; }
+
+    /// <summary>Honest-strong developers (not their colleagues) without any active award.</summary>
+    public required IReadOnlyList<string> StrongWithoutAward { get; init; }
+
+    public required int StrongDevelopers { get; init; }
+
+    public bool Passed => FarmingWinners.Count == 0 && StrongWithoutAward.Count == 0;
+
+    public static async Task<SimulationReport> ReadAsync(IMediator mediator, IDbConnectionFactory connections, IReadOnlyList<PersonaRun> runs, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var context = await EvaluationContext.LoadAsync(connection, now, cancellationToken);
+        var held = (await connection.QueryAsync<(string Employee, long Held)>(new CommandDefinition(SelectHeld, cancellationToken: cancellationToken)))
+            .ToDictionary(row => row.Employee, row => (int)row.Held, StringComparer.Ordinal);
+        var flags = await OpenFlagsAsync(connection, cancellationToken);
+
+        var awards = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var counted = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var employee in runs.SelectMany(run => run.Employees))
+        {
+            var badges = await mediator.Send(new GetEmployeeBadges(employee.Id), cancellationToken);
+            awards[employee.Id] = [.. badges.Badges.Select(b => $"{b.Badge}:{b.Tier}")];
+            counted[employee.Id] = await CountedOutcomesAsync(connection, context, employee.Id, now, cancellationToken);
+        }
+
+        var rows = runs
+            .GroupBy(run => run.Persona)
+            .Select(group =>
+            {
+                var employees = group.SelectMany(run => run.Employees).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+                return new PersonaOutcome(
+                    group.Key,
+                    group.First().Farming,
+                    group.Count(),
+                    employees.Count,
+                    group.Sum(run => run.Events.Count),
+                    group.Sum(run => Tokens(run.Events)),
+                    employees.Sum(id => counted[id]),
+                    [.. employees.SelectMany(id => awards[id])],
+                    employees.Sum(id => held.GetValueOrDefault(id)),
+                    flags.Count(flagged => flagged.Overlaps(employees)));
+            })
+            .OrderBy(row => row.Farming)
+            .ThenBy(row => row.Farming ? 0 : HonestRank(row.Persona))
+            .ToList();
+
+        var strong = runs.Where(run => run.Persona == HonestStrong).Select(run => run.Employees[0].Id).ToList();
+        return new SimulationReport
+        {
+            Rows = rows,
+            FarmingWinners = [.. rows.Where(row => row.Farming && row.ActiveAwards.Count > 0).Select(row => row.Persona)],
+            StrongWithoutAward = [.. strong.Where(id => awards[id].Count == 0)],
+            StrongDevelopers = strong.Count,
+        };
+    }
+
+    /// <summary>A plain-text table, the same bytes for the same seed: no timings, no ids that change between runs.</summary>
+    public void WriteTo(TextWriter output)
+    {
+        string[] header = ["persona", "teams", "employees", "events", "tokens", "counted", "held", "flags", "active awards"];
+        var lines = Rows.Select(row => new[]
+        {
+            row.Persona,
+            Number(row.Runs),
+            Number(row.Employees),
+            Number(row.Events),
+            Number(row.Tokens),
+            Number(row.CountedOutcomes),
+            Number(row.Held),
+            Number(row.Flags),
+            Awards(row.ActiveAwards),
+        }).ToList();
+        var widths = header.Select((title, column) => lines.Select(line => line[column].Length).Append(title.Length).Max()).ToArray();
+
+        output.WriteLine(Line(header, widths));
+        output.WriteLine(Line([.. widths.Select(width => new string('-', width))], widths));
+        foreach (var line in lines)
+        {
+            output.WriteLine(Line(line, widths));
+        }
+    }
+
+    /// <summary>Counted outcome events as of now, by the same policy evaluation uses: what the badges could see.</summary>
+    private static async Task<int> CountedOutcomesAsync(DbConnection connection, EvaluationContext context, string employee, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await context.LoadEmployeeAsync(connection, null, employee, cancellationToken) is { } history
+            ? history.CountAsOf(now).All.Count(e => e.Counts && e.Kind == SignalDefinition.Outcome)
+            : 0;
+
+    /// <summary>The employees of each open flag. Before the gaming migration has run there are none.</summary>
+    private static async Task<List<HashSet<string>>> OpenFlagsAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(FlagsExist, cancellationToken: cancellationToken)) == 0)
+        {
+            return [];
+        }
+
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(SelectOpenFlags, cancellationToken: cancellationToken));
+        return [.. rows.Select(json => (JsonSerializer.Deserialize<string[]>(json) ?? []).ToHashSet(StringComparer.Ordinal))];
+    }
+
+    /// <summary>Tokens spent, from the events as posted; a replayed event is counted once.</summary>
+    private static long Tokens(IEnumerable<SimulatedEvent> events) =>
+        events.Where(e => e.Type == "tokens.consumed").DistinctBy(e => e.Id)
+            .Sum(e => e.Attributes.TryGetValue("tokens", out var tokens) ? Convert.ToInt64(tokens, CultureInfo.InvariantCulture) : 0);
+
+    private static int HonestRank(string persona) => persona switch
+    {
+        HonestStrong => 0,
+        "honest-steady" => 1,
+        _ => 2,
+    };
+
+    /// <summary>Each award once, with how many employees hold it: "merge-master:silver×3".</summary>
+    private static string Awards(IReadOnlyList<string> awards) =>
+        awards.Count == 0 ? "-"
+            : string.Join(' ', awards.GroupBy(a => a, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => g.Count() == 1 ? g.Key : $"{g.Key}×{g.Count()}"));
+
+    private static string Number(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Line(string[] cells, int[] widths)
+    {
+        var line = new StringBuilder();
+        for (var column = 0; column < cells.Length; column++)
+        {
+            // Text left, numbers right; the last column is not padded so that lines carry no trailing blanks.
+            var cell = cells[column];
+            line.Append(column == cells.Length - 1 ? cell : column == 0 ? cell.PadRight(widths[column]) : cell.PadLeft(widths[column]));
+            if (column < cells.Length - 1)
+            {
+                line.Append("  ");
+            }
+        }
+
+        return line.ToString();
+    }
+}
