@@ -79,6 +79,9 @@ internal static class ServiceSetup
         services.AddSingleton<EmployeeEvaluator>();
         services.AddSingleton<EvaluationRunner>();
         services.AddSingleton<DetectionRunner>();
+        services.AddSingleton(provider => new AdversarialGate(
+            [.. Features.Gaming.Personas.PersonaLibrary.Farming, .. Features.Gaming.Personas.PersonaLibrary.Honest],
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DetectionOptions>>()));
         services.Configure<DetectionOptions>(builder.Configuration.GetSection("Achievements:Detection"));
         services.Configure<EvaluationOptions>(builder.Configuration.GetSection("Achievements:Evaluation"));
         services.AddHostedService<EvaluationWorker>();

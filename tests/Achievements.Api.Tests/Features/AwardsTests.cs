@@ -142,7 +142,7 @@ public sealed class AwardsTests
     public async Task The_audit_log_records_admin_changes_newest_first_and_filters_by_time()
     {
         await using var app = new AchievementsApp();
-        await app.Admin().PostJsonAsync("/api/v1/badges", new { key = "audited", name = "A", icon = "A", metric = "count(pr.merged)", tiers = new[] { new { name = "bronze", threshold = 1 } } });
+        await app.Admin().PostJsonAsync("/api/v1/badges", new { key = "audited", name = "A", icon = "A", metric = "count(pr.merged)", tiers = new[] { new { name = "bronze", threshold = 50 } } });
         app.Clock.Advance(TimeSpan.FromHours(1));
         await app.Admin().PostJsonAsync("/api/v1/badges/audited/publish", new { });
 

@@ -91,11 +91,11 @@ public sealed class WhatCountsTests
             name = "Two tier",
             icon = "2",
             metric = "count(pr.merged, 365d)",
-            tiers = new[] { new { name = "bronze", threshold = 2 }, new { name = "silver", threshold = 4 } },
+            tiers = new[] { new { name = "bronze", threshold = 8 }, new { name = "silver", threshold = 10 } },
         });
-        await app.Admin().PostJsonAsync("/api/v1/badges/two-tier/publish", new { });
+        await (await app.Admin().PostJsonAsync("/api/v1/badges/two-tier/publish", new { })).JsonAsync();
         var events = new Personas(app);
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 10; i++)
         {
             events.PrMerged("ada", Now.AddDays(-20 - i), prId: $"ada-{i}");
         }
@@ -131,16 +131,16 @@ public sealed class WhatCountsTests
     public async Task Reaching_a_higher_tier_upgrades_the_award_and_keeps_its_history()
     {
         await using var app = new AchievementsApp();
-        var source = await new Personas(app).HonestDeveloper("ada", pullRequests: 4, everyDays: 1).SendAsync();
+        var source = await new Personas(app).HonestDeveloper("ada", pullRequests: 8, everyDays: 1).SendAsync();
         await app.Admin().PostJsonAsync("/api/v1/badges", new
         {
             key = "small-steps",
             name = "Small steps",
             icon = "👣",
             metric = "count(pr.merged, 365d)",
-            tiers = new[] { new { name = "bronze", threshold = 3 }, new { name = "silver", threshold = 6 } },
+            tiers = new[] { new { name = "bronze", threshold = 8 }, new { name = "silver", threshold = 11 } },
         });
-        await app.Admin().PostJsonAsync("/api/v1/badges/small-steps/publish", new { });
+        await (await app.Admin().PostJsonAsync("/api/v1/badges/small-steps/publish", new { })).JsonAsync();
         await app.EvaluateAsync();
         Assert.Equal("bronze", await app.TierOfAsync("ada", "small-steps"));
 
@@ -155,7 +155,7 @@ public sealed class WhatCountsTests
 
         var award = await (await app.Admin().GetAsync("/api/v1/employees/ada/badges/small-steps", Ct)).JsonAsync();
         Assert.Equal("silver", award.GetProperty("tier").GetString());
-        Assert.Equal(7, award.GetProperty("evidence").GetArrayLength());
+        Assert.Equal(11, award.GetProperty("evidence").GetArrayLength());
         Assert.Equal(["granted", "upgraded"], award.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString()));
         Assert.Equal(["bronze", "silver"], award.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("tier").GetString()));
     }

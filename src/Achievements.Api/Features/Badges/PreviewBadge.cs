@@ -1,4 +1,5 @@
 using Achievements.Api.Features.Evaluation;
+using Achievements.Api.Features.Gaming;
 using Achievements.Api.Infrastructure.Storage;
 using FluentValidation;
 using Mediator;
@@ -18,7 +19,14 @@ internal sealed record PreviewBadge(
     List<string>? Requires,
     List<TierDefinition>? Tiers) : IQuery<BadgePreview>, IBadgeDefinition;
 
-internal sealed record BadgePreview(int EvaluatedEmployees, IReadOnlyList<TierCount> Tiers, IReadOnlyList<PreviewStanding> Top);
+internal sealed record BadgePreview(int EvaluatedEmployees, IReadOnlyList<TierCount> Tiers, IReadOnlyList<PreviewStanding> Top, IReadOnlyList<PreviewWarning> Warnings);
+
+/// <summary>Something an admin should know before publishing: a persona that beats the rule, or a rule too easy to mean anything.</summary>
+internal sealed record PreviewWarning(string Code, string Message, string? Persona = null, string? Employee = null, string? Tier = null)
+{
+    public const string PersonaBeatsRule = "persona-beats-rule";
+    public const string TooEasy = "too-easy";
+}
 
 internal sealed record TierCount(string Name, double Threshold, int Count);
 
@@ -29,7 +37,7 @@ internal sealed class PreviewBadgeValidator : AbstractValidator<PreviewBadge>
     public PreviewBadgeValidator() => Include(new BadgeDefinitionValidator());
 }
 
-internal sealed class PreviewBadgeHandler(IDbConnectionFactory connections, TimeProvider time) : IQueryHandler<PreviewBadge, BadgePreview>
+internal sealed class PreviewBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AdversarialGate gate) : IQueryHandler<PreviewBadge, BadgePreview>
 {
     public const int TopCount = 50;
 
@@ -52,6 +60,15 @@ internal sealed class PreviewBadgeHandler(IDbConnectionFactory connections, Time
 
         var tiers = badge.Definition.Tiers.Select((tier, rank) => new TierCount(tier.Name!, tier.Threshold, ranks.Count(r => r == rank))).ToList();
         var top = standings.Where(s => s.Value > 0).OrderByDescending(s => s.Value).ThenBy(s => s.Employee, StringComparer.Ordinal).Take(TopCount).ToList();
-        return new BadgePreview(standings.Count, tiers, top);
+        var warnings = gate.Run([badge], context.Catalog, now).Beaten
+            .Select(v => new PreviewWarning(PreviewWarning.PersonaBeatsRule, $"The {v.Persona} persona would earn {v.Tier} without the work; publishing would be refused.", v.Persona, v.Employee, v.Tier))
+            .ToList();
+        // A badge most people hold says nothing about anyone.
+        if (standings.Count > 0 && ranks.Count(r => r >= 0) * 2 > standings.Count)
+        {
+            warnings.Add(new PreviewWarning(PreviewWarning.TooEasy, $"{ranks.Count(r => r >= 0)} of {standings.Count} employees would reach the lowest tier; more than half makes it meaningless."));
+        }
+
+        return new BadgePreview(standings.Count, tiers, top, warnings);
     }
 }

@@ -1,4 +1,5 @@
 using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Gaming;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
@@ -9,11 +10,12 @@ namespace Achievements.Api.Features.Badges;
 
 /// <summary>
 /// Makes the latest version live and queues every employee for re-evaluation against it. The rule is compiled
-/// again against today's catalog: a draft saved before a catalog change must still pass the checker.
+/// again against today's catalog (a draft saved before a catalog change must still pass the checker) and run
+/// through the adversarial gate: if any farming persona would keep an active tier, publishing is refused.
 /// </summary>
 internal sealed record PublishBadge(string Key) : ICommand<BadgeView>;
 
-internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit) : ICommandHandler<PublishBadge, BadgeView>
+internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, AdversarialGate gate) : ICommandHandler<PublishBadge, BadgeView>
 {
     private const string Publish = """
         UPDATE badges SET status = 'published', live_version = @Version, updated_at = @Now WHERE key = @Key;
@@ -24,12 +26,26 @@ internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, Time
     {
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
+
+        // The gate takes a moment, so it runs before the write transaction, which then checks nothing moved.
+        var latest = await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken) ?? throw new NotFoundException("Badge", command.Key);
+        var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken);
+        var badge = BadgeCompiler.Compile(command.Key, (int)latest.Version, latest.Definition(), catalog.ToRuleCatalog());
+        var beaten = gate.Run([badge], catalog, now).Beaten;
+        if (beaten.Count > 0)
+        {
+            throw new UnprocessableException(
+                $"Publishing '{command.Key}' is refused: {string.Join(", ", beaten.Select(v => v.Persona).Distinct())} would earn it without the work.",
+                new Dictionary<string, object?> { ["personas"] = beaten.Select(v => new { v.Persona, v.Employee, v.Tier }).ToList() });
+        }
+
         return await connection.InTransactionAsync(async transaction =>
         {
-            var latest = await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction)
-                ?? throw new NotFoundException("Badge", command.Key);
-            var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken, transaction);
-            BadgeCompiler.Compile(command.Key, (int)latest.Version, latest.Definition(), catalog.ToRuleCatalog());
+            var current = await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction);
+            if (current?.Version != latest.Version)
+            {
+                throw new ConflictException($"A newer version of '{command.Key}' was saved while publishing; publish again to check it.");
+            }
 
             await connection.ExecuteAsync(new CommandDefinition(Publish, new { command.Key, latest.Version, Now = now }, transaction, cancellationToken: cancellationToken));
             await EvaluationQueueing.EnqueueEveryoneAsync(connection, transaction, now, cancellationToken);

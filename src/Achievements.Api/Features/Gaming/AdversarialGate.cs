@@ -1,0 +1,115 @@
+using Achievements.Api.Features.Badges;
+using Achievements.Api.Features.Evaluation;
+using Achievements.Api.Features.Events;
+using Achievements.Api.Features.Gaming.Personas;
+using Achievements.Api.Features.Signals;
+
+namespace Achievements.Api.Features.Gaming;
+
+/// <summary>What one persona's employee would hold under a badge: a tier, and whether a detector holds it.</summary>
+internal sealed record PersonaVerdict(string Persona, bool Farming, string Employee, string Badge, string Tier, bool Held);
+
+/// <summary>The gate's answer for a set of badges: every tier any persona would reach.</summary>
+internal sealed record GateReport(IReadOnlyList<PersonaVerdict> Verdicts)
+{
+    /// <summary>Farming personas that would hold an active tier: each one is a way to game the badge.</summary>
+    public IReadOnlyList<PersonaVerdict> Beaten => [.. Verdicts.Where(v => v.Farming && !v.Held)];
+}
+
+/// <summary>
+/// Before a rule goes live, it is run against a library of farming personas (and a few honest ones) in memory,
+/// through the same ingestion checks, counting policy, evaluation and detectors as real data, under the
+/// catalog's current policy. A persona whose awards all end up held has been stopped; one that keeps an
+/// active tier has beaten the rule, and publishing is refused.
+/// </summary>
+internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsoft.Extensions.Options.IOptions<DetectionOptions> options)
+{
+    /// <summary>The library is generated from a fixed seed, so the gate's verdict is the same every time.</summary>
+    public const int Seed = 7;
+
+    private const string Source = "gate";
+
+    public GateReport Run(IReadOnlyList<CompiledBadge> badges, SignalCatalog catalog, DateTimeOffset now)
+    {
+        var policy = CountingPolicy.Compile(catalog);
+        var validator = new IncomingEventValidator(catalog, now);
+        var context = new EvaluationContext
+        {
+            Catalog = catalog,
+            RuleCatalog = catalog.ToRuleCatalog(),
+            Policy = policy,
+            Badges = badges,
+            Bots = new HashSet<string>(),
+            Now = now,
+        };
+
+        var verdicts = new List<PersonaVerdict>();
+        for (var i = 0; i < personas.Count; i++)
+        {
+            var persona = personas[i];
+            var run = persona.Generate($"gate{i}", now, 365, new Random(Seed + i));
+            var bots = run.Employees.Where(e => e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+            var reads = policy.Read(Ingest(run.Events, validator), bots);
+            var corrections = Corrections(reads, catalog);
+            var counted = reads.GroupBy(e => e.Stored.Actor, StringComparer.Ordinal)
+                .Where(g => !bots.Contains(g.Key))
+                .ToDictionary(g => g.Key, g => policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, now), StringComparer.Ordinal);
+
+            var held = Detectors.All(counted, catalog, now, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
+            foreach (var (employee, events) in counted)
+            {
+                foreach (var badge in badges)
+                {
+                    if (badge.TierName(context.Judge(badge, events, now).TierRank) is { } tier)
+                    {
+                        verdicts.Add(new PersonaVerdict(persona.Name, persona.Farming, employee, badge.Key, tier, held.Contains(employee)));
+                    }
+                }
+            }
+        }
+
+        return new GateReport(verdicts);
+    }
+
+    /// <summary>The ingestion checks, in memory: invalid events are rejected and a repeated id is a duplicate.</summary>
+    private static List<StoredEvent> Ingest(IEnumerable<SimulatedEvent> events, IncomingEventValidator validator)
+    {
+        var stored = new List<StoredEvent>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var incoming in events.Select(e => IncomingEvent.From(e.ToJson())))
+        {
+            if (validator.Validate(incoming).IsValid && seen.Add(incoming.IdText!))
+            {
+                stored.Add(new StoredEvent
+                {
+                    Seq = stored.Count + 1,
+                    Source = Source,
+                    EventId = incoming.IdText!,
+                    Type = incoming.TypeText!,
+                    Actor = incoming.ActorText!,
+                    OccurredAt = incoming.OccurredAtValue!.Value,
+                    Attributes = incoming.Attributes.GetRawText(),
+                });
+            }
+        }
+
+        return [.. stored.OrderBy(e => e.OccurredAt).ThenBy(e => e.Seq)];
+    }
+
+    private static CorrectionIndex Corrections(IReadOnlyList<ReadEvent> reads, SignalCatalog catalog)
+    {
+        var keys = new HashSet<(string, string, string)>();
+        foreach (var correction in catalog.Signals.Select(s => s.CorrectedBy).OfType<CorrectedBy>().Distinct())
+        {
+            foreach (var e in reads.Where(e => e.Stored.Type == correction.Signal))
+            {
+                if (e.Schema.IndexOf(correction.On) is var index and >= 0 && e.Rule[index].TextValue is { } key)
+                {
+                    keys.Add((e.Stored.Source, correction.Signal, key));
+                }
+            }
+        }
+
+        return new CorrectionIndex(keys);
+    }
+}
