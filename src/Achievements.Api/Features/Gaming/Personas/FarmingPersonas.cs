@@ -77,12 +77,12 @@ internal sealed class PromptSpammer : FarmingPersona
         var spammer = line.Employee("dev");
         foreach (var day in line.WorkingDays())
         {
-            for (var i = line.Random.Next(40, 90); i > 0; i--)
+            for (var i = line.Random.Next(20, 45); i > 0; i--)
             {
                 line.Prompt(spammer, line.At(day, 8, 20), line.Random.Next(500, 8_000));
             }
 
-            for (var i = line.Random.Next(20, 50); i > 0; i--)
+            for (var i = line.Random.Next(8, 20); i > 0; i--)
             {
                 line.SuggestionShown(spammer, line.At(day, 8, 20), line.Random.Next(1, 30), line.Language());
             }
@@ -183,7 +183,7 @@ internal sealed class AcceptThenDiscard : FarmingPersona
         var farmer = line.Employee("dev");
         foreach (var day in line.WorkingDays())
         {
-            for (var i = line.Random.Next(15, 45); i > 0; i--)
+            for (var i = line.Random.Next(8, 20); i > 0; i--)
             {
                 var at = line.At(day);
                 var lines = line.Random.Next(5, 30);

@@ -78,12 +78,12 @@ internal sealed class HonestPersona(string name, WorkHabits habits, int peers = 
     private void Spend(Timeline line, string developer, DateTime day)
     {
         var random = line.Random;
-        for (var i = random.Next(1, 4); i > 0; i--)
+        for (var i = random.Next(1, 3); i > 0; i--)
         {
             line.Tokens(developer, line.At(day), (long)(habits.TokensPerDay * (0.3 + (random.NextDouble() * 0.7))));
         }
 
-        for (var i = random.Next(1, 7); i > 0; i--)
+        for (var i = random.Next(1, 5); i > 0; i--)
         {
             line.Prompt(developer, line.At(day), random.Next(150, 2500));
         }

@@ -4,13 +4,13 @@ namespace Achievements.Api.Features.Gaming.Personas;
 internal static class PersonaLibrary
 {
     /// <summary>Reviews colleagues' work twice a week and ships one or two reviewed pull requests: merge-master territory.</summary>
-    public static readonly WorkHabits Strong = new(PullRequestsPerWeek: 1.5, ReviewsPerWeek: 2, SuggestionsShownPerDay: 16, AcceptRate: 0.3, TokensPerDay: 20_000, AiAssistedShare: 0.4);
+    public static readonly WorkHabits Strong = new(PullRequestsPerWeek: 1.5, ReviewsPerWeek: 2, SuggestionsShownPerDay: 12, AcceptRate: 0.3, TokensPerDay: 20_000, AiAssistedShare: 0.4);
 
     /// <summary>A pull request every week or two.</summary>
-    public static readonly WorkHabits Steady = new(PullRequestsPerWeek: 0.7, ReviewsPerWeek: 1, SuggestionsShownPerDay: 8, AcceptRate: 0.25, TokensPerDay: 12_000, AiAssistedShare: 0.3);
+    public static readonly WorkHabits Steady = new(PullRequestsPerWeek: 0.7, ReviewsPerWeek: 1, SuggestionsShownPerDay: 5, AcceptRate: 0.25, TokensPerDay: 12_000, AiAssistedShare: 0.3);
 
     /// <summary>A few pull requests a month and few suggestions.</summary>
-    public static readonly WorkHabits Light = new(PullRequestsPerWeek: 0.4, ReviewsPerWeek: 0.4, SuggestionsShownPerDay: 3, AcceptRate: 0.2, TokensPerDay: 5_000, AiAssistedShare: 0.2);
+    public static readonly WorkHabits Light = new(PullRequestsPerWeek: 0.4, ReviewsPerWeek: 0.4, SuggestionsShownPerDay: 2, AcceptRate: 0.2, TokensPerDay: 5_000, AiAssistedShare: 0.2);
 
     public static IReadOnlyList<IPersona> Farming { get; } =
     [
