@@ -16,7 +16,7 @@ app.MapAchievements();
 await app.PrepareDatabaseAsync();
 if (demo)
 {
-    await DemoSeeding.SeedAsync(app);
+    await DemoSeeding.SeedAsync(app.Services, Console.Out);
 }
 
 await app.RunAsync();

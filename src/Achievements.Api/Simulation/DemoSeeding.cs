@@ -19,28 +19,28 @@ internal static class DemoSeeding
 
     private const string AnyEvent = "SELECT EXISTS (SELECT 1 FROM events)";
 
-    public static async Task SeedAsync(WebApplication app, CancellationToken cancellationToken = default)
+    public static async Task SeedAsync(IServiceProvider services, TextWriter output, CancellationToken cancellationToken = default)
     {
-        await using (var connection = await app.Services.GetRequiredService<IDbConnectionFactory>().OpenAsync(cancellationToken))
+        await using (var connection = await services.GetRequiredService<IDbConnectionFactory>().OpenAsync(cancellationToken))
         {
             if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(AnyEvent, cancellationToken: cancellationToken)))
             {
-                await Console.Out.WriteLineAsync("--demo: the database already has events, so nothing was seeded; serving it as it is.");
+                await output.WriteLineAsync("--demo: the database already has events, so nothing was seeded; serving it as it is.");
                 return;
             }
         }
 
         // The real clock, so that the demo looks alive: the last events happened minutes ago.
-        var now = app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var organisation = Organisation.Build(Employees, Days, Seed, now)!;
-        await using var scope = app.Services.CreateAsyncScope();
+        await using var scope = services.CreateAsyncScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
         var summary = await OrganisationSeeding.SeedAsync(mediator, organisation.Runs, cancellationToken);
 
         var strong = organisation.Runs.First(run => run.Persona == "honest-strong").Employees[0];
         var key = await mediator.Send(new CreateKey("employee", strong.Id), cancellationToken);
         var events = organisation.Runs.Sum(run => run.Events.Count);
-        await Console.Out.WriteLineAsync($"""
+        await output.WriteLineAsync($"""
 
             --demo: seeded {organisation.Employees} employees and {events} events over {Days} days (seed {Seed}) and evaluated them: {summary.Granted} awards granted.
             Every farming persona is in there too (token-burner, review-ring, replayer, ...), with its employees' teams named after it.

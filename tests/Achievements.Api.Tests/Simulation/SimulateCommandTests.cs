@@ -1,0 +1,69 @@
+using Achievements.Api.Features.Signals;
+using Achievements.Api.Simulation;
+using Mediator;
+
+namespace Achievements.Api.Tests.Simulation;
+
+/// <summary>The simulate command guards the promise: it passes an honest organisation and fails as soon as a farmer wins.</summary>
+public sealed class SimulateCommandTests
+{
+    [Fact]
+    public async Task A_small_organisation_keeps_the_promise_and_prints_its_table()
+    {
+        var (code, output) = await SimulateAsync(["--employees", "30", "--days", "365", "--seed", "3"]);
+
+        Assert.Equal(SimulateCommand.Success, code);
+        Assert.Contains("persona", output);
+        Assert.Contains("self-merger", output);
+        Assert.Contains("honest-strong", output);
+        Assert.Contains("merge-master:", output);
+        Assert.Contains("Verdict: the promise holds.", output);
+    }
+
+    [Fact]
+    public async Task The_same_seed_prints_the_same_bytes()
+    {
+        string[] args = ["--employees", "25", "--days", "30", "--seed", "5"];
+
+        var first = await SimulateAsync(args);
+        var second = await SimulateAsync(args);
+
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public async Task Without_independent_review_a_self_merger_wins_and_the_command_fails()
+    {
+        var (code, output) = await SimulateAsync(["--employees", "30", "--days", "120", "--seed", "3"], async (mediator, cancellationToken) =>
+        {
+            var merged = BuiltInSignals.All.Single(s => s.Type == "pr.merged");
+            await mediator.Send(new UpdateSignalPolicy(merged.Type, null, merged.Settlement, merged.CorrectedBy, merged.DailyCap,
+                [.. merged.Qualify.Where(q => q.Name != "independent-review")]), cancellationToken);
+        });
+
+        Assert.Equal(SimulateCommand.PromiseBroken, code);
+        Assert.Contains("farming persona self-merger holds an active award", output);
+    }
+
+    [Theory]
+    [InlineData("--employees")]
+    [InlineData("--employees", "many")]
+    [InlineData("--days", "0")]
+    [InlineData("--days", "366")]
+    [InlineData("--seed", "7", "--colour", "blue")]
+    [InlineData("--employees", "5")]
+    public async Task Bad_arguments_print_the_usage_and_exit_with_2(params string[] args)
+    {
+        var (code, output) = await SimulateAsync(args);
+
+        Assert.Equal(SimulateCommand.BadArguments, code);
+        Assert.Contains("Usage: Achievements.Api simulate", output);
+    }
+
+    private static async Task<(int Code, string Output)> SimulateAsync(string[] args, Func<IMediator, CancellationToken, Task>? adjustCatalog = null)
+    {
+        using var output = new StringWriter();
+        var code = await SimulateCommand.RunAsync(args, output, adjustCatalog, TestContext.Current.CancellationToken);
+        return (code, output.ToString());
+    }
+}
