@@ -114,6 +114,7 @@ internal static class ServiceSetup
         api.MapEvaluationsApi();
         api.MapAuditApi();
         api.MapGamingApi();
+        Features.Pages.PagesEndpoints.MapPages(app);
         return app;
     }
 

@@ -1,0 +1,94 @@
+import { api, problemView } from './api.js';
+import { el, replace, session } from './dom.js';
+import { tierClass } from './card.js';
+import { reasonSentence, pendingSentence, countedSentence } from './reasons.js';
+import { weeklyCounts, weeklyChart } from './chart.js';
+
+const storageKey = 'achievements.me';
+const form = document.getElementById('sign-in');
+const signedIn = document.getElementById('signed-in');
+const root = document.getElementById('progress');
+
+form.addEventListener('submit', event => {
+  event.preventDefault();
+  const data = new FormData(form);
+  session.set(storageKey, { employee: data.get('employee').trim(), key: data.get('key').trim() });
+  form.reset();
+  show();
+});
+
+document.getElementById('sign-out').addEventListener('click', () => {
+  session.remove(storageKey);
+  replace(root);
+  show();
+});
+
+function statusLabel(status) {
+  if (status === 'held') return el('span', { class: 'status status-held', text: 'under review' });
+  if (status === 'revoked') return el('span', { class: 'status status-revoked', text: 'revoked' });
+  return null;
+}
+
+function badgeProgress(badge) {
+  const percent = Math.round(badge.fraction * 100);
+  const progressId = `progress-${badge.badge}`;
+  const target = badge.next
+    ? `${formatNumber(badge.value)} of ${formatNumber(badge.next.threshold)} for ${badge.next.tier}`
+    : `${formatNumber(badge.value)}: top tier reached`;
+  const lines = [];
+  for (const signal of badge.signals) {
+    if (signal.counted > 0) lines.push(el('li', { text: countedSentence(signal.type, signal.counted) }));
+    if (signal.pending > 0) lines.push(el('li', { text: pendingSentence(signal.type, signal.pending) }));
+    for (const excluded of signal.excluded) lines.push(el('li', { class: 'excluded', text: reasonSentence(signal.type, excluded.reason, excluded.count) }));
+  }
+  return el('li', { class: 'progress-item', 'data-badge': badge.badge },
+    el('h3', {},
+      el('span', { 'aria-hidden': 'true', text: badge.icon }), badge.name,
+      badge.tier ? el('span', { class: `status ${tierClass(badge.tier, 0)}`, text: badge.tier }) : null,
+      statusLabel(badge.status)),
+    el('label', { for: progressId, text: badge.next ? `Progress to ${badge.next.tier}: ${target}` : target }),
+    el('progress', { id: progressId, max: 100, value: percent, 'aria-valuetext': `${percent}%` }, `${percent}%`),
+    badge.requirements.length ? el('ul', { class: 'reasons', 'aria-label': 'Requirements' }, badge.requirements.map(r =>
+      el('li', { class: r.satisfied ? 'met' : 'unmet' }, r.satisfied ? '✓ Met: ' : '✗ Not met: ', el('code', { text: r.expression })))) : null,
+    lines.length ? el('ul', { class: 'reasons', 'aria-label': 'What counted' }, lines) : el('p', { class: 'muted', text: 'No events for this badge yet.' }));
+}
+
+function formatNumber(value) {
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+// The API has no per-week series, so the chart is drawn from the evidence of the awards held: counted
+// outcomes behind each awarded badge, each event once.
+async function evidenceChart(me, awarded) {
+  const seen = new Map();
+  const details = await Promise.all(awarded.map(b =>
+    api(`/employees/${encodeURIComponent(me.employee)}/badges/${encodeURIComponent(b.badge)}`, { key: me.key }).catch(() => null)));
+  for (const award of details) {
+    for (const e of award?.evidence ?? []) seen.set(`${e.source}/${e.id}`, e.occurredAt);
+  }
+  const counts = weeklyCounts([...seen.values()]);
+  return el('section', { 'aria-labelledby': 'chart-heading' },
+    el('h2', { id: 'chart-heading', text: 'Counted outcomes per week' }),
+    el('p', { class: 'help', text: 'The last 12 weeks, from the evidence behind the badges you hold.' }),
+    weeklyChart(counts));
+}
+
+async function show() {
+  const me = session.get(storageKey);
+  form.hidden = Boolean(me);
+  signedIn.hidden = !me;
+  if (!me) return;
+  document.getElementById('me-who').textContent = me.employee;
+  replace(root, el('p', { class: 'muted', text: 'Loading your progress…' }));
+  try {
+    const progress = await api(`/employees/${encodeURIComponent(me.employee)}/progress`, { key: me.key });
+    const awarded = progress.badges.filter(b => b.tier);
+    replace(root,
+      el('ul', { class: 'progress-list' }, progress.badges.map(badgeProgress)),
+      await evidenceChart(me, awarded));
+  } catch (error) {
+    replace(root, problemView(error));
+  }
+}
+
+show();

@@ -1,0 +1,43 @@
+// Reason codes from the counting policy, as sentences a person understands.
+const nouns = {
+  'pr.merged': ['pull request', 'pull requests'],
+  'review.approved': ['approval', 'approvals'],
+  'suggestion.accepted': ['accepted suggestion', 'accepted suggestions'],
+  'suggestion.shown': ['shown suggestion', 'shown suggestions'],
+  'tokens.consumed': ['token record', 'token records'],
+  'prompt.sent': ['prompt', 'prompts'],
+};
+
+function noun(type, count) {
+  const [one, many] = nouns[type] ?? [`${type} event`, `${type} events`];
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+const was = count => (count === 1 ? 'was' : 'were');
+
+export function reasonSentence(type, reason, count) {
+  const what = noun(type, count);
+  switch (reason) {
+    case 'independent-review': return `${what} had no independent reviewer`;
+    case 'non-trivial': return `${what} ${was(count)} too small to count (fewer than 5 lines changed)`;
+    case 'corrected':
+      if (type === 'pr.merged') return `${what} ${was(count)} reverted`;
+      if (type === 'suggestion.accepted') return `${count} ${count === 1 ? 'suggestion was' : 'suggestions were'} discarded`;
+      return `${what} ${was(count)} corrected later`;
+    case 'daily-cap': return `${what} ${was(count)} over the daily limit`;
+    case 'not-settled': return pendingSentence(type, count);
+    case 'bot': return `${what} came from an account marked as a bot`;
+    case 'collusion': return `${what} ${was(count)} between members of a confirmed review ring`;
+    case 'not-self-review': return `${what} ${was(count)} of your own pull requests`;
+    case 'non-empty': return `${what} ${was(count)} empty`;
+    default: return `${what} did not meet the condition “${reason}”`;
+  }
+}
+
+export function pendingSentence(type, count) {
+  return `${noun(type, count)} ${count === 1 ? 'is' : 'are'} still settling (waiting to see whether ${count === 1 ? 'it is' : 'they are'} reverted)`;
+}
+
+export function countedSentence(type, count) {
+  return `${noun(type, count)} counted`;
+}
