@@ -127,6 +127,35 @@ public sealed class AwardsTests
     }
 
     [Fact]
+    public async Task An_account_marked_as_a_bot_later_loses_what_it_held()
+    {
+        await using var app = await WithBronzeAsync();
+        await app.PutEmployeeAsync("ada", "Ada", isBot: true);
+        await app.EvaluateAsync();
+        Assert.Null(await app.TierOfAsync("ada", "merge-master"));
+        var award = await (await app.Admin().GetAsync("/api/v1/employees/ada/badges/merge-master", Ct)).JsonAsync();
+        Assert.Equal("bot", award.GetProperty("reason").GetString());
+    }
+
+    [Fact]
+    public async Task Progress_shows_an_award_an_admin_revoked_and_a_second_revoke_finds_nothing_to_revoke()
+    {
+        await using var app = await WithBronzeAsync();
+        await app.Admin().PostJsonAsync("/api/v1/employees/ada/badges/merge-master/revoke", new { reason = "Shared account" });
+        var progress = await app.ProgressAsync("ada", "merge-master");
+        Assert.Equal("revoked", progress.GetProperty("status").GetString());
+        await Problem.AssertAsync(await app.Admin().PostJsonAsync("/api/v1/employees/ada/badges/merge-master/revoke", new { reason = "again" }), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_bad_query_value_is_a_400_problem_in_plain_words()
+    {
+        await using var app = new AchievementsApp();
+        var problem = await Problem.AssertAsync(await app.Admin().GetAsync("/api/v1/audit?since=yesterday", Ct), HttpStatusCode.BadRequest);
+        Assert.Equal("'yesterday' is not a valid value for since.", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task Revoking_needs_a_reason_and_an_award()
     {
         await using var app = await WithBronzeAsync();

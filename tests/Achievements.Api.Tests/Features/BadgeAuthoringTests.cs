@@ -172,6 +172,7 @@ public sealed class BadgeAuthoringTests
         await Problem.AssertAsync(await app.Anonymous().GetAsync("/api/v1/badges/merge-master", Ct), HttpStatusCode.NotFound);
         Assert.DoesNotContain((await (await app.Admin().GetAsync("/api/v1/employees/honest/progress", Ct)).JsonAsync()).GetProperty("badges").EnumerateArray(), b => b.GetProperty("badge").GetString() == "merge-master");
 
+        await Problem.AssertAsync(await app.Admin().PostJsonAsync("/api/v1/badges/merge-master/publish", new { }), HttpStatusCode.Conflict);
         await (await app.Admin().PostJsonAsync("/api/v1/badges/merge-master/unarchive", new { })).JsonAsync();
         Assert.Equal("bronze", await app.TierOfAsync("honest", "merge-master"));
     }

@@ -9,7 +9,8 @@ namespace Achievements.Api.Features.Awards;
 /// <summary>
 /// How far an employee is on every published badge, and why what they did counted or not: the page where
 /// someone learns that three pull requests did not count because nobody else reviewed them.
-/// Only the employee themselves and admins may read it.
+/// Only the employee themselves and admins may read it. An award an admin revoked shows as revoked, so the
+/// employee is not led to work towards a badge that will not be granted until it is restored.
 /// </summary>
 internal sealed record GetProgress(string EmployeeId) : IQuery<EmployeeProgress>;
 
@@ -35,7 +36,7 @@ internal sealed class GetProgressHandler(IDbConnectionFactory connections, TimeP
 {
     private const string SelectAwards = """
         SELECT badge_key AS BadgeKey, status AS Status, tier AS Tier, tier_rank AS TierRank
-        FROM awards WHERE employee_id = @EmployeeId AND status <> 'revoked'
+        FROM awards WHERE employee_id = @EmployeeId AND (status <> 'revoked' OR blocked = 1)
         """;
 
     public async ValueTask<EmployeeProgress> Handle(GetProgress query, CancellationToken cancellationToken)

@@ -28,7 +28,7 @@ internal sealed class RevokeAwardHandler(IDbConnectionFactory connections, TimeP
 {
     private const string Revoke = """
         UPDATE awards SET status = 'revoked', blocked = 1, reason = @Reason, updated_at = @Now
-        WHERE employee_id = @EmployeeId AND badge_key = @BadgeKey AND tier_rank >= 0
+        WHERE employee_id = @EmployeeId AND badge_key = @BadgeKey AND tier_rank >= 0 AND blocked = 0
         RETURNING tier AS Tier, badge_version AS Version, value AS Value
         """;
 

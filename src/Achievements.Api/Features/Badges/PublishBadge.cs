@@ -29,6 +29,11 @@ internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, Time
 
         // The gate takes a moment, so it runs before the write transaction, which then checks nothing moved.
         var latest = await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken) ?? throw new NotFoundException("Badge", command.Key);
+        if (latest.Status == BadgeStatus.Archived)
+        {
+            throw new ConflictException($"'{command.Key}' is archived; unarchive it before publishing a new version.");
+        }
+
         var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken);
         var badge = BadgeCompiler.Compile(command.Key, (int)latest.Version, latest.Definition(), catalog.ToRuleCatalog());
         var beaten = gate.Run([badge], catalog, now).Beaten;

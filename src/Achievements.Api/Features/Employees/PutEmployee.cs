@@ -31,6 +31,8 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
         ON CONFLICT (id) DO NOTHING
         """;
 
+    private const string WasBot = "SELECT is_bot FROM employees WHERE id = @Id";
+
     private const string Update = """
         UPDATE employees SET display_name = @DisplayName, team = @Team, is_bot = COALESCE(@IsBot, is_bot), updated_at = @Now
         WHERE id = @Id
@@ -48,7 +50,15 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
                 return (Created: true, IsBot: command.IsBot ?? false);
             }
 
+            var wasBot = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(WasBot, row, transaction, cancellationToken: cancellationToken));
             var isBot = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(Update, row, transaction, cancellationToken: cancellationToken));
+            if (isBot != wasBot)
+            {
+                // A bot is no independent reviewer: whom it reviewed may now count differently, so everyone is looked at again.
+                await EvaluationQueueing.EnqueueEveryoneAsync(connection, transaction, row.Now, cancellationToken);
+                await EvaluationQueueing.EnqueueAsync(connection, transaction, [command.Id], row.Now, cancellationToken);
+            }
+
             return (Created: false, IsBot: isBot);
         }, cancellationToken);
         return new PutEmployeeResult(new Employee(command.Id, command.DisplayName, command.Team, created.IsBot), created.Created);

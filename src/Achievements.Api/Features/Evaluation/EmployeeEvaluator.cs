@@ -85,19 +85,31 @@ internal sealed class EmployeeEvaluator(AuditTrail audit)
     public async Task<EvaluationCounts> EvaluateAsync(DbConnection connection, DbTransaction transaction, EvaluationContext context, string employeeId, CancellationToken cancellationToken)
     {
         var history = await context.LoadEmployeeAsync(connection, transaction, employeeId, cancellationToken);
-        if (history is null || history.IsBot)
+        if (history is null)
         {
-            // Bots never earn anything: their events never count, and they are not even evaluated.
             return EvaluationCounts.None;
         }
 
         var now = context.Now;
-        var counted = history.CountAsOf(now);
         var awards = (await connection.QueryAsync<AwardRow>(new CommandDefinition(SelectAwards, new { EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken)))
             .ToDictionary(a => a.BadgeKey, StringComparer.Ordinal);
         // While an open ring or burst flag is on the employee, what they earn waits for an admin's review.
         var write = new AwardWriter(connection, transaction, audit, employeeId, now, context.Held.Contains(employeeId), cancellationToken);
         var counts = EvaluationCounts.None;
+
+        if (history.IsBot)
+        {
+            // Bots never earn anything; an account marked as a bot later loses what it held.
+            foreach (var award in awards.Values.Where(a => a.Status != AwardStatus.Revoked))
+            {
+                await write.RevokeAsync(award, ExclusionReason.Bot);
+                counts += new EvaluationCounts(0, 0, 0, 1);
+            }
+
+            return counts;
+        }
+
+        var counted = history.CountAsOf(now);
 
         foreach (var badge in context.Badges)
         {

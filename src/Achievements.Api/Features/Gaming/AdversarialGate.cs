@@ -29,40 +29,36 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
 
     private const string Source = "gate";
 
+    // Process-wide: the key names the day, the catalog and the personas, everything a population depends on.
+    private static readonly Lock CacheLock = new();
+    private static (string Key, IReadOnlyList<Population> Populations)? cache;
+
+    /// <summary>Judges the badges against every persona. The personas' judged events are kept between calls for the same day and catalog.</summary>
     public GateReport Run(IReadOnlyList<CompiledBadge> badges, SignalCatalog catalog, DateTimeOffset now)
     {
-        var policy = CountingPolicy.Compile(catalog);
-        var validator = new IncomingEventValidator(catalog, now);
+        // The library is generated up to the start of the day, so one day's runs can be reused across publishes.
+        var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
+        var populations = PopulationsFor(catalog, day);
         var context = new EvaluationContext
         {
             Catalog = catalog,
             RuleCatalog = catalog.ToRuleCatalog(),
-            Policy = policy,
+            Policy = populations.Count == 0 ? CountingPolicy.Compile(catalog) : populations[0].Policy,
             Badges = badges,
             Bots = new HashSet<string>(),
-            Now = now,
+            Now = day,
         };
 
         var verdicts = new List<PersonaVerdict>();
-        for (var i = 0; i < personas.Count; i++)
+        foreach (var population in populations)
         {
-            var persona = personas[i];
-            var run = persona.Generate($"gate{i}", now, 365, new Random(Seed + i));
-            var bots = run.Employees.Where(e => e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-            var reads = policy.Read(Ingest(run.Events, validator), bots);
-            var corrections = Corrections(reads, catalog);
-            var counted = reads.GroupBy(e => e.Stored.Actor, StringComparer.Ordinal)
-                .Where(g => !bots.Contains(g.Key))
-                .ToDictionary(g => g.Key, g => policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, now), StringComparer.Ordinal);
-
-            var held = Detectors.All(counted, catalog, now, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
-            foreach (var (employee, events) in counted)
+            foreach (var (employee, events) in population.Counted)
             {
                 foreach (var badge in badges)
                 {
-                    if (badge.TierName(context.Judge(badge, events, now).TierRank) is { } tier)
+                    if (badge.TierName(context.Judge(badge, events, day).TierRank) is { } tier)
                     {
-                        verdicts.Add(new PersonaVerdict(persona.Name, persona.Farming, employee, badge.Key, tier, held.Contains(employee)));
+                        verdicts.Add(new PersonaVerdict(population.Persona.Name, population.Persona.Farming, employee, badge.Key, tier, population.Held.Contains(employee)));
                     }
                 }
             }
@@ -70,6 +66,43 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
 
         return new GateReport(verdicts);
     }
+
+    private IReadOnlyList<Population> PopulationsFor(SignalCatalog catalog, DateTimeOffset day)
+    {
+        var key = $"{day:O}|{string.Join(',', personas.Select(p => p.Name))}|{System.Text.Json.JsonSerializer.Serialize(catalog.Signals, StorageJson.Options)}";
+        lock (CacheLock)
+        {
+            if (cache is { } cached && cached.Key == key)
+            {
+                return cached.Populations;
+            }
+        }
+
+        var policy = CountingPolicy.Compile(catalog);
+        var validator = new IncomingEventValidator(catalog, day);
+        var populations = personas.Select((persona, i) =>
+        {
+            var run = persona.Generate($"gate{i}", day, 365, new Random(Seed + i));
+            var bots = run.Employees.Where(e => e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+            var reads = policy.Read(Ingest(run.Events, validator), bots);
+            var corrections = Corrections(reads, catalog);
+            var counted = reads.GroupBy(e => e.Stored.Actor, StringComparer.Ordinal)
+                .Where(g => !bots.Contains(g.Key))
+                .ToDictionary(g => g.Key, g => policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, day), StringComparer.Ordinal);
+            var held = Detectors.All(counted, catalog, day, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
+            return new Population(persona, policy, counted, held);
+        }).ToList();
+
+        lock (CacheLock)
+        {
+            cache = (key, populations);
+        }
+
+        return populations;
+    }
+
+    /// <summary>One persona's employees with their events judged, and who the detectors would hold.</summary>
+    private sealed record Population(IPersona Persona, CountingPolicy Policy, Dictionary<string, CountedEvents> Counted, HashSet<string> Held);
 
     /// <summary>The ingestion checks, in memory: invalid events are rejected and a repeated id is a duplicate.</summary>
     private static List<StoredEvent> Ingest(IEnumerable<SimulatedEvent> events, IncomingEventValidator validator)

@@ -76,6 +76,12 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
         };
     }
 
+    /// <summary>"Failed to bind parameter "Nullable`1 since" from "x"." becomes "'x' is not a valid value for since."</summary>
+    private static string BindingMessage(string message) =>
+        System.Text.RegularExpressions.Regex.Match(message, "^Failed to bind parameter \"(?:.* )?(?<name>\\w+)\" from \"(?<value>.*)\"\\.$") is { Success: true } match
+            ? $"'{match.Groups["value"].Value}' is not a valid value for {match.Groups["name"].Value}."
+            : message;
+
     private static ProblemDetails BadRequest(BadHttpRequestException exception)
     {
         if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
@@ -83,10 +89,10 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             return Problem(exception.StatusCode, "Request body too large", "The request body is larger than this endpoint accepts.");
         }
 
-        // JsonException messages name our internal types; say where the body went wrong instead.
+        // JsonException and binding messages name our internal types; say where the request went wrong instead.
         var json = exception.InnerException as JsonException;
         var detail = json is null
-            ? exception.Message
+            ? BindingMessage(exception.Message)
             : $"The request body is not JSON of the shape this endpoint takes (at {json.Path ?? "$"}, line {json.LineNumber + 1}, byte {json.BytePositionInLine}). "
               + "Check for a syntax error, a value of the wrong type, a duplicated or unknown property, or nesting deeper than 32.";
         return Problem(exception.StatusCode, "Malformed request", detail);
