@@ -1,4 +1,5 @@
 using Achievements.Api.Features.Keys;
+using Achievements.Api.Infrastructure;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using Mediator;
@@ -40,6 +41,7 @@ internal static class DemoSeeding
         var strong = organisation.Runs.First(run => run.Persona == "honest-strong").Employees[0];
         var key = await mediator.Send(new CreateKey("employee", strong.Id), cancellationToken);
         var events = organisation.Runs.Sum(run => run.Events.Count);
+        var url = services.GetRequiredService<IConfiguration>()["urls"]?.Split(';')[0] ?? ServiceSetup.DefaultUrl;
         await output.WriteLineAsync($"""
 
             --demo: seeded {organisation.Employees} employees and {events} events over {Days} days (seed {Seed}) and evaluated them: {summary.Granted} awards granted.
@@ -47,7 +49,7 @@ internal static class DemoSeeding
 
             An employee key for {strong.Id}, a strong honest developer, to see their own progress:
 
-                curl -H "Authorization: Bearer {key.Key}" http://localhost:5080/api/v1/employees/{strong.Id}/progress
+                curl -H "Authorization: Bearer {key.Key}" {url}/api/v1/employees/{strong.Id}/progress
 
             For everything else use the admin key: Achievements:AdminKey if configured, or the one printed above when this database was created.
 
