@@ -35,7 +35,7 @@ internal sealed record Organisation(IReadOnlyList<PersonaRun> Runs)
                 2 => ("honest-light", PersonaLibrary.Light),
                 _ => ("honest-steady", PersonaLibrary.Steady),
             };
-            var peers = team < honestEmployees % HonestRunSize ? HonestRunSize : HonestRunSize - 1;
+            var peers = team < honestEmployees % HonestRunSize ? 3 : 2;
             runs.Add(new HonestPersona(name, habits, peers).Generate($"{name}-{team + 1:000}", now, days, new Random(master.Next())));
         }
 

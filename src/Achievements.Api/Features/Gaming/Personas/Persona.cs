@@ -21,6 +21,10 @@ internal sealed record SimulatedEvent(string Id, string Type, string Actor, Date
 }
 
 /// <summary>What one persona did: its employees and every event its sources would post, in time order.</summary>
+/// <remarks>
+/// The first employee is the persona itself (a review ring's first three are its members); the rest are the
+/// colleagues it brings, who review its work and, for honest personas, send events of their own.
+/// </remarks>
 internal sealed record PersonaRun(string Persona, bool Farming, IReadOnlyList<SimulatedEmployee> Employees, IReadOnlyList<SimulatedEvent> Events);
 
 /// <summary>
