@@ -86,6 +86,7 @@ internal static class ServiceSetup
         services.Configure<EvaluationOptions>(builder.Configuration.GetSection("Achievements:Evaluation"));
         services.AddHostedService<EvaluationWorker>();
 
+        services.AddAchievementsRateLimits(builder.Configuration);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddOpenApi();
         return builder;
@@ -98,6 +99,7 @@ internal static class ServiceSetup
         app.UseRouting();
         app.UseRequestBodyLimit();
         app.UseAuthentication();
+        app.UseRateLimiter();
         app.UseAuthorization();
 
         app.MapHealthChecks("/health");

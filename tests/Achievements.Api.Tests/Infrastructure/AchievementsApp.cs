@@ -31,6 +31,9 @@ public class AchievementsApp : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    /// <summary>Whether the request limits apply; off by default so that tests can send as fast as they like.</summary>
+    protected virtual bool RateLimited => false;
+
     public FakeTimeProvider Clock { get; } = new(Start);
 
     public string ConnectionString => $"Data Source={DatabasePath}";
@@ -42,6 +45,8 @@ public class AchievementsApp : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Tests evaluate with POST /api/v1/evaluations, so that what they assert does not race a worker.
         builder.UseSetting("Achievements:Evaluation:Background", "false");
+        // Tests send far faster than people; the limits have tests of their own.
+        builder.UseSetting("Achievements:RateLimits:Enabled", RateLimited ? "true" : "false");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 

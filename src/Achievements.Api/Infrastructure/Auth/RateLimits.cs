@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Achievements.Api.Infrastructure.Auth;
+
+/// <summary>One token bucket: a steady rate and how much may arrive at once.</summary>
+internal sealed class RateLimit
+{
+    public double PerSecond { get; set; }
+
+    public int Burst { get; set; }
+}
+
+/// <summary>
+/// Request limits (<c>Achievements:RateLimits:*</c>): per key for authenticated callers, per address for
+/// anonymous ones. Sources get more room because editors post every suggestion they show.
+/// </summary>
+internal sealed class RateLimitOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    public RateLimit Source { get; set; } = new() { PerSecond = 50, Burst = 100 };
+
+    public RateLimit Key { get; set; } = new() { PerSecond = 20, Burst = 40 };
+
+    public RateLimit Anonymous { get; set; } = new() { PerSecond = 20, Burst = 40 };
+}
+
+internal static class RateLimits
+{
+    public static IServiceCollection AddAchievementsRateLimits(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("Achievements:RateLimits").Get<RateLimitOptions>() ?? new RateLimitOptions();
+        return services.AddRateLimiter(limiter =>
+        {
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                if (!options.Enabled || context.Request.Path.StartsWithSegments("/health"))
+                {
+                    return RateLimitPartition.GetNoLimiter("unlimited");
+                }
+
+                if (context.User.Identity?.IsAuthenticated == true)
+                {
+                    var caller = Caller.From(context.User);
+                    return Bucket($"key:{caller.KeyId}", caller.Role == ApiRole.Source ? options.Source : options.Key);
+                }
+
+                return Bucket($"address:{context.Connection.RemoteIpAddress}", options.Anonymous);
+            });
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)) : 1;
+                var http = rejected.HttpContext;
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = retryAfter.ToString(CultureInfo.InvariantCulture);
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = $"This key or address is over its request rate; retry after {retryAfter} s.",
+                    },
+                });
+            };
+        });
+    }
+
+    private static RateLimitPartition<string> Bucket(string partition, RateLimit limit) =>
+        RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Math.Max(1, limit.Burst),
+            TokensPerPeriod = Math.Max(1, (int)Math.Round(limit.PerSecond / 10)),
+            // Refill in tenths of a second, so that a steady client is not made to wait a whole second at a time.
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+}
