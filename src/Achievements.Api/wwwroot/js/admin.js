@@ -292,7 +292,7 @@ async function loadAudit() {
     replace(root, el('div', { class: 'table-scroll' }, el('table', {},
       el('thead', {}, el('tr', {}, ['When', 'Who', 'What', 'Employee', 'Badge', 'Details'].map(h => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, entries.map(e => el('tr', {},
-        el('td', { text: formatDateTime(e.at) }), el('td', { text: e.actor }), el('td', { text: e.action }),
+        el('td', { class: 'when', text: formatDateTime(e.at) }), el('td', { text: e.actor }), el('td', { text: e.action }),
         el('td', { text: e.employee ?? '' }), el('td', { text: e.badge ?? '' }),
         el('td', {}, el('code', { text: e.details ? JSON.stringify(e.details) : '' }))))))));
   } catch (error) {

@@ -13,7 +13,7 @@ export function el(tag, attributes = {}, ...children) {
 }
 
 function append(parent, children) {
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined || child === false) continue;
     parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }

@@ -1,0 +1,66 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Achievements.Web.Tests;
+
+public sealed class MyProgressPageTests(WebApp app)
+{
+    private async Task SignInAsync(IPage page)
+    {
+        await page.GotoAsync("/me");
+        await page.GetByLabel("Employee id").FillAsync(Seed.Ada);
+        await page.GetByLabel("Your employee key").FillAsync(app.AdaKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show my progress" }).ClickAsync();
+    }
+
+    [Fact]
+    public Task Progress_shows_a_bar_to_the_next_tier_and_why_outcomes_did_not_count() => app.InPageAsync(async page =>
+    {
+        await SignInAsync(page);
+
+        var mergeMaster = page.Locator(".progress-item[data-badge=merge-master]");
+        // 12 counted of the 50 that silver needs.
+        await Expect(mergeMaster.Locator("progress")).ToHaveAttributeAsync("value", "24");
+        await Expect(mergeMaster.GetByText("Progress to silver: 12 of 50 for silver")).ToBeVisibleAsync();
+        await Expect(mergeMaster).ToContainTextAsync("12 pull requests counted");
+        await Expect(mergeMaster).ToContainTextAsync($"{Seed.SelfReviewed} pull requests had no independent reviewer");
+        await Expect(mergeMaster).ToContainTextAsync("1 pull request was too small to count (fewer than 5 lines changed)");
+    });
+
+    [Fact]
+    public Task The_key_is_kept_in_session_storage_and_never_in_the_address() => app.InPageAsync(async page =>
+    {
+        await SignInAsync(page);
+        await Expect(page.Locator(".progress-item").First).ToBeVisibleAsync();
+
+        Assert.DoesNotContain(app.AdaKey, page.Url, StringComparison.Ordinal);
+        Assert.Contains(app.AdaKey, await page.EvaluateAsync<string>("() => sessionStorage.getItem('achievements.me')"), StringComparison.Ordinal);
+        await page.ReloadAsync();
+        await Expect(page.Locator(".progress-item[data-badge=merge-master]")).ToBeVisibleAsync();
+    });
+
+    [Fact]
+    public Task The_weekly_chart_draws_counted_outcomes_of_the_last_12_weeks() => app.InPageAsync(async page =>
+    {
+        await SignInAsync(page);
+
+        var chart = page.Locator("svg.chart");
+        await Expect(chart).ToBeVisibleAsync();
+        await Expect(chart.Locator("rect.bar")).ToHaveCountAsync(12);
+        // All twelve of ada's counted pull requests are within the last 12 weeks (8 to 74 days old).
+        var label = await chart.GetAttributeAsync("aria-label");
+        var counts = label!.Split(':')[1].Trim(' ', '.').Split(", ").Sum(int.Parse);
+        Assert.Equal(12, counts);
+    });
+
+    [Fact]
+    public Task A_wrong_key_shows_the_problem() => app.InPageAsync(async page =>
+    {
+        await page.GotoAsync("/me");
+        await page.GetByLabel("Employee id").FillAsync(Seed.Ada);
+        await page.GetByLabel("Your employee key").FillAsync("ach_0000000000000000_wrong");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show my progress" }).ClickAsync();
+
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Unauthorized");
+    });
+}

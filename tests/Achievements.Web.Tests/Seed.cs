@@ -1,0 +1,81 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Achievements.Web.Tests;
+
+/// <summary>What the pages are tested against, posted through the API as sources and admins would.</summary>
+internal static class Seed
+{
+    /// <summary>ada: twelve reviewed pull requests (Merge Master bronze), three she reviewed herself, one too small.</summary>
+    public const string Ada = "ada";
+
+    public const int SelfReviewed = 3;
+
+    /// <summary>Two employees who approve only each other's pull requests: a review ring.</summary>
+    public static readonly string[] Ring = ["ring-a", "ring-b"];
+
+    /// <summary>An employee whose display name is a script.</summary>
+    public const string Mallory = "mallory";
+
+    public const string MalloryName = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">";
+
+    public static async Task RunAsync(WebApp app)
+    {
+        using var source = new HttpClient { BaseAddress = app.Admin.BaseAddress };
+        source.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.CreateKeyAsync("source", "github"));
+
+        var now = DateTimeOffset.UtcNow;
+        // Pull requests settle after 7 days, so everything is at least 8 days old.
+        var events = new List<object>();
+        for (var i = 0; i < 12; i++)
+        {
+            events.Add(PullRequest($"ada-{i}", Ada, now.AddDays(-8 - (i * 6)), reviewer: i % 2 == 0 ? "grace" : "linus", lines: 60));
+        }
+
+        for (var i = 0; i < SelfReviewed; i++)
+        {
+            events.Add(PullRequest($"ada-self-{i}", Ada, now.AddDays(-9 - (i * 5)), reviewer: Ada, lines: 40));
+        }
+
+        events.Add(PullRequest("ada-tiny", Ada, now.AddDays(-11), reviewer: "grace", lines: 2));
+
+        for (var i = 0; i < 12; i++)
+        {
+            var day = now.AddDays(-10 - (i * 5));
+            events.Add(Approval($"ring-a-{i}", "ring-a", author: "ring-b", day));
+            events.Add(Approval($"ring-b-{i}", "ring-b", author: "ring-a", day.AddHours(1)));
+        }
+
+        var posted = await source.PostAsJsonAsync("events", new { events });
+        posted.EnsureSuccessStatusCode();
+        var answer = await posted.Content.ReadFromJsonAsync<JsonElement>();
+        if (answer.GetProperty("rejected").GetInt32() != 0)
+        {
+            throw new InvalidOperationException($"Seed events were rejected: {answer}");
+        }
+
+        (await app.Admin.PutAsJsonAsync($"employees/{Ada}", new { displayName = "Ada Lovelace", team = "Compilers" })).EnsureSuccessStatusCode();
+        (await app.Admin.PutAsJsonAsync($"employees/{Mallory}", new { displayName = MalloryName, team = "<b>Red team</b>" })).EnsureSuccessStatusCode();
+        app.AdaKey = await app.CreateKeyAsync("employee", Ada);
+        await app.EvaluateAsync();
+    }
+
+    private static object PullRequest(string id, string actor, DateTimeOffset at, string reviewer, int lines) => new
+    {
+        id = $"gh-pr-{id}",
+        type = "pr.merged",
+        actor,
+        occurredAt = at.ToString("O"),
+        attributes = new { pr_id = id, repo = "web", lines_added = lines, lines_deleted = 0, merged_by = reviewer, reviewers = new[] { reviewer } },
+    };
+
+    private static object Approval(string id, string actor, string author, DateTimeOffset at) => new
+    {
+        id = $"gh-review-{id}",
+        type = "review.approved",
+        actor,
+        occurredAt = at.ToString("O"),
+        attributes = new { pr_id = $"pr-{id}", author },
+    };
+}
