@@ -46,17 +46,18 @@ public sealed class SimulateCommandTests
     }
 
     [Theory]
-    [InlineData("--employees")]
-    [InlineData("--employees", "many")]
-    [InlineData("--days", "0")]
-    [InlineData("--days", "366")]
-    [InlineData("--seed", "7", "--colour", "blue")]
-    [InlineData("--employees", "5")]
-    public async Task Bad_arguments_print_the_usage_and_exit_with_2(params string[] args)
+    [InlineData("--employees needs a whole number.", "--employees")]
+    [InlineData("--employees needs a whole number.", "--employees", "many")]
+    [InlineData("--days must be between 1 and 365.", "--days", "0")]
+    [InlineData("--days must be between 1 and 365.", "--days", "366")]
+    [InlineData("Unknown argument '--colour'.", "--seed", "7", "--colour", "blue")]
+    [InlineData("--employees must be at least", "--employees", "5")]
+    public async Task Bad_arguments_say_what_is_wrong_print_the_usage_and_exit_with_2(string problem, params string[] args)
     {
         var (code, output) = await SimulateAsync(args);
 
         Assert.Equal(SimulateCommand.BadArguments, code);
+        Assert.StartsWith(problem, output);
         Assert.Contains("Usage: Achievements.Api simulate", output);
     }
 
