@@ -21,7 +21,7 @@ public sealed class MyProgressPageTests(WebApp app)
         var mergeMaster = page.Locator(".progress-item[data-badge=merge-master]");
         // 12 counted of the 50 that silver needs.
         await Expect(mergeMaster.Locator("progress")).ToHaveAttributeAsync("value", "24");
-        await Expect(mergeMaster.GetByText("Progress to silver: 12 of 50 for silver")).ToBeVisibleAsync();
+        await Expect(mergeMaster.GetByText("Towards silver: 12 of 50")).ToBeVisibleAsync();
         await Expect(mergeMaster).ToContainTextAsync("12 pull requests counted");
         await Expect(mergeMaster).ToContainTextAsync($"{Seed.SelfReviewed} pull requests had no independent reviewer");
         await Expect(mergeMaster).ToContainTextAsync("1 pull request was too small to count (fewer than 5 lines changed)");

@@ -94,10 +94,8 @@ public sealed class WebApp : IAsyncLifetime
 
     public static async Task SaveScreenshotAsync(IPage page, string name)
     {
-        var folder = Path.Combine(AppContext.BaseDirectory, "screenshots");
-        Directory.CreateDirectory(folder);
-        var file = string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{file}.png"), FullPage = true });
+        var file = string.Concat(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' || c == Path.DirectorySeparatorChar ? c : '_'));
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(AppContext.BaseDirectory, "screenshots", $"{file}.png"), FullPage = true });
     }
 
     private IBrowser RequireBrowser()

@@ -33,8 +33,8 @@ function badgeProgress(badge) {
   const percent = Math.round(badge.fraction * 100);
   const progressId = `progress-${badge.badge}`;
   const target = badge.next
-    ? `${formatNumber(badge.value)} of ${formatNumber(badge.next.threshold)} for ${badge.next.tier}`
-    : `${formatNumber(badge.value)}: top tier reached`;
+    ? `Towards ${badge.next.tier}: ${formatNumber(badge.value)} of ${formatNumber(badge.next.threshold)}`
+    : `Top tier reached: ${formatNumber(badge.value)}`;
   const lines = [];
   for (const signal of badge.signals) {
     if (signal.counted > 0) lines.push(el('li', { text: countedSentence(signal.type, signal.counted) }));
@@ -46,7 +46,7 @@ function badgeProgress(badge) {
       el('span', { 'aria-hidden': 'true', text: badge.icon }), badge.name,
       badge.tier ? el('span', { class: `status ${tierClass(badge.tier, 0)}`, text: badge.tier }) : null,
       statusLabel(badge.status)),
-    el('label', { for: progressId, text: badge.next ? `Progress to ${badge.next.tier}: ${target}` : target }),
+    el('label', { for: progressId, text: target }),
     el('progress', { id: progressId, max: 100, value: percent, 'aria-valuetext': `${percent}%` }, `${percent}%`),
     badge.requirements.length ? el('ul', { class: 'reasons', 'aria-label': 'Requirements' }, badge.requirements.map(r =>
       el('li', { class: r.satisfied ? 'met' : 'unmet' }, r.satisfied ? '✓ Met: ' : '✗ Not met: ', el('code', { text: r.expression })))) : null,
