@@ -41,8 +41,9 @@ internal static class SimulateCommand
             return Success;
         }
 
-        if (SimulationOptions.Parse(args) is not { } options)
+        if (SimulationOptions.Parse(args, out var problem) is not { } options)
         {
+            await output.WriteLineAsync(problem);
             await output.WriteLineAsync(Usage);
             return BadArguments;
         }
@@ -119,35 +120,45 @@ internal static class SimulateCommand
     }
 }
 
-/// <summary>The simulate command's arguments; null when any is missing, unknown or out of range.</summary>
+/// <summary>The simulate command's arguments; null, with the reason, when any is missing, unknown or out of range.</summary>
 internal sealed record SimulationOptions(int Employees, int Days, int Seed)
 {
     public const int MaximumEmployees = 5000;
     public const int MaximumDays = 365;
 
-    public static SimulationOptions? Parse(IReadOnlyList<string> args)
+    public static SimulationOptions? Parse(IReadOnlyList<string> args, out string problem)
     {
         var options = new SimulationOptions(200, MaximumDays, 7);
         for (var i = 0; i < args.Count; i += 2)
         {
-            if (i + 1 >= args.Count || !int.TryParse(args[i + 1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            var name = args[i];
+            if (name is not ("--employees" or "--days" or "--seed"))
             {
+                problem = $"Unknown argument '{name}'.";
                 return null;
             }
 
-            options = args[i] switch
+            if (i + 1 >= args.Count || !int.TryParse(args[i + 1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
             {
-                "--employees" when value is >= 1 and <= MaximumEmployees => options with { Employees = value },
-                "--days" when value is >= 1 and <= MaximumDays => options with { Days = value },
-                "--seed" => options with { Seed = value },
-                _ => null,
+                problem = $"{name} needs a whole number.";
+                return null;
+            }
+
+            (options, problem) = name switch
+            {
+                "--employees" when value is < 1 or > MaximumEmployees => (options, $"--employees must be between 1 and {MaximumEmployees}."),
+                "--employees" => (options with { Employees = value }, ""),
+                "--days" when value is < 1 or > MaximumDays => (options, $"--days must be between 1 and {MaximumDays}."),
+                "--days" => (options with { Days = value }, ""),
+                _ => (options with { Seed = value }, ""),
             };
-            if (options is null)
+            if (problem.Length > 0)
             {
                 return null;
             }
         }
 
+        problem = "";
         return options;
     }
 }

@@ -54,7 +54,7 @@ public sealed class HostileInputTests
         """{"displayName":"'; DROP TABLE events; --","name":"x' OR '1'='1","key":"robert'); DROP TABLE badges;--","icon":"x","metric":"count(pr.merged) -- '","tiers":[{"name":"bronze","threshold":100}],"role":"source","subject":"'; DELETE FROM api_keys;","reason":"' OR 1=1 --"}""",
         """{"displayName":"<script>alert(1)</script>","name":"<img src=x onerror=alert(1)>","key":"xss","icon":"<b>","description":"<script>alert(1)</script>","metric":"count(pr.merged, 365d)","tiers":[{"name":"bronze","threshold":100}],"reason":"<script>"}""",
         """{"events":[{"id":"<script>","type":"pr.reverted","actor":"<script>","occurredAt":"2026-06-01T11:00:00Z","attributes":{"pr_id":"<script>alert(1)</script>"}}]}""",
-        "{\"displayName\":\"" + new string('x', 60_000) + "\",\"metric\":\"" + new string('(', 5_000) + "\"}",
+        "{\"displayName\":\"" + new string('x', 70_000) + "\",\"metric\":\"" + new string('(', 5_000) + "\"}",
         "{\"a\":" + new string('[', 100) + new string(']', 100) + "}",
         """{"events":[{"id":"x","type":"pr.reverted","actor":"ada","occurredAt":"2026-06-01T11:00:00Z","attributes":{"pr_id":"1"}}],"extra":true}""",
     ];
