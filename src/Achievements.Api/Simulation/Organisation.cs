@@ -42,7 +42,7 @@ internal sealed record Organisation(IReadOnlyList<PersonaRun> Runs)
         return new Organisation(runs);
     }
 
-    /// <summary>How many employees the farming personas alone bring, plus one honest team.</summary>
-    public static int MinimumEmployees(int days) =>
-        PersonaLibrary.Farming.Sum(persona => persona.Generate(persona.Name, DateTimeOffset.UnixEpoch.AddYears(40), Math.Min(days, 7), new Random(0)).Employees.Count) + HonestRunSize;
+    /// <summary>How many employees the farming personas alone bring (a one-day run is enough to ask), plus one honest team.</summary>
+    public static int MinimumEmployees(DateTimeOffset now) =>
+        PersonaLibrary.Farming.Sum(persona => persona.Generate(persona.Name, now, 1, new Random(0)).Employees.Count) + HonestRunSize;
 }

@@ -51,7 +51,7 @@ internal static class SimulateCommand
         var organisation = Organisation.Build(options.Employees, options.Days, options.Seed, Now);
         if (organisation is null)
         {
-            await output.WriteLineAsync($"--employees must be at least {Organisation.MinimumEmployees(options.Days)}: every farming persona and one honest team.");
+            await output.WriteLineAsync($"--employees must be at least {Organisation.MinimumEmployees(Now)}: every farming persona and one honest team.");
             await output.WriteLineAsync(Usage);
             return BadArguments;
         }
