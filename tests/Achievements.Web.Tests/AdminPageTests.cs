@@ -136,7 +136,8 @@ public sealed class AdminPageTests(WebApp app)
         for (var attempt = 0; attempt < 50; attempt++)
         {
             var flags = await app.Admin.GetFromJsonAsync<JsonElement>("flags?status=open");
-            foreach (var flag in flags.EnumerateArray().Where(f => f.GetProperty("detector").GetString() == "review-ring"))
+            foreach (var flag in flags.EnumerateArray().Where(f => f.GetProperty("detector").GetString() == "review-ring"
+                && f.GetProperty("employees").EnumerateArray().Any(e => e.GetString() == Seed.Rings[0][0])))
             {
                 return flag.GetProperty("id").GetInt64();
             }

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -5,11 +7,11 @@ namespace Achievements.Web.Tests;
 
 public sealed class MyProgressPageTests(WebApp app)
 {
-    private async Task SignInAsync(IPage page)
+    private async Task SignInAsync(IPage page, string? employee = null, string? key = null)
     {
         await page.GotoAsync("/me");
-        await page.GetByLabel("Employee id").FillAsync(Seed.Ada);
-        await page.GetByLabel("Your employee key").FillAsync(app.AdaKey);
+        await page.GetByLabel("Employee id").FillAsync(employee ?? Seed.Ada);
+        await page.GetByLabel("Your employee key").FillAsync(key ?? app.AdaKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Show my progress" }).ClickAsync();
     }
 
@@ -52,6 +54,28 @@ public sealed class MyProgressPageTests(WebApp app)
         var counts = label!.Split(':')[1].Trim(' ', '.').Split(", ").Sum(int.Parse);
         Assert.Equal(12, counts);
     });
+
+    [Fact]
+    public Task An_award_held_by_an_open_review_ring_flag_reads_under_review() => app.InPageAsync(async page =>
+    {
+        var member = Seed.Rings[1][0];
+        for (var attempt = 0; attempt < 50 && !await HeldAsync(member); attempt++)
+        {
+            await app.EvaluateAsync();
+        }
+
+        await SignInAsync(page, member, app.HeldKey);
+
+        var trustedReviewer = page.Locator(".progress-item[data-badge=trusted-reviewer]");
+        await Expect(trustedReviewer.Locator(".status-held")).ToHaveTextAsync("under review");
+        await Expect(trustedReviewer).ToContainTextAsync("12 approvals counted");
+    });
+
+    private async Task<bool> HeldAsync(string employee)
+    {
+        var progress = await app.Admin.GetFromJsonAsync<JsonElement>($"employees/{employee}/progress");
+        return progress.GetProperty("badges").EnumerateArray().Any(b => b.GetProperty("status").ValueKind == JsonValueKind.String && b.GetProperty("status").GetString() == "held");
+    }
 
     [Fact]
     public Task A_wrong_key_shows_the_problem() => app.InPageAsync(async page =>

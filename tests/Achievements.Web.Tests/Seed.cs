@@ -12,8 +12,8 @@ internal static class Seed
 
     public const int SelfReviewed = 3;
 
-    /// <summary>Two employees who approve only each other's pull requests: a review ring.</summary>
-    public static readonly string[] Ring = ["ring-a", "ring-b"];
+    /// <summary>Two pairs who approve only each other's pull requests: review rings. The first is dismissed by a test, the second stays open.</summary>
+    public static readonly string[][] Rings = [["ring-a", "ring-b"], ["ring-c", "ring-d"]];
 
     /// <summary>An employee whose display name is a script.</summary>
     public const string Mallory = "mallory";
@@ -40,11 +40,14 @@ internal static class Seed
 
         events.Add(PullRequest("ada-tiny", Ada, now.AddDays(-11), reviewer: "grace", lines: 2));
 
-        for (var i = 0; i < 12; i++)
+        foreach (var (first, second) in Rings.Select(r => (r[0], r[1])))
         {
-            var day = now.AddDays(-10 - (i * 5));
-            events.Add(Approval($"ring-a-{i}", "ring-a", author: "ring-b", day));
-            events.Add(Approval($"ring-b-{i}", "ring-b", author: "ring-a", day.AddHours(1)));
+            for (var i = 0; i < 12; i++)
+            {
+                var day = now.AddDays(-10 - (i * 5));
+                events.Add(Approval($"{first}-{i}", first, author: second, day));
+                events.Add(Approval($"{second}-{i}", second, author: first, day.AddHours(1)));
+            }
         }
 
         var posted = await source.PostAsJsonAsync("events", new { events });
@@ -58,7 +61,18 @@ internal static class Seed
         (await app.Admin.PutAsJsonAsync($"employees/{Ada}", new { displayName = "Ada Lovelace", team = "Compilers" })).EnsureSuccessStatusCode();
         (await app.Admin.PutAsJsonAsync($"employees/{Mallory}", new { displayName = MalloryName, team = "<b>Red team</b>" })).EnsureSuccessStatusCode();
         app.AdaKey = await app.CreateKeyAsync("employee", Ada);
+        app.HeldKey = await app.CreateKeyAsync("employee", Rings[1][0]);
         await app.EvaluateAsync();
+
+        // The first preview or publish of a day simulates a year of every farming persona for the adversarial
+        // gate; doing it once here keeps the tests that preview and publish from paying for it in parallel.
+        (await app.Admin.PostAsJsonAsync("badges/preview", new
+        {
+            name = "Warm-up",
+            icon = "W",
+            metric = "count(pr.merged, 365d)",
+            tiers = new[] { new { name = "bronze", threshold = 10 } },
+        })).EnsureSuccessStatusCode();
     }
 
     private static object PullRequest(string id, string actor, DateTimeOffset at, string reviewer, int lines) => new

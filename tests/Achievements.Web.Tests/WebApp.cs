@@ -24,6 +24,9 @@ public sealed class WebApp : IAsyncLifetime
     /// <summary>ada's own employee key, as /me asks for it.</summary>
     public string AdaKey { get; internal set; } = "";
 
+    /// <summary>The key of a member of the review ring that stays open, whose awards are held.</summary>
+    public string HeldKey { get; internal set; } = "";
+
     public IBrowser? Browser { get; private set; }
 
     public static string ChromiumPath => Environment.GetEnvironmentVariable("PLAYWRIGHT_CHROMIUM_PATH") is { Length: > 0 } path ? path : DefaultChromium;
