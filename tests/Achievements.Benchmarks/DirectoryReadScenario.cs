@@ -38,6 +38,7 @@ internal static class DirectoryReadScenario
             figures.Add(new("Directory", $"{name} reads p99 latency", ours.P99Ms, baseline.P99Ms, "ms", "ours < 10 ms", ours.P99Ms < 10));
         }
 
+        PerformanceReport.Note("Directory", await Breakdown.DirectoryAsync(host, scale.DirectoryEmployees));
         var (visible, readAfterMs) = await NewAwardIsVisibleAsync(host, client);
         log.WriteLine($"a new award was {(visible ? "" : "NOT ")}visible on the next read, {readAfterMs:0.00} ms after its commit");
         figures.Add(new("Directory", "New award visible on the next JSON and SVG read (1 = yes); baseline: expected", visible ? 1 : 0, 1, "yes/no", "visible", visible));

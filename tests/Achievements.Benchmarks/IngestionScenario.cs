@@ -37,6 +37,8 @@ internal static class IngestionScenario
         clock.Stop();
         log.WriteLine($"ours: {events.Length / clock.Elapsed.TotalSeconds:N0} events/s through POST /api/v1/events");
 
+        PerformanceReport.Note("Ingestion", $"per batch of 1,000 through HTTP {clock.Elapsed.TotalMilliseconds / batches.Length:0.0} ms; the ceiling's transaction of 1,000 rows {ceiling.TotalMilliseconds / batches.Length:0.0} ms; {await Breakdown.IngestionAsync(host)}");
+
         var bodies = singles.Select(e => EventRow.Batch([e])).ToArray();
         var posted = await LoadDriver.RunAsync(SingleClients, i => PostAsync(source, bodies[i], expectedAccepted: 1), total: bodies.Length);
         log.WriteLine($"ours: {posted.PerSecond:N0} single events/s from {SingleClients} clients, p50 {posted.P50Ms:0.0} ms, p99 {posted.P99Ms:0.0} ms");

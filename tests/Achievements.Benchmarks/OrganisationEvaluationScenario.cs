@@ -58,7 +58,8 @@ internal static class OrganisationEvaluationScenario
         var detectionAlone = await TimeAsync(() => host.Service<DetectionRunner>().RunAsync(CancellationToken.None));
         var phases = await PhasesAsync(host, employees);
         log.WriteLine($"{employees:N0} employees: {wall.TotalSeconds:0.00} s ({summary.Employees:N0} evaluated, {summary.Granted:N0} granted), peak working set {peak / 1e6:N0} MB (before {before / 1e6:N0} MB); read floor {readFloor.TotalSeconds:0.00} s; detection pass alone {detectionAlone.TotalSeconds:0.00} s");
-        log.WriteLine($"  per employee (sample): {phases}");
+        PerformanceReport.Note("Re-evaluation", $"{employees:N0} × {eventsPerEmployee:N0}: per employee (sample of 200) {phases}; detection pass alone {detectionAlone.TotalSeconds:0.00} s of the {wall.TotalSeconds:0.00} s pass");
+        PerformanceReport.Note("Re-evaluation", $"{employees:N0} × {eventsPerEmployee:N0}: {await Breakdown.LoadEmployeeAsync(host, employees)}");
 
         var size = $"{employees:N0} × {eventsPerEmployee:N0} events";
         var projected = wall.TotalSeconds * FullScaleEvents / total;
@@ -76,6 +77,7 @@ internal static class OrganisationEvaluationScenario
         }
 
         var incremental = await NewBatchAsync(host, employees, now);
+        PerformanceReport.Note("Re-evaluation", $"{employees:N0} × {eventsPerEmployee:N0}: after {NewEvents:N0} new events the pass took {incremental.Evaluate.TotalMilliseconds:N0} ms for {NewEventEmployees} employees; the detection pass over everyone alone took {detectionAlone.TotalMilliseconds:N0} ms");
         log.WriteLine($"  a batch of {NewEvents:N0} new events: ingested in {incremental.Ingest.TotalMilliseconds:N0} ms, its {NewEventEmployees} employees re-evaluated in {incremental.Evaluate.TotalMilliseconds:N0} ms");
         figures.Add(new("Re-evaluation", $"{size}: {NewEvents:N0} new events, their {NewEventEmployees} employees re-evaluated (ms); baseline: 1 s target", incremental.Evaluate.TotalMilliseconds, 1_000, "ms", "≤ 1 s", incremental.Evaluate.TotalMilliseconds <= 1_000));
         return figures;

@@ -22,6 +22,15 @@ internal static class PerformanceReport
     private const string Start = "<!-- results:start (written by the benchmark run) -->";
     private const string End = "<!-- results:end -->";
 
+    private static readonly List<string> Breakdowns = [];
+
+    /// <summary>A measured breakdown behind a figure: printed now and listed under the table.</summary>
+    public static void Note(string area, string breakdown)
+    {
+        Console.WriteLine($"  breakdown: {breakdown}");
+        Breakdowns.Add($"- {area}: {breakdown}");
+    }
+
     public static async Task<int> RunAsync(Scale scale, string[] options)
     {
         scale = scale.With(options);
@@ -93,6 +102,14 @@ internal static class PerformanceReport
         foreach (var figure in figures)
         {
             text.AppendLine(figure.Row());
+        }
+
+        text.AppendLine();
+        text.AppendLine("Stopwatch breakdowns measured in the same run:");
+        text.AppendLine();
+        foreach (var line in Breakdowns)
+        {
+            text.AppendLine(line);
         }
 
         text.AppendLine(End);
