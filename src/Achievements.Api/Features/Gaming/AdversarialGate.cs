@@ -31,7 +31,7 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
 
     // Process-wide: the key names the day, the catalog and the personas, everything a population depends on.
     private static readonly Lock CacheLock = new();
-    private static (string Key, IReadOnlyList<Population> Populations)? cache;
+    private static (string Key, Lazy<IReadOnlyList<Population>> Populations)? cache;
 
     /// <summary>Judges the badges against every persona. The personas' judged events are kept between calls for the same day and catalog.</summary>
     public GateReport Run(IReadOnlyList<CompiledBadge> badges, SignalCatalog catalog, DateTimeOffset now)
@@ -70,17 +70,26 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
     private IReadOnlyList<Population> PopulationsFor(SignalCatalog catalog, DateTimeOffset day)
     {
         var key = $"{day:O}|{string.Join(',', personas.Select(p => p.Name))}|{System.Text.Json.JsonSerializer.Serialize(catalog.Signals, StorageJson.Options)}";
+        Lazy<IReadOnlyList<Population>> populations;
         lock (CacheLock)
         {
-            if (cache is { } cached && cached.Key == key)
+            // Concurrent first calls of the day share one run of the library instead of each generating it.
+            if (cache is not { } cached || cached.Key != key)
             {
-                return cached.Populations;
+                cache = (key, new Lazy<IReadOnlyList<Population>>(() => Judge(catalog, day)));
             }
+
+            populations = cache.Value.Populations;
         }
 
+        return populations.Value;
+    }
+
+    private List<Population> Judge(SignalCatalog catalog, DateTimeOffset day)
+    {
         var policy = CountingPolicy.Compile(catalog);
         var validator = new IncomingEventValidator(catalog, day);
-        var populations = personas.Select((persona, i) =>
+        return [.. personas.Select((persona, i) =>
         {
             var run = persona.Generate($"gate{i}", day, 365, new Random(Seed + i));
             var bots = run.Employees.Where(e => e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
@@ -91,14 +100,7 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
                 .ToDictionary(g => g.Key, g => policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, day), StringComparer.Ordinal);
             var held = Detectors.All(counted, catalog, day, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
             return new Population(persona, policy, counted, held);
-        }).ToList();
-
-        lock (CacheLock)
-        {
-            cache = (key, populations);
-        }
-
-        return populations;
+        })];
     }
 
     /// <summary>One persona's employees with their events judged, and who the detectors would hold.</summary>
