@@ -56,6 +56,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
 
     private static readonly string[] InsertParameters = ["$source", "$event_id", "$type", "$actor", "$occurred_at", "$received_at", "$attributes"];
 
+    // Only for refused events: a refused repeat of a stored id is still reported as a duplicate.
     private const string ExistingIds = """
         SELECT event_id FROM events WHERE source = @Source AND event_id IN @Ids
         """;
@@ -70,25 +71,35 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
 
         var results = await connection.InTransactionAsync(async transaction =>
         {
-            // Read under the write lock: a repeat of a stored id is a duplicate whatever it carries now.
-            var ids = judged.Select(j => j.Event.IdText).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-            var seen = ids.Count == 0
-                ? new HashSet<string>(StringComparer.Ordinal)
-                : (await connection.QueryAsync<string>(new CommandDefinition(ExistingIds, new { command.Source, Ids = ids }, transaction, cancellationToken: cancellationToken)))
+            var refusedIds = judged.Where(j => !j.Check.IsValid).Select(j => j.Event.IdText).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            var stored = refusedIds.Count == 0
+                ? []
+                : (await connection.QueryAsync<string>(new CommandDefinition(ExistingIds, new { command.Source, Ids = refusedIds }, transaction, cancellationToken: cancellationToken)))
                     .ToHashSet(StringComparer.Ordinal);
 
+            // The unique (source, id) decides: an insert that changes nothing met a stored or earlier id.
+            using var insert = new EventInsert(connection, transaction, command.Source, now);
             var results = new EventResult[judged.Count];
             var accepted = new List<IncomingEvent>();
+            var acceptedIds = new HashSet<string>(StringComparer.Ordinal);
             for (var i = 0; i < judged.Count; i++)
             {
                 var (incoming, check) = judged[i];
-                results[i] = incoming.IdText is { } id && seen.Contains(id) ? new EventResult(id, EventResult.DuplicateStatus)
-                    : check.IsValid ? new EventResult(incoming.IdText, EventResult.AcceptedStatus)
-                    : new EventResult(incoming.IdText, EventResult.RejectedStatus, Errors(check));
-                if (results[i].Status == EventResult.AcceptedStatus)
+                if (check.IsValid)
                 {
-                    seen.Add(incoming.IdText!);
-                    accepted.Add(incoming);
+                    var inserted = insert.Execute(incoming);
+                    results[i] = new EventResult(incoming.IdText, inserted ? EventResult.AcceptedStatus : EventResult.DuplicateStatus);
+                    if (inserted)
+                    {
+                        accepted.Add(incoming);
+                        acceptedIds.Add(incoming.IdText!);
+                    }
+                }
+                else
+                {
+                    results[i] = incoming.IdText is { } id && (stored.Contains(id) || acceptedIds.Contains(id))
+                        ? new EventResult(id, EventResult.DuplicateStatus)
+                        : new EventResult(incoming.IdText, EventResult.RejectedStatus, Errors(check));
                 }
             }
 
@@ -96,7 +107,6 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
             {
                 var actors = accepted.Select(a => a.ActorText!).Distinct(StringComparer.Ordinal).Select(actor => new { Actor = actor, Now = now });
                 await connection.ExecuteAsync(new CommandDefinition(EnsureEmployee, actors, transaction, cancellationToken: cancellationToken));
-                await InsertAsync(connection, transaction, command.Source, accepted, now, cancellationToken);
                 var affected = accepted.Select(a => a.ActorText!).Concat(await CorrectedAuthorsAsync(connection, transaction, catalog, command.Source, accepted, cancellationToken));
                 await EvaluationQueueing.EnqueueAsync(connection, transaction, affected, now, cancellationToken);
             }
@@ -147,40 +157,44 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         return authors;
     }
 
-    /// <summary>One prepared statement for the whole batch: ingestion's hot path.</summary>
-    private static async Task InsertAsync(
-        DbConnection connection,
-        DbTransaction transaction,
-        string source,
-        List<IncomingEvent> accepted,
-        DateTimeOffset now,
-        CancellationToken cancellationToken)
+    /// <summary>
+    /// One prepared statement for the whole batch: ingestion's hot path. Synchronous on purpose: the SQLite
+    /// provider's async calls complete synchronously anyway, and a Task per row is pure overhead.
+    /// </summary>
+    private sealed class EventInsert : IDisposable
     {
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = InsertEvent;
-        var parameters = InsertParameters
-            .Select(name =>
-            {
-                var parameter = insert.CreateParameter();
-                parameter.ParameterName = name;
-                insert.Parameters.Add(parameter);
-                return parameter;
-            })
-            .ToArray();
-        await insert.PrepareAsync(cancellationToken);
+        private readonly DbCommand _command;
+        private readonly DbParameter[] _parameters;
 
-        parameters[0].Value = source;
-        parameters[5].Value = UtcTimestampHandler.ToText(now);
-        foreach (var incoming in accepted)
+        public EventInsert(DbConnection connection, DbTransaction transaction, string source, DateTimeOffset now)
         {
-            parameters[1].Value = incoming.IdText;
-            parameters[2].Value = incoming.TypeText;
-            parameters[3].Value = incoming.ActorText;
-            parameters[4].Value = UtcTimestampHandler.ToText(incoming.OccurredAtValue!.Value);
-            parameters[6].Value = incoming.Attributes.ValueKind == JsonValueKind.Object ? incoming.Attributes.GetRawText() : "{}";
-            await insert.ExecuteNonQueryAsync(cancellationToken);
+            _command = connection.CreateCommand();
+            _command.Transaction = transaction;
+            _command.CommandText = InsertEvent;
+            _parameters = [.. InsertParameters.Select(name =>
+            {
+                var parameter = _command.CreateParameter();
+                parameter.ParameterName = name;
+                _command.Parameters.Add(parameter);
+                return parameter;
+            })];
+            _command.Prepare();
+            _parameters[0].Value = source;
+            _parameters[5].Value = UtcTimestampHandler.ToText(now);
         }
+
+        /// <summary>Inserts the event; false when its (source, id) was already stored.</summary>
+        public bool Execute(IncomingEvent incoming)
+        {
+            _parameters[1].Value = incoming.IdText;
+            _parameters[2].Value = incoming.TypeText;
+            _parameters[3].Value = incoming.ActorText;
+            _parameters[4].Value = UtcTimestampHandler.ToText(incoming.OccurredAtValue!.Value);
+            _parameters[6].Value = incoming.Attributes.ValueKind == JsonValueKind.Object ? incoming.Attributes.GetRawText() : "{}";
+            return _command.ExecuteNonQuery() == 1;
+        }
+
+        public void Dispose() => _command.Dispose();
     }
 
     private static Dictionary<string, string[]> Errors(FluentValidation.Results.ValidationResult check) =>
