@@ -48,6 +48,22 @@ public sealed class GamingDetectionTests
     }
 
     [Fact]
+    public async Task A_ring_that_forms_after_the_first_full_run_is_found_by_the_run_that_follows_its_evaluation()
+    {
+        await using var app = new AchievementsApp();
+        var source = await new Personas(app).HonestDeveloper("dev", pullRequests: 2).SendAsync();
+        await app.EvaluateAsync();
+
+        var events = new Personas(app);
+        Approvals(events, "ann", "ben", 12);
+        Approvals(events, "ben", "ann", 12);
+        await events.SendAsync(source);
+        await app.EvaluateAsync();
+
+        Assert.Equal(["ann", "ben"], Members(Assert.Single(await OpenFlagsAsync(app, "review-ring"))));
+    }
+
+    [Fact]
     public async Task Fewer_than_five_approvals_each_way_is_not_a_ring()
     {
         await using var app = new AchievementsApp();

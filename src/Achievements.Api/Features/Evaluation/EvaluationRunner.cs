@@ -15,7 +15,11 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
 {
     private const int Batch = 500;
 
+    /// <summary>How often the detectors look at everyone; between those runs they look at whom a pass evaluated.</summary>
+    private static readonly TimeSpan FullDetectionEvery = TimeSpan.FromHours(1);
+
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private DateTimeOffset? _lastFullDetection;
 
     private const string NextBatch = "SELECT employee_id FROM evaluation_queue ORDER BY enqueued_at, employee_id LIMIT @Batch";
 
@@ -46,7 +50,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
             await SweepSettledAsync(connection, now, cancellationToken);
             var context = await EvaluationContext.LoadAsync(connection, now, cancellationToken);
 
-            var employees = 0;
+            var evaluated = new List<string>();
             var counts = EvaluationCounts.None;
             while (true)
             {
@@ -66,18 +70,20 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                         await connection.ExecuteAsync(new CommandDefinition(Dequeue, new { EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken));
                         return changed;
                     }, cancellationToken);
-                    employees++;
+                    evaluated.Add(employeeId);
                 }
             }
 
-            if (employees > 0)
+            if (evaluated.Count > 0)
             {
-                // Detectors run after every pass that evaluated anyone, so a ring or burst is held
-                // whichever came first: the grant or the detection.
-                await detections.RunAsync(cancellationToken);
+                // Detectors run after every pass that evaluated anyone, so a ring or burst is held whichever came
+                // first: the grant or the detection. Everyone, the first time and hourly; else whom the pass touched.
+                var full = _lastFullDetection is not { } last || now - last >= FullDetectionEvery;
+                await detections.RunAsync(full ? null : evaluated, cancellationToken);
+                _lastFullDetection = full ? now : _lastFullDetection;
             }
 
-            return new EvaluationSummary(employees, counts.Granted, counts.Upgraded, counts.Downgraded, counts.Revoked);
+            return new EvaluationSummary(evaluated.Count, counts.Granted, counts.Upgraded, counts.Downgraded, counts.Revoked);
         }
         finally
         {

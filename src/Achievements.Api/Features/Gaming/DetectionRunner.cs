@@ -13,10 +13,16 @@ namespace Achievements.Api.Features.Gaming;
 internal sealed record DetectionSummary(int Employees, int Flagged, int Held);
 
 /// <summary>
-/// Runs the detectors over everyone active in the detectors' windows, stores new findings as flags, and holds
-/// the awards that the flagged behaviour may have earned: those granted inside the flag's window. A finding
-/// already open, confirmed, or dismissed within its window is not raised again.
+/// Runs the detectors, stores new findings as flags, and holds the awards that the flagged behaviour may have
+/// earned: those granted inside the flag's window. A finding already open, confirmed, or dismissed within its
+/// window is not raised again.
 /// </summary>
+/// <remarks>
+/// A full run reads everyone active in the detectors' windows. After an evaluation pass a scoped run reads only
+/// the employees just evaluated and their review partners, so its cost follows the batch, not the organisation:
+/// every finding it makes is exact (all members are read), and what it cannot see, the periodic full run finds.
+/// Token burn compares everyone with everyone, so it runs only in full runs.
+/// </remarks>
 internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProvider time, IOptions<DetectionOptions> options, AuditTrail audit)
 {
     private const string SelectActive = """
@@ -38,25 +44,41 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
 
     private const string InsertMember = "INSERT INTO flag_members (flag_id, employee_id) VALUES (@FlagId, @EmployeeId)";
 
-    public async Task<DetectionSummary> RunAsync(CancellationToken cancellationToken)
+    // Who the scoped employees approved, and who approved them: the people a ring with them would include.
+    private const string SelectPartners = """
+        SELECT json_extract(attributes, '$.author') FROM events
+        WHERE type = 'review.approved' AND occurred_at > @From AND actor IN @Scope
+        UNION
+        SELECT actor FROM events
+        WHERE type = 'review.approved' AND occurred_at > @From AND json_extract(attributes, '$.author') IN @Scope
+        """;
+
+    /// <param name="scope">The employees to look at with their review partners; null for everyone.</param>
+    /// <param name="cancellationToken">Stops the run; nothing is stored until its one transaction commits.</param>
+    public async Task<DetectionSummary> RunAsync(IReadOnlyCollection<string>? scope, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
         await using var connection = await connections.OpenAsync(cancellationToken);
         var context = await EvaluationContext.LoadAsync(connection, now, cancellationToken);
         var lookback = Math.Max(settings.RingWindowDays, Math.Max(settings.BurstLookbackDays, settings.TokenBurnWindowDays));
-        var active = await connection.QueryAsync<string>(new CommandDefinition(SelectActive, new { From = now.AddDays(-lookback) }, cancellationToken: cancellationToken));
+        var active = scope is null
+            ? await connection.QueryAsync<string>(new CommandDefinition(SelectActive, new { From = now.AddDays(-lookback) }, cancellationToken: cancellationToken))
+            : scope.Concat(await PartnersAsync(connection, scope, now.AddDays(-settings.RingWindowDays), cancellationToken)).Distinct(StringComparer.Ordinal);
 
         var population = new Dictionary<string, CountedEvents>(StringComparer.Ordinal);
         foreach (var employee in active)
         {
-            if (await context.LoadEmployeeAsync(connection, null, employee, cancellationToken) is { } history)
+            if (await context.LoadEmployeeAsync(connection, null, employee, cancellationToken) is { IsBot: false } history)
             {
                 population[employee] = history.CountAsOf(now);
             }
         }
 
-        var findings = Detectors.All(population, context.Catalog, now, settings).ToList();
+        var findings = Detectors.ReviewRings(population, now, settings)
+            .Concat(Detectors.Bursts(population, context.Catalog, now, settings))
+            .Concat(scope is null ? Detectors.TokenBurn(population, now, settings) : [])
+            .ToList();
         var (flagged, held) = await connection.InTransactionAsync(async transaction =>
         {
             var flagged = 0;
@@ -96,6 +118,17 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
         }, cancellationToken);
 
         return new DetectionSummary(population.Count, flagged, held);
+    }
+
+    private static async Task<IEnumerable<string>> PartnersAsync(DbConnection connection, IReadOnlyCollection<string> scope, DateTimeOffset from, CancellationToken cancellationToken)
+    {
+        var partners = new List<string>();
+        foreach (var chunk in scope.Chunk(500))
+        {
+            partners.AddRange(await connection.QueryAsync<string>(new CommandDefinition(SelectPartners, new { From = from, Scope = chunk }, cancellationToken: cancellationToken)));
+        }
+
+        return partners;
     }
 }
 
