@@ -60,6 +60,7 @@ internal static class RateLimits
                     HttpContext = http,
                     ProblemDetails = new ProblemDetails
                     {
+                        Type = "https://tools.ietf.org/html/rfc6585#section-4",
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
                         Detail = $"This key or address is over its request rate; retry after {retryAfter} s.",
@@ -70,13 +71,21 @@ internal static class RateLimits
     }
 
     private static RateLimitPartition<string> Bucket(string partition, RateLimit limit) =>
-        RateLimitPartition.GetTokenBucketLimiter(partition, _ => new TokenBucketRateLimiterOptions
+        RateLimitPartition.GetTokenBucketLimiter(partition, _ =>
         {
-            TokenLimit = Math.Max(1, limit.Burst),
-            TokensPerPeriod = Math.Max(1, (int)Math.Round(limit.PerSecond / 10)),
-            // Refill in tenths of a second, so that a steady client is not made to wait a whole second at a time.
-            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
-            QueueLimit = 0,
-            AutoReplenishment = true,
+            // Refill in tenths of a second where the rate allows, so a steady client never waits a whole second;
+            // slower rates refill one token at a time.
+            var perSecond = Math.Max(0.1, limit.PerSecond);
+            var (tokens, period) = perSecond >= 10
+                ? ((int)Math.Round(perSecond / 10), TimeSpan.FromMilliseconds(100))
+                : (1, TimeSpan.FromSeconds(1 / perSecond));
+            return new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = Math.Max(1, limit.Burst),
+                TokensPerPeriod = tokens,
+                ReplenishmentPeriod = period,
+                QueueLimit = 0,
+                AutoReplenishment = true,
+            };
         });
 }

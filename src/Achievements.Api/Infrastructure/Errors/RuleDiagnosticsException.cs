@@ -22,12 +22,3 @@ internal sealed class RuleDiagnosticsException(IReadOnlyList<FieldDiagnostic> di
 {
     public IReadOnlyList<FieldDiagnostic> Diagnostics { get; } = diagnostics;
 }
-
-/// <summary>The caller's role may do this in general, but not to this resource (another employee's progress). A 403.</summary>
-internal sealed class ForbiddenException(string message) : Exception(message);
-
-/// <summary>The request is well-formed but the service refuses it in its current state (a gate). A 422.</summary>
-internal sealed class UnprocessableException(string message, IReadOnlyDictionary<string, object?> extensions) : Exception(message)
-{
-    public IReadOnlyDictionary<string, object?> Extensions { get; } = extensions;
-}
