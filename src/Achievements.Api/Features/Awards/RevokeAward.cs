@@ -38,11 +38,6 @@ internal sealed class RevokeAwardHandler(IDbConnectionFactory connections, TimeP
         RETURNING tier AS Tier, badge_version AS Version, value AS Value
         """;
 
-    private const string AppendHistory = """
-        INSERT INTO award_history (employee_id, badge_key, action, tier, badge_version, value, reason, at)
-        VALUES (@EmployeeId, @BadgeKey, @Action, @Tier, @Version, @Value, @Reason, @Now)
-        """;
-
     public ValueTask<Unit> Handle(RevokeAward command, CancellationToken cancellationToken) =>
         ChangeAsync(Revoke, "revoked", command.EmployeeId, command.BadgeKey, command.Reason, cancellationToken);
 
@@ -58,12 +53,7 @@ internal sealed class RevokeAwardHandler(IDbConnectionFactory connections, TimeP
             var parameters = new { EmployeeId = employeeId, BadgeKey = badgeKey, Reason = reason, Now = now };
             var changed = await connection.QuerySingleOrDefaultAsync<(string? Tier, long Version, double Value)?>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken))
                 ?? throw new NotFoundException(action == "revoked" ? "Award" : "Revoked award", $"{employeeId}/{badgeKey}");
-            await connection.ExecuteAsync(new CommandDefinition(
-                AppendHistory,
-                new { EmployeeId = employeeId, BadgeKey = badgeKey, Action = action, changed.Tier, changed.Version, changed.Value, Reason = reason, Now = now },
-                transaction,
-                cancellationToken: cancellationToken));
-            await audit.RecordAsync(connection, transaction, $"award.{action}", new { changed.Tier, reason }, cancellationToken, employeeId, badgeKey);
+            await AwardHistory.RecordAsync(connection, transaction, audit, new AwardChange(employeeId, badgeKey, action, changed.Tier, changed.Version, changed.Value, reason), now, cancellationToken);
             await EvaluationQueueing.EnqueueAsync(connection, transaction, [employeeId], now, cancellationToken);
             return true;
         }, cancellationToken);

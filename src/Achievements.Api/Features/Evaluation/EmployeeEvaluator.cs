@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.Badges;
 using Dapper;
 
@@ -75,11 +76,6 @@ internal sealed class EmployeeEvaluator(AuditTrail audit)
     private const string Revoke = """
         UPDATE awards SET status = 'revoked', tier = NULL, tier_rank = -1, reason = @Reason, updated_at = @Now
         WHERE id = @Id AND status <> 'revoked'
-        """;
-
-    private const string AppendHistory = """
-        INSERT INTO award_history (employee_id, badge_key, action, tier, badge_version, value, reason, at)
-        VALUES (@EmployeeId, @BadgeKey, @Action, @Tier, @BadgeVersion, @Value, @Reason, @At)
         """;
 
     public async Task<EvaluationCounts> EvaluateAsync(DbConnection connection, DbTransaction transaction, EvaluationContext context, string employeeId, CancellationToken cancellationToken)
@@ -217,10 +213,7 @@ internal sealed class EmployeeEvaluator(AuditTrail audit)
         private Task<int> ExecuteAsync(string sql, object parameters) =>
             connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
 
-        private async Task RecordAsync(string action, string badgeKey, string? tier, int version, double value, string? reason)
-        {
-            await ExecuteAsync(AppendHistory, new { EmployeeId = employeeId, BadgeKey = badgeKey, Action = action, Tier = tier, BadgeVersion = version, Value = value, Reason = reason, At = now });
-            await audit.RecordAsync(connection, transaction, $"award.{action}", new { tier, version, value, reason }, cancellationToken, employeeId, badgeKey, AuditTrail.System);
-        }
+        private Task RecordAsync(string action, string badgeKey, string? tier, int version, double value, string? reason) =>
+            AwardHistory.RecordAsync(connection, transaction, audit, new AwardChange(employeeId, badgeKey, action, tier, version, value, reason), now, cancellationToken, AuditTrail.System);
     }
 }

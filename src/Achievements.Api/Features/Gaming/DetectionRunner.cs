@@ -155,11 +155,6 @@ internal static class AwardHolds
         RETURNING badge_key AS BadgeKey, tier AS Tier, badge_version AS Version, value AS Value
         """;
 
-    private const string AppendHistory = """
-        INSERT INTO award_history (employee_id, badge_key, action, tier, badge_version, value, reason, at)
-        VALUES (@EmployeeId, @BadgeKey, @Action, @Tier, @Version, @Value, @Reason, @Now)
-        """;
-
     public static Task<int> HoldAsync(DbConnection connection, DbTransaction transaction, AuditTrail audit, string employeeId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>
         ChangeAsync(connection, transaction, audit, Hold, "held", employeeId, null, since, now, cancellationToken);
 
@@ -176,8 +171,7 @@ internal static class AwardHolds
         var changed = (await connection.QueryAsync<ChangedAward>(new CommandDefinition(sql, new { EmployeeId = employeeId, Since = since, Now = now, Reason = reason }, transaction, cancellationToken: cancellationToken))).ToList();
         foreach (var award in changed)
         {
-            await connection.ExecuteAsync(new CommandDefinition(AppendHistory, new { EmployeeId = employeeId, award.BadgeKey, Action = action, award.Tier, award.Version, award.Value, Reason = reason, Now = now }, transaction, cancellationToken: cancellationToken));
-            await audit.RecordAsync(connection, transaction, $"award.{action}", new { award.Tier, reason }, cancellationToken, employeeId, award.BadgeKey);
+            await Awards.AwardHistory.RecordAsync(connection, transaction, audit, new Awards.AwardChange(employeeId, award.BadgeKey, action, award.Tier, award.Version, award.Value, reason), now, cancellationToken);
         }
 
         return changed.Count;
