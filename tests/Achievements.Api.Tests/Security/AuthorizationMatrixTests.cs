@@ -66,7 +66,7 @@ public sealed class AuthorizationMatrixTests
         var mapped = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
             .Where(e => !IsPage(e.RoutePattern.RawText!))
-                        // The health check answers any method; GET is the one that matters.
+            // The health check answers any method; GET is the one that matters.
             .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? ["GET"]).Select(m => $"{m} {Normalise(e.RoutePattern.RawText!)}"))
             .Order(StringComparer.Ordinal)
             .ToList();
