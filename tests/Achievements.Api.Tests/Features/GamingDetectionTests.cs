@@ -19,6 +19,16 @@ public sealed class GamingDetectionTests
         return events;
     }
 
+    /// <summary>Ann and Ben approve each other's pull requests twelve times each, and nobody else's.</summary>
+    private static Personas TradedApprovals(Personas events) =>
+        Approvals(Approvals(events, "ann", "ben", 12), "ben", "ann", 12);
+
+    private static async Task RingOfAnnAndBenAsync(AchievementsApp app)
+    {
+        await TradedApprovals(new Personas(app)).SendAsync();
+        await app.EvaluateAsync();
+    }
+
     private static async Task<List<System.Text.Json.JsonElement>> OpenFlagsAsync(AchievementsApp app, string? detector = null)
     {
         var flags = await (await app.Admin().GetAsync("/api/v1/flags?status=open", Ct)).JsonAsync();
@@ -32,11 +42,7 @@ public sealed class GamingDetectionTests
     public async Task Two_people_who_mostly_approve_each_other_are_flagged_and_their_awards_held()
     {
         await using var app = new AchievementsApp();
-        var events = new Personas(app);
-        Approvals(events, "ann", "ben", 12);
-        Approvals(events, "ben", "ann", 12);
-        await events.SendAsync();
-        await app.EvaluateAsync();
+        await RingOfAnnAndBenAsync(app);
 
         var ring = Assert.Single(await OpenFlagsAsync(app, "review-ring"));
         Assert.Equal(["ann", "ben"], Members(ring));
@@ -54,10 +60,7 @@ public sealed class GamingDetectionTests
         var source = await new Personas(app).HonestDeveloper("dev", pullRequests: 2).SendAsync();
         await app.EvaluateAsync();
 
-        var events = new Personas(app);
-        Approvals(events, "ann", "ben", 12);
-        Approvals(events, "ben", "ann", 12);
-        await events.SendAsync(source);
+        await TradedApprovals(new Personas(app)).SendAsync(source);
         await app.EvaluateAsync();
 
         Assert.Equal(["ann", "ben"], Members(Assert.Single(await OpenFlagsAsync(app, "review-ring"))));
@@ -133,11 +136,7 @@ public sealed class GamingDetectionTests
     public async Task Dismissing_a_flag_turns_held_awards_active()
     {
         await using var app = new AchievementsApp();
-        var events = new Personas(app);
-        Approvals(events, "ann", "ben", 12);
-        Approvals(events, "ben", "ann", 12);
-        await events.SendAsync();
-        await app.EvaluateAsync();
+        await RingOfAnnAndBenAsync(app);
         var ring = Assert.Single(await OpenFlagsAsync(app, "review-ring"));
 
         var dismissed = await (await app.Admin().PostJsonAsync($"/api/v1/flags/{ring.GetProperty("id").GetInt64()}/dismiss", new { note = "Pair programming partners" })).JsonAsync();
@@ -156,9 +155,7 @@ public sealed class GamingDetectionTests
     public async Task Confirming_a_ring_revokes_held_awards_and_its_approvals_stop_counting()
     {
         await using var app = new AchievementsApp();
-        var events = new Personas(app);
-        Approvals(events, "ann", "ben", 12);
-        Approvals(events, "ben", "ann", 12);
+        var events = TradedApprovals(new Personas(app));
         Approvals(events, "ann", "dev", 2, startDay: 30);
         await events.SendAsync();
         await app.EvaluateAsync();
@@ -201,11 +198,7 @@ public sealed class GamingDetectionTests
     public async Task The_same_finding_is_not_flagged_twice_while_one_is_open()
     {
         await using var app = new AchievementsApp();
-        var events = new Personas(app);
-        Approvals(events, "ann", "ben", 12);
-        Approvals(events, "ben", "ann", 12);
-        await events.SendAsync();
-        await app.EvaluateAsync();
+        await RingOfAnnAndBenAsync(app);
         var again = await (await app.Admin().PostJsonAsync("/api/v1/detections", new { })).JsonAsync();
         Assert.Equal(0, again.GetProperty("flagged").GetInt32());
         Assert.Single(await OpenFlagsAsync(app, "review-ring"));
