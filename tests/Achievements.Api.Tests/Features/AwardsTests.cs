@@ -92,6 +92,25 @@ public sealed class AwardsTests
     }
 
     [Fact]
+    public async Task Counted_outcomes_per_week_cover_the_last_weeks_oldest_first_and_leave_volume_out()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        events.PrMerged("ada", Personas.Now.AddDays(-10)).PrMerged("ada", Personas.Now.AddDays(-11)).PrMerged("ada", Personas.Now.AddDays(-30));
+        events.PrMerged("ada", Personas.Now.AddDays(-12), reviewers: ["ada"]).Tokens("ada", Personas.Now.AddDays(-1), 5_000_000);
+        await events.SendAsync();
+
+        var outcomes = await (await (await app.ClientFor("employee", "ada")).GetAsync("/api/v1/employees/ada/outcomes", Ct)).JsonAsync();
+
+        var counted = outcomes.GetProperty("weeks").EnumerateArray().Select(w => w.GetProperty("counted").GetInt32()).ToList();
+        Assert.Equal(12, counted.Count);
+        Assert.Equal(3, counted.Sum());
+        Assert.Equal(2, counted[^2]);
+        Assert.Equal(1, counted[^5]);
+        await Problem.AssertAsync(await (await app.ClientFor("employee", "bob")).GetAsync("/api/v1/employees/ada/outcomes", Ct), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task An_award_shows_the_events_that_earned_it()
     {
         await using var app = await WithBronzeAsync();

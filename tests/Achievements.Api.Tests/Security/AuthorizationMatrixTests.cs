@@ -48,6 +48,7 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/v1/employees/{id}/badges.svg", [A, A, A, A, A, A]),
         ("GET", "/api/v1/employees/{id}/progress", [U, F, A, F, F, A]),
         ("GET", "/api/v1/employees/{id}/badges/{key}", [U, F, A, F, F, A]),
+        ("GET", "/api/v1/employees/{id}/outcomes", [U, F, A, F, F, A]),
         ("POST", "/api/v1/employees/{id}/badges/{key}/revoke", [U, F, F, F, F, A]),
         ("POST", "/api/v1/employees/{id}/badges/{key}/restore", [U, F, F, F, F, A]),
         ("POST", "/api/v1/evaluations", [U, F, F, F, F, A]),

@@ -35,6 +35,14 @@ internal static class AwardsApi
             .RequireAuthorization(ApiKeyAuthentication.AnyKeyPolicy)
             .WithName("GetProgress").WithSummary("Progress on every published badge and why events did or did not count (self or admin).");
 
+        employees.MapGet("/outcomes", async Task<Ok<OutcomesPerWeek>> (string id, int? weeks, HttpContext http, IMediator mediator, CancellationToken ct) =>
+            {
+                Caller.EnsureSelfOrAdmin(http.User, id);
+                return TypedResults.Ok(await mediator.Send(new GetOutcomesPerWeek(id, weeks ?? 12), ct));
+            })
+            .RequireAuthorization(ApiKeyAuthentication.AnyKeyPolicy)
+            .WithName("GetOutcomesPerWeek").WithSummary("Counted outcomes per week over the last N weeks (default 12), oldest first (self or admin).");
+
         employees.MapGet("/badges/{key}", async Task<Ok<AwardDetail>> (string id, string key, HttpContext http, IMediator mediator, CancellationToken ct) =>
             {
                 Caller.EnsureSelfOrAdmin(http.User, id);

@@ -9,16 +9,6 @@ function svg(tag, attributes = {}, text) {
 
 const weekMs = 7 * 24 * 3600 * 1000;
 
-// Counts per week for the last `weeks` weeks, oldest first; week i ends at now - (weeks-1-i) weeks.
-export function weeklyCounts(times, now = Date.now(), weeks = 12) {
-  const counts = new Array(weeks).fill(0);
-  for (const time of times) {
-    const age = Math.floor((now - Date.parse(time)) / weekMs);
-    if (age >= 0 && age < weeks) counts[weeks - 1 - age] += 1;
-  }
-  return counts;
-}
-
 // A bar chart drawn as SVG nodes (no markup strings), with a text alternative for screen readers.
 export function weeklyChart(counts, now = Date.now()) {
   const width = 480, height = 160, left = 8, bottom = 24, top = 18;

@@ -2,7 +2,7 @@ import { api, problemView } from './api.js';
 import { el, replace, session } from './dom.js';
 import { tierClass } from './card.js';
 import { reasonSentence, pendingSentence, countedSentence } from './reasons.js';
-import { weeklyCounts, weeklyChart } from './chart.js';
+import { weeklyChart } from './chart.js';
 
 const storageKey = 'achievements.me';
 const form = document.getElementById('sign-in');
@@ -57,20 +57,13 @@ function formatNumber(value) {
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
-// The API has no per-week series, so the chart is drawn from the evidence of the awards held: counted
-// outcomes behind each awarded badge, each event once.
-async function evidenceChart(me, awarded) {
-  const seen = new Map();
-  const details = await Promise.all(awarded.map(b =>
-    api(`/employees/${encodeURIComponent(me.employee)}/badges/${encodeURIComponent(b.badge)}`, { key: me.key }).catch(() => null)));
-  for (const award of details) {
-    for (const e of award?.evidence ?? []) seen.set(`${e.source}/${e.id}`, e.occurredAt);
-  }
-  const counts = weeklyCounts([...seen.values()]);
+// Counted outcomes per week come from the API: every counted outcome, whether or not a badge is held yet.
+async function outcomesChart(me) {
+  const outcomes = await api(`/employees/${encodeURIComponent(me.employee)}/outcomes?weeks=12`, { key: me.key });
   return el('section', { 'aria-labelledby': 'chart-heading' },
     el('h2', { id: 'chart-heading', text: 'Counted outcomes per week' }),
-    el('p', { class: 'help', text: 'The last 12 weeks, from the evidence behind the badges you hold.' }),
-    weeklyChart(counts));
+    el('p', { class: 'help', text: 'The last 12 weeks: merged pull requests, approvals and kept suggestions that counted.' }),
+    weeklyChart(outcomes.weeks.map(w => w.counted)));
 }
 
 async function show() {
@@ -82,10 +75,9 @@ async function show() {
   replace(root, el('p', { class: 'muted', text: 'Loading your progress…' }));
   try {
     const progress = await api(`/employees/${encodeURIComponent(me.employee)}/progress`, { key: me.key });
-    const awarded = progress.badges.filter(b => b.tier);
     replace(root,
       el('ul', { class: 'progress-list' }, progress.badges.map(badgeProgress)),
-      await evidenceChart(me, awarded));
+      await outcomesChart(me));
   } catch (error) {
     replace(root, problemView(error));
   }
