@@ -26,57 +26,24 @@ internal sealed record DirectoryBadge
 
 internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections) : IQueryHandler<GetEmployeeBadges, EmployeeBadges>
 {
-    // One statement for the hottest read: the employee, and their active awards of published badges if any.
-    // Nothing is cached, so a new award shows on the very next read.
-    private const string SelectEmployeeBadges = """
-        SELECT e.id AS Id, e.display_name AS DisplayName, e.team AS Team,
-               x.badge_key AS Badge, x.name AS Name, x.icon AS Icon, x.description AS Description,
-               x.tier AS Tier, x.tier_rank AS TierRank, x.awarded_at AS AwardedAt
-        FROM employees e
-        LEFT JOIN (
-            SELECT a.employee_id, a.badge_key, v.name, v.icon, v.description, a.tier, a.tier_rank, a.awarded_at
-            FROM awards a
-            JOIN badges b ON b.key = a.badge_key AND b.status = 'published'
-            JOIN badge_versions v ON v.badge_key = b.key AND v.version = b.live_version
-            WHERE a.employee_id = @EmployeeId AND a.status = 'active'
-        ) x ON x.employee_id = e.id
-        WHERE e.id = @EmployeeId
-        ORDER BY x.tier_rank DESC, x.awarded_at, x.badge_key
+    private const string SelectEmployee = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees WHERE id = @EmployeeId";
+
+    private const string SelectBadges = """
+        SELECT a.badge_key AS Badge, v.name AS Name, v.icon AS Icon, v.description AS Description,
+               a.tier AS Tier, a.tier_rank AS TierRank, a.awarded_at AS AwardedAt
+        FROM awards a
+        JOIN badges b ON b.key = a.badge_key AND b.status = 'published'
+        JOIN badge_versions v ON v.badge_key = b.key AND v.version = b.live_version
+        WHERE a.employee_id = @EmployeeId AND a.status = 'active'
+        ORDER BY a.tier_rank DESC, a.awarded_at, a.badge_key
         """;
 
     public async ValueTask<EmployeeBadges> Handle(GetEmployeeBadges query, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(SelectEmployeeBadges, query, cancellationToken: cancellationToken))).AsList();
-        if (rows.Count == 0)
-        {
-            throw new NotFoundException("Employee", query.EmployeeId);
-        }
-
-        var badges = rows.Where(r => r.Badge is not null).Select(r => new DirectoryBadge
-        {
-            Badge = r.Badge!,
-            Name = r.Name!,
-            Icon = r.Icon!,
-            Description = r.Description!,
-            Tier = r.Tier!,
-            TierRank = r.TierRank ?? 0,
-            AwardedAt = r.AwardedAt ?? default,
-        });
-        return new EmployeeBadges(rows[0].Id, rows[0].DisplayName, rows[0].Team, [.. badges]);
-    }
-
-    private sealed record Row
-    {
-        public required string Id { get; init; }
-        public string? DisplayName { get; init; }
-        public string? Team { get; init; }
-        public string? Badge { get; init; }
-        public string? Name { get; init; }
-        public string? Icon { get; init; }
-        public string? Description { get; init; }
-        public string? Tier { get; init; }
-        public long? TierRank { get; init; }
-        public DateTimeOffset? AwardedAt { get; init; }
+        var employee = await connection.QuerySingleOrDefaultAsync<(string Id, string? DisplayName, string? Team)?>(new CommandDefinition(SelectEmployee, query, cancellationToken: cancellationToken))
+            ?? throw new NotFoundException("Employee", query.EmployeeId);
+        var badges = await connection.QueryAsync<DirectoryBadge>(new CommandDefinition(SelectBadges, query, cancellationToken: cancellationToken));
+        return new EmployeeBadges(employee.Id, employee.DisplayName, employee.Team, [.. badges]);
     }
 }
