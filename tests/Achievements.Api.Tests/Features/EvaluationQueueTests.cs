@@ -46,6 +46,25 @@ public sealed class EvaluationQueueTests
     }
 
     [Fact]
+    public async Task One_employee_whose_evaluation_fails_does_not_hold_up_the_others()
+    {
+        await using var app = new AchievementsApp();
+        await new Personas(app).HonestDeveloper("ada", pullRequests: 12).HonestDeveloper("bad", pullRequests: 12).SendAsync();
+        await using (var connection = new SqliteConnection(app.ConnectionString))
+        {
+            // Stored data no evaluation can read: what a bug or a manual edit could leave behind.
+            await connection.ExecuteAsync("UPDATE events SET attributes = '[1]' WHERE actor = 'bad'");
+        }
+
+        var summary = await app.EvaluateAsync();
+
+        Assert.Equal(1, summary.GetProperty("employees").GetInt32());
+        Assert.Equal("bronze", await app.TierOfAsync("ada", "merge-master"));
+        await using var check = new SqliteConnection(app.ConnectionString);
+        Assert.Equal(["bad"], await check.QueryAsync<string>("SELECT employee_id FROM evaluation_queue"));
+    }
+
+    [Fact]
     public async Task The_background_worker_drains_the_queue_without_being_asked()
     {
         await using var app = new WorkerApp();

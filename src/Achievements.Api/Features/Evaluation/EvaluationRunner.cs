@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
@@ -8,10 +9,10 @@ internal sealed record EvaluationSummary(int Employees, int Granted, int Upgrade
 
 /// <summary>
 /// Drains the evaluation queue: first queues everyone whose outcomes settled since the last sweep, then
-/// evaluates each queued employee in its own transaction, which also takes them off the queue. One run
+/// evaluates the queued employees in groups, each group in one transaction that also takes them off the queue. One run
 /// at a time in this process; the awards table's unique key guards against any other.
 /// </summary>
-internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimeProvider time, EmployeeEvaluator evaluator, Gaming.DetectionRunner detections) : IDisposable
+internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimeProvider time, EmployeeEvaluator evaluator, Gaming.DetectionRunner detections, ILogger<EvaluationRunner> logger) : IDisposable
 {
     private const int Batch = 500;
 
@@ -27,6 +28,8 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
     private const string NextBatch = "SELECT employee_id FROM evaluation_queue ORDER BY enqueued_at, employee_id LIMIT @Batch";
 
     private const string Dequeue = "DELETE FROM evaluation_queue WHERE employee_id = @EmployeeId";
+
+    private const string MoveToBack = "UPDATE evaluation_queue SET enqueued_at = @Now WHERE employee_id = @EmployeeId";
 
     private const string LastSweep = "SELECT value FROM evaluation_state WHERE name = 'last-settlement-sweep'";
 
@@ -63,23 +66,38 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                     break;
                 }
 
-                // Reading, deciding, writing and dequeuing share one IMMEDIATE transaction per group of employees:
-                // an event ingested meanwhile waits for it and then queues its employee again, and one commit
-                // (one fsync) serves the whole group.
+                var before = evaluated.Count;
                 foreach (var group in batch.Chunk(EmployeesPerTransaction))
                 {
-                    counts += await connection.InTransactionAsync(async transaction =>
+                    try
                     {
-                        var changed = EvaluationCounts.None;
+                        counts += await EvaluateAsync(connection, context, group, cancellationToken);
+                        evaluated.AddRange(group);
+                    }
+                    catch (Exception exception) when (exception is not OperationCanceledException)
+                    {
+                        // One employee's bad data must not hold up the others: retry them one by one.
+                        logger.LogWarning(exception, "Evaluating a group failed; evaluating its employees one by one");
                         foreach (var employeeId in group)
                         {
-                            changed += await evaluator.EvaluateAsync(connection, transaction, context, employeeId, cancellationToken);
-                            await connection.ExecuteAsync(new CommandDefinition(Dequeue, new { EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken));
+                            try
+                            {
+                                counts += await EvaluateAsync(connection, context, [employeeId], cancellationToken);
+                                evaluated.Add(employeeId);
+                            }
+                            catch (Exception single) when (single is not OperationCanceledException)
+                            {
+                                logger.LogError(single, "Evaluating {Employee} failed; moved to the back of the queue", employeeId);
+                                await connection.ExecuteAsync(new CommandDefinition(MoveToBack, new { EmployeeId = employeeId, Now = time.GetUtcNow() }, cancellationToken: cancellationToken));
+                            }
                         }
+                    }
+                }
 
-                        return changed;
-                    }, cancellationToken);
-                    evaluated.AddRange(group);
+                if (evaluated.Count == before)
+                {
+                    // Everything queued failed: leave it for the next run rather than spin.
+                    break;
                 }
             }
 
@@ -101,6 +119,23 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
     }
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>
+    /// Reading, deciding, writing and dequeuing share one IMMEDIATE transaction per group of employees: an event
+    /// ingested meanwhile waits for it and then queues its employee again, and one commit (one fsync) serves the group.
+    /// </summary>
+    private async Task<EvaluationCounts> EvaluateAsync(DbConnection connection, EvaluationContext context, IReadOnlyList<string> group, CancellationToken cancellationToken) =>
+        await connection.InTransactionAsync(async transaction =>
+        {
+            var changed = EvaluationCounts.None;
+            foreach (var employeeId in group)
+            {
+                changed += await evaluator.EvaluateAsync(connection, transaction, context, employeeId, cancellationToken);
+                await connection.ExecuteAsync(new CommandDefinition(Dequeue, new { EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken));
+            }
+
+            return changed;
+        }, cancellationToken);
 
     private static async Task SweepSettledAsync(System.Data.Common.DbConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -40,9 +40,10 @@ internal sealed class EvaluationWorker(EvaluationRunner runner, IOptions<Evaluat
             {
                 return;
             }
-            catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // The queue is durable: whatever failed is still queued and is tried again next round.
+                // Any failure, not only the database's: an exception escaping a BackgroundService stops the whole
+                // host, and the API must keep answering. The queue is durable: what failed is tried again next round.
                 logger.LogError(exception, "Evaluation failed; retrying in {Interval}", interval);
                 await Task.Delay(interval, time, stoppingToken);
             }

@@ -23,7 +23,7 @@ internal sealed record DetectionSummary(int Employees, int Flagged, int Held);
 /// every finding it makes is exact (all members are read), and what it cannot see, the periodic full run finds.
 /// Token burn compares everyone with everyone, so it runs only in full runs.
 /// </remarks>
-internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProvider time, IOptions<DetectionOptions> options, AuditTrail audit)
+internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProvider time, IOptions<DetectionOptions> options, AuditTrail audit, ILogger<DetectionRunner> logger)
 {
     private const string SelectActive = """
         SELECT DISTINCT v.actor FROM events v JOIN employees e ON e.id = v.actor
@@ -69,9 +69,17 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
         var population = new Dictionary<string, CountedEvents>(StringComparer.Ordinal);
         foreach (var employee in active)
         {
-            if (await context.LoadEmployeeAsync(connection, null, employee, cancellationToken) is { IsBot: false } history)
+            try
             {
-                population[employee] = history.CountAsOf(now);
+                if (await context.LoadEmployeeAsync(connection, null, employee, cancellationToken) is { IsBot: false } history)
+                {
+                    population[employee] = history.CountAsOf(now);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // One unreadable history must not blind the detectors to everyone else.
+                logger.LogError(exception, "Could not read the events of {Employee} for detection; left out of this run", employee);
             }
         }
 
