@@ -83,10 +83,7 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
             }
         }
 
-        var findings = Detectors.ReviewRings(population, now, settings)
-            .Concat(Detectors.Bursts(population, context.Catalog, now, settings))
-            .Concat(scope is null ? Detectors.TokenBurn(population, now, settings) : [])
-            .ToList();
+        var findings = Detectors.All(population, context.Catalog, now, settings, withTokenBurn: scope is null).ToList();
         var (flagged, held) = await connection.InTransactionAsync(async transaction =>
         {
             var flagged = 0;

@@ -49,8 +49,9 @@ internal sealed record Finding(string Detector, IReadOnlyList<string> Employees,
 /// </summary>
 internal static class Detectors
 {
-    public static IEnumerable<Finding> All(IReadOnlyDictionary<string, CountedEvents> employees, SignalCatalog catalog, DateTimeOffset now, DetectionOptions options) =>
-        ReviewRings(employees, now, options).Concat(Bursts(employees, catalog, now, options)).Concat(TokenBurn(employees, now, options));
+    /// <summary>Every detector; token burn compares everyone with everyone, so only a run over the whole organisation includes it.</summary>
+    public static IEnumerable<Finding> All(IReadOnlyDictionary<string, CountedEvents> employees, SignalCatalog catalog, DateTimeOffset now, DetectionOptions options, bool withTokenBurn = true) =>
+        ReviewRings(employees, now, options).Concat(Bursts(employees, catalog, now, options)).Concat(withTokenBurn ? TokenBurn(employees, now, options) : []);
 
     /// <summary>
     /// Pairs who mostly approve each other, and closed groups of 3 to 6. Counted approvals only: self-approvals

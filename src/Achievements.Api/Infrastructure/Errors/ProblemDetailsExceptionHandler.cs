@@ -10,7 +10,7 @@ namespace Achievements.Api.Infrastructure.Errors;
 /// The one error path: every exception a request raises becomes RFC 9457 problem details here.
 /// Endpoints and handlers throw; nothing else writes error JSON.
 /// </summary>
-internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger)
+internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsService problems, ILogger<ProblemDetailsExceptionHandler> logger)
     : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
@@ -78,9 +78,12 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
 
     /// <summary>"Failed to bind parameter "Nullable`1 since" from "x"." becomes "'x' is not a valid value for since."</summary>
     private static string BindingMessage(string message) =>
-        System.Text.RegularExpressions.Regex.Match(message, "^Failed to bind parameter \"(?:.* )?(?<name>\\w+)\" from \"(?<value>.*)\"\\.$") is { Success: true } match
+        BindingFailure().Match(message) is { Success: true } match
             ? $"'{match.Groups["value"].Value}' is not a valid value for {match.Groups["name"].Value}."
             : message;
+
+    [System.Text.RegularExpressions.GeneratedRegex("^Failed to bind parameter \"(?:.* )?(?<name>\\w+)\" from \"(?<value>.*)\"\\.$")]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
 
     private static ProblemDetails BadRequest(BadHttpRequestException exception)
     {

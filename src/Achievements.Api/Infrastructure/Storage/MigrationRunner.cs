@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Reflection;
 using Dapper;
 
@@ -69,19 +68,4 @@ internal sealed class MigrationRunner(IDbConnectionFactory connections, TimeProv
     }
 
     internal sealed record MigrationScript(long Version, string Name, string Sql);
-}
-
-internal static class DbConnectionExtensions
-{
-    /// <summary>Runs <paramref name="work"/> in one transaction: all of it commits, or none of it.</summary>
-    public static async Task<T> InTransactionAsync<T>(
-        this DbConnection connection,
-        Func<DbTransaction, Task<T>> work,
-        CancellationToken cancellationToken)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var result = await work(transaction);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
-    }
 }
