@@ -131,7 +131,7 @@ public sealed class BadgeAuthoringTests
         await app.EvaluateAsync();
         Assert.Equal("bronze", await app.TierOfAsync("honest", "reviewed-shipper"));
 
-        var v2 = await (await app.Admin().PutAsync("/api/v1/badges/reviewed-shipper", JsonContent(Definition(tiers: [new { name = "bronze", threshold = 2 }, new { name = "silver", threshold = 4 }])), Ct)).JsonAsync();
+        var v2 = await (await app.Admin().PutAsync("/api/v1/badges/reviewed-shipper", Problem.JsonBody(Definition(tiers: [new { name = "bronze", threshold = 2 }, new { name = "silver", threshold = 4 }])), Ct)).JsonAsync();
         Assert.Equal(2, v2.GetProperty("version").GetInt32());
         var live = await (await app.Anonymous().GetAsync("/api/v1/badges/reviewed-shipper", Ct)).JsonAsync();
         Assert.Equal(1, live.GetProperty("version").GetInt32());
@@ -228,10 +228,9 @@ public sealed class BadgeAuthoringTests
     {
         await using var app = new AchievementsApp();
         await Problem.AssertAsync(await app.Admin().PostJsonAsync("/api/v1/badges/nope/publish", new { }), HttpStatusCode.NotFound);
-        await Problem.AssertAsync(await app.Admin().PutAsync("/api/v1/badges/nope", JsonContent(Definition(key: "nope")), Ct), HttpStatusCode.NotFound);
+        await Problem.AssertAsync(await app.Admin().PutAsync("/api/v1/badges/nope", Problem.JsonBody(Definition(key: "nope")), Ct), HttpStatusCode.NotFound);
         await Problem.AssertAsync(await app.Admin().GetAsync("/api/v1/badges/nope/versions", Ct), HttpStatusCode.NotFound);
         await Problem.AssertAsync(await app.Anonymous().GetAsync("/api/v1/badges/nope/holders", Ct), HttpStatusCode.NotFound);
     }
 
-    private static StringContent JsonContent(object body) => new(JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 }

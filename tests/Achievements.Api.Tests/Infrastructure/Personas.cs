@@ -128,7 +128,7 @@ public static class AppActions
 
     public static async Task PutEmployeeAsync(this AchievementsApp app, string id, string displayName, bool isBot = false)
     {
-        var response = await app.Admin().PutAsync($"/api/v1/employees/{id}", new StringContent(JsonSerializer.Serialize(new { displayName, isBot }), System.Text.Encoding.UTF8, "application/json"));
+        var response = await app.Admin().PutAsync($"/api/v1/employees/{id}", Problem.JsonBody(new { displayName, isBot }));
         Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created);
     }
 }

@@ -34,4 +34,8 @@ public static class Problem
 
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string path, object body) =>
         client.PostAsJsonAsync(path, body);
+
+    /// <summary>A body as clients send it: the object serialised with the web's camelCase names.</summary>
+    public static StringContent JsonBody(object body) =>
+        new(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), System.Text.Encoding.UTF8, "application/json");
 }
