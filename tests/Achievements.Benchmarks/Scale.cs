@@ -11,6 +11,11 @@ internal sealed record Scale(
     int EventsPerEmployee,
     int[] RuleEventCounts)
 {
+    /// <summary>The areas to run (rules, ingestion, directory, evaluation); null runs all and rewrites docs/performance.md.</summary>
+    public IReadOnlySet<string>? Only { get; init; }
+
+    public bool Runs(string area) => Only is null || Only.Contains(area);
+
     public static readonly Scale Quick = new(
         "quick", IngestEvents: 20_000, SinglePosts: 3_000, DirectoryEmployees: 10_000, ReadDuration: TimeSpan.FromSeconds(4),
         OrganisationSizes: [100, 1_000], EventsPerEmployee: 100, RuleEventCounts: [1_000, 10_000, 100_000]);
@@ -31,6 +36,7 @@ internal sealed record Scale(
                 "--employees" => scale with { Name = "custom", OrganisationSizes = [.. args[i + 1].Split(',').Select(int.Parse)] },
                 "--events-per-employee" => scale with { Name = "custom", EventsPerEmployee = int.Parse(args[i + 1]) },
                 "--ingest-events" => scale with { Name = "custom", IngestEvents = int.Parse(args[i + 1]) },
+                "--only" => scale with { Only = args[i + 1].Split(',').ToHashSet(StringComparer.Ordinal) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'."),
             };
         }
