@@ -3,24 +3,37 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Achievements.Api.Features.Signals;
 using FluentValidation;
+using FluentValidation.Results;
 
 namespace Achievements.Api.Features.Events;
 
 /// <summary>
 /// One event as a source sent it, read leniently from JSON so that a wrong type in one field
-/// becomes an error on that event rather than a failure of the whole batch.
+/// becomes an error on that event rather than a failure of the whole batch. Its texts and its timestamp
+/// are read once, here, because the judge, the insert and the results all need them.
 /// </summary>
 internal sealed record IncomingEvent
 {
-    public JsonValueKind Shape { get; init; }
-    public JsonElement Id { get; init; }
-    public JsonElement Type { get; init; }
-    public JsonElement Actor { get; init; }
-    public JsonElement OccurredAt { get; init; }
-    public JsonElement Attributes { get; init; }
-    public IReadOnlyList<string> UnknownFields { get; init; } = [];
+    private IncomingEvent()
+    {
+    }
 
-    private static readonly string[] Fields = ["id", "type", "actor", "occurredAt", "attributes"];
+    public JsonValueKind Shape { get; private init; }
+    public JsonElement Id { get; private init; }
+    public JsonElement Type { get; private init; }
+    public JsonElement Actor { get; private init; }
+    public JsonElement OccurredAt { get; private init; }
+    public JsonElement Attributes { get; private init; }
+    public IReadOnlyList<string> UnknownFields { get; private init; } = [];
+
+    /// <summary>The id if it is a string, for echoing back in the results.</summary>
+    public string? IdText { get; private init; }
+
+    public string? TypeText { get; private init; }
+
+    public string? ActorText { get; private init; }
+
+    public DateTimeOffset? OccurredAtValue { get; private init; }
 
     public static IncomingEvent From(JsonElement json)
     {
@@ -29,29 +42,52 @@ internal sealed record IncomingEvent
             return new IncomingEvent { Shape = json.ValueKind };
         }
 
+        // One pass over the properties. A repeated field keeps its last value, as JsonElement.TryGetProperty does.
+        JsonElement id = default, type = default, actor = default, occurredAt = default, attributes = default;
+        List<string>? unknown = null;
+        foreach (var property in json.EnumerateObject())
+        {
+            if (property.NameEquals("id"u8))
+            {
+                id = property.Value;
+            }
+            else if (property.NameEquals("type"u8))
+            {
+                type = property.Value;
+            }
+            else if (property.NameEquals("actor"u8))
+            {
+                actor = property.Value;
+            }
+            else if (property.NameEquals("occurredAt"u8))
+            {
+                occurredAt = property.Value;
+            }
+            else if (property.NameEquals("attributes"u8))
+            {
+                attributes = property.Value;
+            }
+            else
+            {
+                (unknown ??= []).Add(property.Name);
+            }
+        }
+
         return new IncomingEvent
         {
             Shape = JsonValueKind.Object,
-            Id = Field(json, "id"),
-            Type = Field(json, "type"),
-            Actor = Field(json, "actor"),
-            OccurredAt = Field(json, "occurredAt"),
-            Attributes = Field(json, "attributes"),
-            UnknownFields = [.. json.EnumerateObject().Select(p => p.Name).Where(name => !Fields.Contains(name))],
+            Id = id,
+            Type = type,
+            Actor = actor,
+            OccurredAt = occurredAt,
+            Attributes = attributes,
+            UnknownFields = unknown is null ? [] : unknown,
+            IdText = Text(id),
+            TypeText = Text(type),
+            ActorText = Text(actor),
+            OccurredAtValue = Rfc3339.TryParse(Text(occurredAt), out var at) ? at : null,
         };
     }
-
-    /// <summary>The id if it is a string, for echoing back in the results.</summary>
-    public string? IdText => Text(Id);
-
-    public string? TypeText => Text(Type);
-
-    public string? ActorText => Text(Actor);
-
-    public DateTimeOffset? OccurredAtValue => Rfc3339.TryParse(Text(OccurredAt), out var value) ? value : null;
-
-    private static JsonElement Field(JsonElement json, string name) =>
-        json.TryGetProperty(name, out var value) ? value : default;
 
     internal static string? Text(JsonElement element)
     {
@@ -87,11 +123,20 @@ internal static partial class Rfc3339
     private static partial Regex Pattern();
 }
 
+/// <summary>One problem with one event: the field it concerns and what is wrong with it.</summary>
+internal readonly record struct EventError(string Field, string Message);
+
 /// <summary>
-/// Judges one event against the catalog and the clock. Each event is judged alone: the errors of
-/// one never reject another.
+/// Judges one event against the catalog and the clock. Each event is judged alone: the errors of one never
+/// reject another. Each field reports its first problem only, and fields are checked in a fixed order
+/// (id, type, actor, occurredAt, unknown fields, attributes), so the same event always gets the same errors.
 /// </summary>
-internal sealed class IncomingEventValidator : AbstractValidator<IncomingEvent>
+/// <remarks>
+/// Written by hand, not with FluentValidation, because it runs for every event of every batch: the
+/// FluentValidation rules it replaced cost 18-35 µs an event, more than inserting the event. The
+/// messages are the API's contract; <c>EventJudgeTests</c> holds the old rules and compares the two.
+/// </remarks>
+internal sealed class EventJudge
 {
     /// <summary>How far ahead a source's clock may run before we call its timestamp wrong.</summary>
     public static readonly TimeSpan FutureTolerance = TimeSpan.FromMinutes(5);
@@ -102,95 +147,153 @@ internal sealed class IncomingEventValidator : AbstractValidator<IncomingEvent>
     public const int MaxStringLength = 1000;
     public const int MaxListLength = 100;
 
-    public IncomingEventValidator(SignalCatalog catalog, DateTimeOffset now)
-    {
-        RuleLevelCascadeMode = CascadeMode.Stop;
-        RuleFor(e => e.Shape).Equal(JsonValueKind.Object).OverridePropertyName("event").WithMessage("An event must be a JSON object.");
+    private readonly SignalCatalog _catalog;
+    private readonly DateTimeOffset _latest;
+    private readonly DateTimeOffset _earliest;
+    private UnknownTypeMessage? _unknownType;
 
-        When(e => e.Shape == JsonValueKind.Object, () =>
-        {
-            RuleFor(e => e.Id).Must(id => IsEventId(IncomingEvent.Text(id))).OverridePropertyName("id")
-                .WithMessage("id must be a string of 1-128 printable ASCII characters, unique for this source.");
-            RuleFor(e => e.TypeText).NotEmpty().OverridePropertyName("type").WithMessage("type must be a signal type from the catalog.")
-                .Must(type => catalog.Find(type!) is not null).OverridePropertyName("type")
-                .WithMessage(e => $"'{e.TypeText}' is not a signal in the catalog (GET /api/v1/signals lists them).");
-            RuleFor(e => e.ActorText).Must(EmployeeId.IsValid).OverridePropertyName("actor").WithMessage(EmployeeId.Rule);
-            RuleFor(e => e.OccurredAtValue).NotNull().OverridePropertyName("occurredAt")
-                .WithMessage("occurredAt must be an RFC 3339 timestamp with an offset, such as 2026-03-01T09:30:00Z.")
-                .Must(at => at <= now + FutureTolerance).OverridePropertyName("occurredAt")
-                .WithMessage("occurredAt is more than 5 minutes in the future.")
-                .Must(at => at >= now - MaximumAge).OverridePropertyName("occurredAt")
-                .WithMessage("occurredAt is more than 400 days old.");
-            RuleFor(e => e.UnknownFields).Custom((fields, context) =>
-            {
-                foreach (var field in fields)
-                {
-                    context.AddFailure(field, $"'{field}' is not an event field; use id, type, actor, occurredAt and attributes.");
-                }
-            });
-            RuleFor(e => e).Custom((e, context) =>
-            {
-                if (e.TypeText is { } type && catalog.Find(type) is { } signal)
-                {
-                    AttributeRules.Check(signal, e.Attributes, context);
-                }
-            });
-        });
+    public EventJudge(SignalCatalog catalog, DateTimeOffset now)
+    {
+        _catalog = catalog;
+        _latest = now + FutureTolerance;
+        _earliest = now - MaximumAge;
     }
 
-    private static bool IsEventId(string? id) =>
-        id is { Length: >= 1 and <= 128 } && id.All(c => c is >= ' ' and <= '~');
-}
+    /// <summary>Adds the event's problems to <paramref name="errors"/>; true when it has none.</summary>
+    public bool Judge(IncomingEvent e, List<EventError> errors)
+    {
+        var before = errors.Count;
+        if (e.Shape != JsonValueKind.Object)
+        {
+            errors.Add(new("event", "An event must be a JSON object."));
+            return false;
+        }
 
-/// <summary>Checks an event's attributes against its signal's schema: nothing missing, nothing unknown, every type right.</summary>
-internal static class AttributeRules
-{
-    public static void Check(SignalDefinition signal, JsonElement attributes, ValidationContext<IncomingEvent> context)
+        if (!IsEventId(e.IdText))
+        {
+            errors.Add(new("id", "id must be a string of 1-128 printable ASCII characters, unique for this source."));
+        }
+
+        var signal = string.IsNullOrWhiteSpace(e.TypeText) ? null : _catalog.Find(e.TypeText);
+        if (string.IsNullOrWhiteSpace(e.TypeText))
+        {
+            errors.Add(new("type", "type must be a signal type from the catalog."));
+        }
+        else if (signal is null)
+        {
+            errors.Add(new("type", e.TypeText.Contains('{', StringComparison.Ordinal)
+                ? (_unknownType ??= new UnknownTypeMessage()).For(e)
+                : UnknownTypeMessage.Plain(e.TypeText)));
+        }
+
+        if (!EmployeeId.IsValid(e.ActorText))
+        {
+            errors.Add(new("actor", EmployeeId.Rule));
+        }
+
+        if (e.OccurredAtValue is not { } at)
+        {
+            errors.Add(new("occurredAt", "occurredAt must be an RFC 3339 timestamp with an offset, such as 2026-03-01T09:30:00Z."));
+        }
+        else if (at > _latest)
+        {
+            errors.Add(new("occurredAt", "occurredAt is more than 5 minutes in the future."));
+        }
+        else if (at < _earliest)
+        {
+            errors.Add(new("occurredAt", "occurredAt is more than 400 days old."));
+        }
+
+        foreach (var field in e.UnknownFields)
+        {
+            errors.Add(new(field, $"'{field}' is not an event field; use id, type, actor, occurredAt and attributes."));
+        }
+
+        if (signal is not null)
+        {
+            CheckAttributes(signal, e.Attributes, errors);
+        }
+
+        return errors.Count == before;
+    }
+
+    private static bool IsEventId(string? id)
+    {
+        if (id is not { Length: >= 1 and <= 128 })
+        {
+            return false;
+        }
+
+        foreach (var c in id)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Nothing required missing, nothing unknown, every type right.</summary>
+    private static void CheckAttributes(SignalDefinition signal, JsonElement attributes, List<EventError> errors)
     {
         if (attributes.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
-            attributes = default;
             if (signal.Attributes.Any(a => !a.Optional))
             {
-                context.AddFailure("attributes", $"attributes must be an object with {string.Join(", ", signal.Attributes.Where(a => !a.Optional).Select(a => a.Name))}.");
+                errors.Add(new("attributes", $"attributes must be an object with {string.Join(", ", signal.Attributes.Where(a => !a.Optional).Select(a => a.Name))}."));
                 return;
             }
+
+            // No attributes at all, and none required: nothing more to check.
+            return;
         }
-        else if (attributes.ValueKind != JsonValueKind.Object)
+
+        if (attributes.ValueKind != JsonValueKind.Object)
         {
-            context.AddFailure("attributes", "attributes must be a JSON object.");
+            errors.Add(new("attributes", "attributes must be a JSON object."));
             return;
         }
 
         foreach (var attribute in signal.Attributes)
         {
-            var present = attributes.ValueKind == JsonValueKind.Object
-                && attributes.TryGetProperty(attribute.Name, out var value)
-                && value.ValueKind != JsonValueKind.Null;
-            if (!present)
+            if (!attributes.TryGetProperty(attribute.Name, out var value) || value.ValueKind == JsonValueKind.Null)
             {
                 if (!attribute.Optional)
                 {
-                    context.AddFailure($"attributes.{attribute.Name}", $"{attribute.Name} is required for {signal.Type}.");
+                    errors.Add(new($"attributes.{attribute.Name}", $"{attribute.Name} is required for {signal.Type}."));
                 }
 
                 continue;
             }
 
-            attributes.TryGetProperty(attribute.Name, out value);
             if (Problem(attribute, value) is { } problem)
             {
-                context.AddFailure($"attributes.{attribute.Name}", problem);
+                errors.Add(new($"attributes.{attribute.Name}", problem));
             }
         }
 
-        if (attributes.ValueKind == JsonValueKind.Object)
+        foreach (var property in attributes.EnumerateObject())
         {
-            foreach (var property in attributes.EnumerateObject().Where(p => signal.Attribute(p.Name) is null))
+            if (!IsAttributeOf(signal, property))
             {
-                context.AddFailure($"attributes.{property.Name}", $"{signal.Type} has no attribute '{property.Name}'.");
+                errors.Add(new($"attributes.{property.Name}", $"{signal.Type} has no attribute '{property.Name}'."));
             }
         }
+    }
+
+    private static bool IsAttributeOf(SignalDefinition signal, JsonProperty property)
+    {
+        foreach (var attribute in signal.Attributes)
+        {
+            if (property.NameEquals(attribute.Name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static string? Problem(AttributeDefinition attribute, JsonElement value)
@@ -205,14 +308,67 @@ internal static class AttributeRules
                 ? null
                 : $"{attribute.Name} must be a finite number{sign}.",
             "bool" => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : $"{attribute.Name} must be true or false.",
-            "string" => IsText(value) ? null : $"{attribute.Name} must be a string of at most {IncomingEventValidator.MaxStringLength} characters without control characters.",
-            "string[]" => value.ValueKind == JsonValueKind.Array && value.GetArrayLength() <= IncomingEventValidator.MaxListLength && value.EnumerateArray().All(IsText)
-                ? null
-                : $"{attribute.Name} must be a list of at most {IncomingEventValidator.MaxListLength} strings.",
+            "string" => IsText(value) ? null : $"{attribute.Name} must be a string of at most {MaxStringLength} characters without control characters.",
+            "string[]" => IsTextList(value) ? null : $"{attribute.Name} must be a list of at most {MaxListLength} strings.",
             _ => $"{attribute.Name} has a type this service does not know.",
         };
     }
 
+    private static bool IsTextList(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.Array || value.GetArrayLength() > MaxListLength)
+        {
+            return false;
+        }
+
+        foreach (var item in value.EnumerateArray())
+        {
+            if (!IsText(item))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static bool IsText(JsonElement value) =>
-        IncomingEvent.Text(value) is { Length: <= IncomingEventValidator.MaxStringLength } text && TextRules.IsDisplayable(text);
+        IncomingEvent.Text(value) is { Length: <= MaxStringLength } text && TextRules.IsDisplayable(text);
+}
+
+/// <summary>
+/// The message for a type the catalog does not have. FluentValidation, which judged events before
+/// <see cref="EventJudge"/>, formats this message after the source's text is put in it, so a type such as
+/// <c>{PropertyName}</c> has always come back changed. Messages are the API's contract, so a type with a brace
+/// in it still gets its message from FluentValidation; any other gets the same text without it.
+/// </summary>
+internal sealed class UnknownTypeMessage : AbstractValidator<IncomingEvent>
+{
+    public UnknownTypeMessage() =>
+        RuleFor(e => e.TypeText).Must(_ => false).OverridePropertyName("type").WithMessage(e => Plain(e.TypeText));
+
+    public static string Plain(string? type) => $"'{type}' is not a signal in the catalog (GET /api/v1/signals lists them).";
+
+    public string For(IncomingEvent e) => Validate(e).Errors.Single().ErrorMessage;
+}
+
+/// <summary>
+/// The <see cref="EventJudge"/> as a FluentValidation validator, for callers that judge events one at a time
+/// outside ingestion (the adversarial gate's in-memory ingestion). It adds nothing to the judge's verdict.
+/// </summary>
+internal sealed class IncomingEventValidator : AbstractValidator<IncomingEvent>
+{
+    public IncomingEventValidator(SignalCatalog catalog, DateTimeOffset now)
+    {
+        var judge = new EventJudge(catalog, now);
+        RuleFor(e => e).Custom((e, context) =>
+        {
+            var errors = new List<EventError>();
+            judge.Judge(e, errors);
+            foreach (var error in errors)
+            {
+                context.AddFailure(new ValidationFailure(error.Field, error.Message));
+            }
+        });
+    }
 }

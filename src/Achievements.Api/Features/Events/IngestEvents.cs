@@ -66,12 +66,19 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
         var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken);
-        var validator = new IncomingEventValidator(catalog, now);
-        var judged = command.Events!.Select(json => IncomingEvent.From(json)).Select(e => (Event: e, Check: validator.Validate(e))).ToList();
+        var judge = new EventJudge(catalog, now);
+        var errors = new List<EventError>();
+        var judged = new (IncomingEvent Event, Dictionary<string, string[]>? Errors)[command.Events!.Count];
+        for (var i = 0; i < judged.Length; i++)
+        {
+            var incoming = IncomingEvent.From(command.Events[i]);
+            errors.Clear();
+            judged[i] = (incoming, judge.Judge(incoming, errors) ? null : Errors(errors));
+        }
 
         var results = await connection.InTransactionAsync(async transaction =>
         {
-            var refusedIds = judged.Where(j => !j.Check.IsValid).Select(j => j.Event.IdText).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            var refusedIds = judged.Where(j => j.Errors is not null).Select(j => j.Event.IdText).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
             var stored = refusedIds.Count == 0
                 ? []
                 : (await connection.QueryAsync<string>(new CommandDefinition(ExistingIds, new { command.Source, Ids = refusedIds }, transaction, cancellationToken: cancellationToken)))
@@ -79,13 +86,13 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
 
             // The unique (source, id) decides: an insert that changes nothing met a stored or earlier id.
             using var insert = new EventInsert(connection, transaction, command.Source, now);
-            var results = new EventResult[judged.Count];
+            var results = new EventResult[judged.Length];
             var accepted = new List<IncomingEvent>();
             var acceptedIds = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < judged.Count; i++)
+            for (var i = 0; i < judged.Length; i++)
             {
-                var (incoming, check) = judged[i];
-                if (check.IsValid)
+                var (incoming, refusal) = judged[i];
+                if (refusal is null)
                 {
                     var inserted = insert.Execute(incoming);
                     results[i] = new EventResult(incoming.IdText, inserted ? EventResult.AcceptedStatus : EventResult.DuplicateStatus);
@@ -99,7 +106,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
                 {
                     results[i] = incoming.IdText is { } id && (stored.Contains(id) || acceptedIds.Contains(id))
                         ? new EventResult(id, EventResult.DuplicateStatus)
-                        : new EventResult(incoming.IdText, EventResult.RejectedStatus, Errors(check));
+                        : new EventResult(incoming.IdText, EventResult.RejectedStatus, refusal);
                 }
             }
 
@@ -197,8 +204,8 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         public void Dispose() => _command.Dispose();
     }
 
-    private static Dictionary<string, string[]> Errors(FluentValidation.Results.ValidationResult check) =>
-        check.Errors
-            .GroupBy(error => JsonFieldName.From(error.PropertyName))
-            .ToDictionary(group => group.Key, group => group.Select(error => error.ErrorMessage).ToArray());
+    private static Dictionary<string, string[]> Errors(List<EventError> errors) =>
+        errors
+            .GroupBy(error => JsonFieldName.From(error.Field))
+            .ToDictionary(group => group.Key, group => group.Select(error => error.Message).ToArray());
 }
