@@ -45,6 +45,27 @@ public sealed class IngestEventsTests
     }
 
     [Fact]
+    public async Task Every_new_actor_of_a_batch_becomes_an_employee_and_a_known_one_keeps_their_name()
+    {
+        await using var app = new AchievementsApp();
+        await app.PutEmployeeAsync("ada", "Ada Lovelace");
+        var source = await app.Source();
+        var result = await (await source.PostJsonAsync("/api/v1/events", SampleEvents.Batch(
+            SampleEvents.PrMerged("e1", "ada", Now),
+            SampleEvents.PrMerged("e2", "bo", Now),
+            SampleEvents.TokensConsumed("e3", "bo", Now),
+            SampleEvents.TokensConsumed("e4", "cy", Now)))).JsonAsync();
+        Assert.Equal(4, result.GetProperty("accepted").GetInt32());
+
+        var admin = app.Admin();
+        Assert.Equal("Ada Lovelace", (await (await admin.GetAsync("/api/v1/employees/ada", Ct)).JsonAsync()).GetProperty("displayName").GetString());
+        foreach (var id in new[] { "bo", "cy" })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync($"/api/v1/employees/{id}", Ct)).StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task A_repeated_id_within_one_batch_is_a_duplicate()
     {
         await using var app = new AchievementsApp();

@@ -42,8 +42,11 @@ internal sealed class IngestEventsValidator : AbstractValidator<IngestEvents>
 
 internal sealed class IngestEventsHandler(IDbConnectionFactory connections, TimeProvider time) : ICommandHandler<IngestEvents, IngestResult>
 {
-    private const string EnsureEmployee = """
-        INSERT INTO employees (id, is_bot, created_at, updated_at) VALUES (@Actor, 0, @Now, @Now)
+    // One statement for all the batch's actors, their ids passed as one JSON array. "WHERE true" is SQLite's
+    // way to tell an upsert's ON CONFLICT from a join constraint after a SELECT.
+    private const string EnsureEmployees = """
+        INSERT INTO employees (id, is_bot, created_at, updated_at)
+        SELECT value, 0, @Now, @Now FROM json_each(@Actors) WHERE true
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -112,8 +115,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
 
             if (accepted.Count > 0)
             {
-                var actors = accepted.Select(a => a.ActorText!).Distinct(StringComparer.Ordinal).Select(actor => new { Actor = actor, Now = now });
-                await connection.ExecuteAsync(new CommandDefinition(EnsureEmployee, actors, transaction, cancellationToken: cancellationToken));
+                await EnsureEmployeesAsync(connection, transaction, accepted.Select(a => a.ActorText!), now, cancellationToken);
                 var affected = accepted.Select(a => a.ActorText!).Concat(await CorrectedAuthorsAsync(connection, transaction, catalog, command.Source, accepted, cancellationToken));
                 await EvaluationQueueing.EnqueueAsync(connection, transaction, affected, now, cancellationToken);
             }
@@ -127,6 +129,11 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
             results.Count(r => r.Status == EventResult.RejectedStatus),
             results);
     }
+
+    /// <summary>Adds the employees that events name and the directory does not have yet.</summary>
+    internal static Task EnsureEmployeesAsync(DbConnection connection, DbTransaction transaction, IEnumerable<string> actors, DateTimeOffset now, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            EnsureEmployees, new { Actors = JsonSerializer.Serialize(actors.Distinct(StringComparer.Ordinal)), Now = now }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>
     /// A correction changes someone else's standing: the author of the outcome it corrects, not the person who
