@@ -76,6 +76,8 @@ internal static class ServiceSetup
 
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditTrail>();
+        // One per app, not static: it is right only for the writes this app makes (see DirectoryCache).
+        services.AddSingleton<DirectoryCache>();
         services.AddSingleton<EmployeeEvaluator>();
         services.AddSingleton<EvaluationRunner>();
         services.AddSingleton<DetectionRunner>();

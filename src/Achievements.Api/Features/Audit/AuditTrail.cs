@@ -1,7 +1,9 @@
 using System.Data.Common;
 using System.Text.Json;
+using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Auth;
+using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
 namespace Achievements.Api.Features.Audit;
@@ -10,7 +12,12 @@ namespace Achievements.Api.Features.Audit;
 /// Appends to the audit log inside the caller's transaction, so a change and its record commit together.
 /// The actor is the calling key's id, or <c>system</c> for the evaluator.
 /// </summary>
-internal sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
+/// <remarks>
+/// Every change that can alter a directory entry is audited (awards, badges, employees), so this is also where
+/// the <see cref="DirectoryCache"/> learns of them: after the commit, an entry naming an employee forgets that
+/// employee's entry, and any other (a badge's publish, archive or new version; a signal; a flag) forgets everyone's.
+/// </remarks>
+internal sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, DirectoryCache directory)
 {
     public const string System = "system";
 
@@ -29,8 +36,10 @@ internal sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
         CancellationToken cancellationToken,
         string? employeeId = null,
         string? badgeKey = null,
-        string? actor = null) =>
-        connection.ExecuteAsync(new CommandDefinition(
+        string? actor = null)
+    {
+        transaction.OnCommitted(employeeId is null ? directory.ForgetEveryone : () => directory.Forget(employeeId));
+        return connection.ExecuteAsync(new CommandDefinition(
             Append,
             new
             {
@@ -43,4 +52,5 @@ internal sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
             },
             transaction,
             cancellationToken: cancellationToken));
+    }
 }

@@ -17,13 +17,13 @@ internal static class AwardsApi
 
         directory.MapGet("/badges.svg", async Task<Results<ContentHttpResult, StatusCodeHttpResult>> (string id, HttpContext http, IMediator mediator, CancellationToken ct) =>
             {
-                var (svg, etag) = BadgeSvg.Render(await mediator.Send(new GetEmployeeBadges(id), ct));
-                http.Response.Headers.ETag = etag;
+                var image = await mediator.Send(new GetEmployeeBadgesImage(id), ct);
+                http.Response.Headers.ETag = image.ETag;
                 // Revalidate every time: a new award must show on the next view, never a cached old picture.
                 http.Response.Headers.CacheControl = "no-cache";
-                return http.Request.Headers.IfNoneMatch == etag
+                return http.Request.Headers.IfNoneMatch == image.ETag
                     ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
-                    : TypedResults.Content(svg, "image/svg+xml; charset=utf-8");
+                    : TypedResults.Content(image.Svg, "image/svg+xml; charset=utf-8");
             })
             .WithName("GetEmployeeBadgesSvg").WithSummary("The same badges as one SVG image for an <img> tag, with an ETag.");
 

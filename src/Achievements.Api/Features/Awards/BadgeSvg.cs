@@ -14,7 +14,7 @@ internal static class BadgeSvg
     private const int Width = 240;
     private const int RowHeight = 40;
 
-    public static (string Svg, string ETag) Render(EmployeeBadges badges)
+    public static BadgeImage Render(EmployeeBadges badges)
     {
         var height = Math.Max(1, badges.Badges.Count) * RowHeight + 36;
         var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Indent = false, Encoding = new UTF8Encoding(false) };
@@ -59,7 +59,7 @@ internal static class BadgeSvg
         }
 
         var svg = text.ToString();
-        return (svg, $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(svg)))[..32]}\"");
+        return new BadgeImage(svg, $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(svg)))[..32]}\"");
     }
 
     private static void Text(XmlWriter xml, int x, int y, string content, string fill, int size, bool bold)

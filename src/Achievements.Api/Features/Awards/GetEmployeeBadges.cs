@@ -11,6 +11,11 @@ namespace Achievements.Api.Features.Awards;
 /// </summary>
 internal sealed record GetEmployeeBadges(string EmployeeId) : IQuery<EmployeeBadges>;
 
+/// <summary>The same directory entry drawn as one SVG for an <c>&lt;img&gt;</c> tag, with its ETag.</summary>
+internal sealed record GetEmployeeBadgesImage(string EmployeeId) : IQuery<BadgeImage>;
+
+internal sealed record BadgeImage(string Svg, string ETag);
+
 internal sealed record EmployeeBadges(string Employee, string? DisplayName, string? Team, IReadOnlyList<DirectoryBadge> Badges);
 
 internal sealed record DirectoryBadge
@@ -24,7 +29,13 @@ internal sealed record DirectoryBadge
     public DateTimeOffset AwardedAt { get; init; }
 }
 
-internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections) : IQueryHandler<GetEmployeeBadges, EmployeeBadges>
+/// <summary>
+/// Answers from the <see cref="DirectoryCache"/> when it holds a current entry; otherwise reads the database and
+/// keeps the result under the ticket taken before the read, so a read that raced a write is never kept as current.
+/// A missing employee is not kept: ingestion creates employees without telling the cache.
+/// </summary>
+internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections, DirectoryCache directory)
+    : IQueryHandler<GetEmployeeBadges, EmployeeBadges>, IQueryHandler<GetEmployeeBadgesImage, BadgeImage>
 {
     private const string SelectEmployee = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees WHERE id = @EmployeeId";
 
@@ -38,12 +49,60 @@ internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections)
         ORDER BY a.tier_rank DESC, a.awarded_at, a.badge_key
         """;
 
-    public async ValueTask<EmployeeBadges> Handle(GetEmployeeBadges query, CancellationToken cancellationToken)
+    // Everyone at once, for filling the cache: the same two reads without the employee. They need not share a
+    // snapshot: a write committed between them forgets its employee after the fill's ticket, so that entry is not kept.
+    private const string SelectEveryone = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees ORDER BY id LIMIT @Limit";
+
+    private const string SelectEveryonesBadges = """
+        SELECT a.employee_id AS Employee, a.badge_key AS Badge, v.name AS Name, v.icon AS Icon, v.description AS Description,
+               a.tier AS Tier, a.tier_rank AS TierRank, a.awarded_at AS AwardedAt
+        FROM awards a
+        JOIN badges b ON b.key = a.badge_key AND b.status = 'published'
+        JOIN badge_versions v ON v.badge_key = b.key AND v.version = b.live_version
+        WHERE a.status = 'active'
+        ORDER BY a.tier_rank DESC, a.awarded_at, a.badge_key
+        """;
+
+    public async ValueTask<EmployeeBadges> Handle(GetEmployeeBadges query, CancellationToken cancellationToken) =>
+        (await ReadAsync(query.EmployeeId, cancellationToken)).Badges;
+
+    public async ValueTask<BadgeImage> Handle(GetEmployeeBadgesImage query, CancellationToken cancellationToken) =>
+        (await ReadAsync(query.EmployeeId, cancellationToken)).Image;
+
+    private ValueTask<DirectoryEntry> ReadAsync(string employeeId, CancellationToken cancellationToken) =>
+        directory.TryGet(employeeId, out var cached, out _) ? ValueTask.FromResult(cached) : LoadAsync(employeeId, cancellationToken);
+
+    private async ValueTask<DirectoryEntry> LoadAsync(string employeeId, CancellationToken cancellationToken)
     {
+        if (directory.NeedsFill)
+        {
+            await directory.FillAsync(ReadEveryoneAsync).WaitAsync(cancellationToken);
+        }
+
+        if (directory.TryGet(employeeId, out var cached, out var ticket))
+        {
+            return cached;
+        }
+
+        var query = new { EmployeeId = employeeId };
         await using var connection = await connections.OpenAsync(cancellationToken);
         var employee = await connection.QuerySingleOrDefaultAsync<(string Id, string? DisplayName, string? Team)?>(new CommandDefinition(SelectEmployee, query, cancellationToken: cancellationToken))
-            ?? throw new NotFoundException("Employee", query.EmployeeId);
+            ?? throw new NotFoundException("Employee", employeeId);
         var badges = await connection.QueryAsync<DirectoryBadge>(new CommandDefinition(SelectBadges, query, cancellationToken: cancellationToken));
-        return new EmployeeBadges(employee.Id, employee.DisplayName, employee.Team, [.. badges]);
+        var entry = new DirectoryEntry(new EmployeeBadges(employee.Id, employee.DisplayName, employee.Team, [.. badges]));
+        directory.Store(ticket, entry);
+        return entry;
+    }
+
+    private async Task<IEnumerable<DirectoryEntry>> ReadEveryoneAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await connections.OpenAsync(cancellationToken);
+        var employees = await connection.QueryAsync<(string Id, string? DisplayName, string? Team)>(new CommandDefinition(SelectEveryone, new { Limit = DirectoryCache.FillLimit }, cancellationToken: cancellationToken));
+        var badges = (await connection.QueryAsync<string, DirectoryBadge, (string Employee, DirectoryBadge Badge)>(
+                new CommandDefinition(SelectEveryonesBadges, cancellationToken: cancellationToken),
+                (employee, badge) => (employee, badge),
+                splitOn: "Badge"))
+            .ToLookup(row => row.Employee, row => row.Badge, StringComparer.Ordinal);
+        return [.. employees.Select(e => new DirectoryEntry(new EmployeeBadges(e.Id, e.DisplayName, e.Team, [.. badges[e.Id]])))];
     }
 }

@@ -1,3 +1,4 @@
+using Achievements.Api.Features.Audit;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using FluentValidation;
@@ -22,7 +23,7 @@ internal sealed class PutEmployeeValidator : AbstractValidator<PutEmployee>
     }
 }
 
-internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeProvider time) : ICommandHandler<PutEmployee, PutEmployeeResult>
+internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit) : ICommandHandler<PutEmployee, PutEmployeeResult>
 {
     // Insert-or-update in one transaction; an event may create the same employee concurrently.
     private const string Insert = """
@@ -47,11 +48,14 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
         {
             if (await connection.ExecuteAsync(new CommandDefinition(Insert, row, transaction, cancellationToken: cancellationToken)) == 1)
             {
+                await audit.RecordAsync(connection, transaction, "employee.created", new { command.DisplayName, command.Team, IsBot = command.IsBot ?? false }, cancellationToken, command.Id);
                 return (Created: true, IsBot: command.IsBot ?? false);
             }
 
             var wasBot = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(WasBot, row, transaction, cancellationToken: cancellationToken));
             var isBot = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(Update, row, transaction, cancellationToken: cancellationToken));
+            // Audited like every change a directory entry shows; the audit is also what refreshes the entry.
+            await audit.RecordAsync(connection, transaction, "employee.updated", new { command.DisplayName, command.Team, IsBot = isBot }, cancellationToken, command.Id);
             if (isBot != wasBot)
             {
                 // A bot is no independent reviewer: whom it reviewed may now count differently, so everyone is looked at again.
