@@ -7,7 +7,9 @@ namespace Achievements.Benchmarks;
 /// <summary>
 /// Directory reads against a bare endpoint. The bare endpoint is a minimal WebApplication in this same process
 /// (so the client, the machine and Kestrel's defaults are shared), on another port, answering a constant body
-/// of the same bytes as a typical employee's answer. Employees and awards are seeded straight into the schema.
+/// of the same bytes as a typical employee's answer. Employees and awards are seeded straight into the schema,
+/// before the first read (the service has read nothing yet, so there is nothing it could have kept); the new
+/// award of the freshness check goes through the service, as every write must once the service is serving.
 /// </summary>
 internal static class DirectoryReadScenario
 {
@@ -30,19 +32,27 @@ internal static class DirectoryReadScenario
         foreach (var (name, path, barePath) in new[] { ("JSON", "badges", "/bare.json"), ("SVG", "badges.svg", "/bare.svg") })
         {
             await ReadAsync(client, _ => $"/api/v1/employees/{OrganisationEvents.EmployeeId(Random.Shared.Next(scale.DirectoryEmployees))}/{path}", TimeSpan.FromSeconds(1));
-            var ours = await ReadAsync(client, _ => $"/api/v1/employees/{OrganisationEvents.EmployeeId(Random.Shared.Next(scale.DirectoryEmployees))}/{path}", scale.ReadDuration);
+            var (ours, oursCpu) = await CpuPerRequestAsync(() => ReadAsync(client, _ => $"/api/v1/employees/{OrganisationEvents.EmployeeId(Random.Shared.Next(scale.DirectoryEmployees))}/{path}", scale.ReadDuration));
             await ReadAsync(bareClient, _ => barePath, TimeSpan.FromSeconds(1));
-            var baseline = await ReadAsync(bareClient, _ => barePath, scale.ReadDuration);
-            log.WriteLine($"{name}: ours {ours.PerSecond:N0} req/s p50 {ours.P50Ms:0.00} p99 {ours.P99Ms:0.00} ms; bare {baseline.PerSecond:N0} req/s p50 {baseline.P50Ms:0.00} p99 {baseline.P99Ms:0.00} ms");
+            var (baseline, bareCpu) = await CpuPerRequestAsync(() => ReadAsync(bareClient, _ => barePath, scale.ReadDuration));
+            // CPU per request (this process: client and server) is steadier than req/s on a machine shared with others.
+            log.WriteLine($"{name}: ours {ours.PerSecond:N0} req/s p50 {ours.P50Ms:0.00} p99 {ours.P99Ms:0.00} ms, {oursCpu:0} µs CPU/request; bare {baseline.PerSecond:N0} req/s p50 {baseline.P50Ms:0.00} p99 {baseline.P99Ms:0.00} ms, {bareCpu:0} µs CPU/request");
             figures.Add(new("Directory", $"{name} reads, {Connections} connections, {scale.DirectoryEmployees:N0} employees (req/s)", ours.PerSecond, baseline.PerSecond, "req/s", "≥ 0.5", ours.PerSecond / baseline.PerSecond >= 0.5));
             figures.Add(new("Directory", $"{name} reads p99 latency", ours.P99Ms, baseline.P99Ms, "ms", "ours < 10 ms", ours.P99Ms < 10));
         }
 
         PerformanceReport.Note("Directory", await Breakdown.DirectoryAsync(host, scale.DirectoryEmployees));
         var (visible, readAfterMs) = await NewAwardIsVisibleAsync(host, client);
-        log.WriteLine($"a new award was {(visible ? "" : "NOT ")}visible on the next read, {readAfterMs:0.00} ms after its commit");
+        log.WriteLine($"a new award was {(visible ? "" : "NOT ")}visible on the next read, {readAfterMs:0.00} ms after the evaluation that granted it answered");
         figures.Add(new("Directory", "New award visible on the next JSON and SVG read (1 = yes); baseline: expected", visible ? 1 : 0, 1, "yes/no", "visible", visible));
         return figures;
+    }
+
+    private static async Task<(LoadResult Result, double CpuMicroseconds)> CpuPerRequestAsync(Func<Task<LoadResult>> run)
+    {
+        var before = Process.GetCurrentProcess().TotalProcessorTime;
+        var result = await run();
+        return (result, (Process.GetCurrentProcess().TotalProcessorTime - before).TotalMicroseconds / Math.Max(1, result.Requests));
     }
 
     private static async Task<LoadResult> ReadAsync(HttpClient client, Func<int, string> path, TimeSpan duration) =>
@@ -55,16 +65,32 @@ internal static class DirectoryReadScenario
             }
         }, duration: duration);
 
-    /// <summary>Grants an award the way evaluation commits one, then reads at once: no cache may hide it.</summary>
+    /// <summary>
+    /// Grants an award the way production does, through the service (a source posts ten reviewed pull requests, an
+    /// admin runs the evaluation), then reads at once: the cache must show it on the very next JSON and SVG read.
+    /// Writing the award into the database behind the service's back is not supported any more: the service keeps
+    /// the directory in memory, so the one process that serves the SQLite file must be the one that writes it.
+    /// </summary>
     private static async Task<(bool Visible, double Ms)> NewAwardIsVisibleAsync(ServiceHost host, HttpClient client)
     {
         var before = await client.GetStringAsync($"/api/v1/employees/{Fresh}/badges");
         using var svgBefore = await client.GetAsync($"/api/v1/employees/{Fresh}/badges.svg");
         var etag = svgBefore.Headers.ETag;
-        using (var connection = DirectInsert.Open(host.DatabasePath))
+
+        using var source = host.Client(await host.CreateSourceKeyAsync());
+        using var admin = host.Client(ServiceHost.AdminKey);
+        var now = DateTimeOffset.UtcNow;
+        // Merge Master's bronze: ten merged pull requests in a year, each reviewed by a colleague and settled.
+        var pullRequests = Enumerable.Range(1, 10).Select(i =>
         {
-            InsertAward(connection, Fresh, "merge-master", 2, DateTimeOffset.UtcNow);
-        }
+            var reviewer = OrganisationEvents.EmployeeId(i);
+            return new EventRow($"fresh-pr-{i}", "pr.merged", Fresh, now.AddDays(-10 - 7 * i),
+                $$"""{"pr_id":"fresh-{{i}}","repo":"web","lines_added":40,"lines_deleted":3,"merged_by":"{{reviewer}}","reviewers":["{{reviewer}}"]}""");
+        });
+        using var posted = await source.PostAsync("/api/v1/events", new ByteArrayContent(EventRow.Batch(pullRequests)) { Headers = { ContentType = new("application/json") } });
+        posted.EnsureSuccessStatusCode();
+        using var evaluated = await admin.PostAsync("/api/v1/evaluations", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        evaluated.EnsureSuccessStatusCode();
 
         var clock = Stopwatch.StartNew();
         var after = await client.GetStringAsync($"/api/v1/employees/{Fresh}/badges");
@@ -111,7 +137,7 @@ internal static class DirectoryReadScenario
         transaction.Commit();
     }
 
-    private static void InsertAward(Microsoft.Data.Sqlite.SqliteConnection connection, string employee, string badge, int rank, DateTimeOffset at, Microsoft.Data.Sqlite.SqliteTransaction? transaction = null)
+    private static void InsertAward(Microsoft.Data.Sqlite.SqliteConnection connection, string employee, string badge, int rank, DateTimeOffset at, Microsoft.Data.Sqlite.SqliteTransaction transaction)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
