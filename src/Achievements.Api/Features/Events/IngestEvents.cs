@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -64,6 +65,8 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         SELECT event_id FROM events WHERE source = @Source AND event_id IN @Ids
         """;
 
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Writers = new(StringComparer.Ordinal);
+
     public async ValueTask<IngestResult> Handle(IngestEvents command, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
@@ -79,7 +82,36 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
             judged[i] = (incoming, judge.Judge(incoming, errors) ? null : Errors(errors));
         }
 
-        var results = await connection.InTransactionAsync(async transaction =>
+        // One ingest transaction at a time per database: SQLite has one write lock, and writers that miss it sleep
+        // in its busy handler, whose back-off reaches tens of milliseconds, instead of taking turns.
+        var writers = Writers.GetOrAdd(connection.DataSource, _ => new SemaphoreSlim(1, 1));
+        await writers.WaitAsync(cancellationToken);
+        EventResult[] results;
+        try
+        {
+            results = await StoreAsync(connection, command, catalog, judged, now, cancellationToken);
+        }
+        finally
+        {
+            writers.Release();
+        }
+
+        return new IngestResult(
+            results.Count(r => r.Status == EventResult.AcceptedStatus),
+            results.Count(r => r.Status == EventResult.DuplicateStatus),
+            results.Count(r => r.Status == EventResult.RejectedStatus),
+            results);
+    }
+
+    /// <summary>In one transaction: stores the accepted events, queues whom they concern, and says what became of each event.</summary>
+    private static Task<EventResult[]> StoreAsync(
+        DbConnection connection,
+        IngestEvents command,
+        SignalCatalog catalog,
+        (IncomingEvent Event, Dictionary<string, string[]>? Errors)[] judged,
+        DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        connection.InTransactionAsync(async transaction =>
         {
             var refusedIds = judged.Where(j => j.Errors is not null).Select(j => j.Event.IdText).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
             var stored = refusedIds.Count == 0
@@ -122,13 +154,6 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
 
             return results;
         }, cancellationToken);
-
-        return new IngestResult(
-            results.Count(r => r.Status == EventResult.AcceptedStatus),
-            results.Count(r => r.Status == EventResult.DuplicateStatus),
-            results.Count(r => r.Status == EventResult.RejectedStatus),
-            results);
-    }
 
     /// <summary>Adds the employees that events name and the directory does not have yet.</summary>
     internal static Task EnsureEmployeesAsync(DbConnection connection, DbTransaction transaction, IEnumerable<string> actors, DateTimeOffset now, CancellationToken cancellationToken) =>
