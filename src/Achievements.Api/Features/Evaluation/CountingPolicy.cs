@@ -1,8 +1,10 @@
+using System.Buffers;
 using System.Data.Common;
+using System.Text;
 using System.Text.Json;
 using Achievements.Api.Features.Signals;
+using Achievements.Api.Infrastructure.Storage;
 using Achievements.Rules;
-using Dapper;
 using SignalCatalog = Achievements.Api.Features.Signals.SignalCatalog;
 
 namespace Achievements.Api.Features.Evaluation;
@@ -123,26 +125,31 @@ internal sealed class CorrectionIndex(HashSet<(string Source, string Signal, str
 {
     public static readonly CorrectionIndex None = new([]);
 
-    private const int Chunk = 500;
-
     public bool Contains(string source, string signal, string key) => keys.Contains((source, signal, key));
 
-    /// <summary>Finds the corrections of the given outcomes. The attribute path is a validated name, so it is written into the SQL where an expression index can serve it.</summary>
+    /// <summary>
+    /// Finds the corrections of the given outcomes. The attribute path is a validated name, so it is written into the
+    /// SQL where an expression index can serve it; the keys go in as one JSON array, so the statement's text is the
+    /// same for every employee and any number of keys.
+    /// </summary>
     public static async Task<CorrectionIndex> LoadAsync(DbConnection connection, DbTransaction? transaction, IEnumerable<ReadEvent> outcomes, CancellationToken cancellationToken)
     {
         var found = new HashSet<(string, string, string)>();
         foreach (var group in outcomes.Where(e => e.CorrectedBy is not null && e.CorrectionKey is not null).GroupBy(e => e.CorrectedBy!))
         {
-            var sql = $"""
-                SELECT source AS Source, json_extract(attributes, '$.{group.Key.On}') AS Key
+            await using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"""
+                SELECT source, json_extract(attributes, '$.{group.Key.On}')
                 FROM events
-                WHERE type = @Signal AND json_extract(attributes, '$.{group.Key.On}') IN @Keys
+                WHERE type = @Signal AND json_extract(attributes, '$.{group.Key.On}') IN (SELECT value FROM json_each(@Keys))
                 """;
-            foreach (var chunk in group.Select(e => e.CorrectionKey!).Distinct(StringComparer.Ordinal).Chunk(Chunk))
+            command.WithParameter("@Signal", group.Key.Signal)
+                .WithParameter("@Keys", JsonSerializer.Serialize(group.Select(e => e.CorrectionKey!).Distinct(StringComparer.Ordinal)));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
             {
-                var rows = await connection.QueryAsync<(string Source, string Key)>(new CommandDefinition(
-                    sql, new { group.Key.Signal, Keys = chunk }, transaction, cancellationToken: cancellationToken));
-                found.UnionWith(rows.Select(r => (r.Source, group.Key.Signal, r.Key)));
+                found.Add((reader.GetString(0), group.Key.Signal, reader.GetString(1)));
             }
         }
 
@@ -231,42 +238,105 @@ internal sealed class CountingPolicy
     }
 
     /// <summary>
-    /// Reads the stored attributes in schema order, and the value a correction would match on.
+    /// Reads the stored attributes in schema order, and the value a correction would match on, with a forward-only
+    /// JSON reader (every event of a year-long history is read on each evaluation; a document per event cost twice as much).
     /// Bot accounts are taken out of every list: a bot is no independent reviewer.
     /// </summary>
     private static ReadEvent Read(SignalPolicy policy, StoredEvent stored, IReadOnlySet<string> bots)
     {
         var values = new AttributeValue[policy.Schema.Attributes.Count];
         string? correctionKey = null;
-        using var json = JsonDocument.Parse(stored.Attributes);
-        foreach (var property in json.RootElement.EnumerateObject())
+        var most = Encoding.UTF8.GetMaxByteCount(stored.Attributes.Length);
+        var rented = most > 1024 ? ArrayPool<byte>.Shared.Rent(most) : null;
+        try
         {
-            var index = policy.Schema.IndexOf(property.Name);
-            if (index < 0)
+            var buffer = rented ?? stackalloc byte[most];
+            var json = new Utf8JsonReader(buffer[..Encoding.UTF8.GetBytes(stored.Attributes, buffer)]);
+            if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
             {
-                continue;
+                throw new JsonException($"The attributes of event {stored.Seq} are not a JSON object.");
             }
 
-            var value = property.Value;
-            if (property.Name == policy.Signal.CorrectedBy?.On)
+            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
             {
-                // Corrections match on string attributes (ids); the catalog refuses any other.
-                correctionKey = value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-            }
+                var index = policy.IndexOf(ref json);
+                json.Read();
+                if (index < 0)
+                {
+                    json.Skip();
+                    continue;
+                }
 
-            values[index] = value.ValueKind switch
+                if (index == policy.CorrectionKeyIndex)
+                {
+                    // Corrections match on string attributes (ids); the catalog refuses any other.
+                    correctionKey = json.TokenType == JsonTokenType.String ? json.GetString() : null;
+                }
+
+                values[index] = json.TokenType switch
+                {
+                    JsonTokenType.Number => AttributeValue.Number(json.GetDouble()),
+                    JsonTokenType.String => AttributeValue.Text(json.GetString()),
+                    JsonTokenType.True => AttributeValue.Bool(true),
+                    JsonTokenType.False => AttributeValue.Bool(false),
+                    JsonTokenType.StartArray => AttributeValue.List(ReadNames(ref json, bots)),
+                    _ => AttributeValue.Missing,
+                };
+                json.Skip();
+            }
+        }
+        finally
+        {
+            if (rented is not null)
             {
-                JsonValueKind.Number => AttributeValue.Number(value.GetDouble()),
-                JsonValueKind.String => AttributeValue.Text(value.GetString()),
-                JsonValueKind.True => AttributeValue.Bool(true),
-                JsonValueKind.False => AttributeValue.Bool(false),
-                JsonValueKind.Array => AttributeValue.List(value.EnumerateArray().Select(item => item.GetString()).Where(item => item is not null && !bots.Contains(item)).ToList()),
-                _ => AttributeValue.Missing,
-            };
+                ArrayPool<byte>.Shared.Return(rented);
+            }
         }
 
         return new ReadEvent(stored, new RuleEvent(stored.Type, stored.OccurredAt, stored.Actor, values), policy.Signal, policy.Schema, correctionKey);
     }
 
-    private sealed record SignalPolicy(SignalDefinition Signal, SignalSchema Schema, List<(string Name, CompiledPredicate Predicate)> Conditions, TimeSpan Settlement);
+    /// <summary>A list attribute's strings (people), without bots; the reader ends on the list's end.</summary>
+    private static List<string> ReadNames(ref Utf8JsonReader json, IReadOnlySet<string> bots)
+    {
+        var names = new List<string>();
+        while (json.Read() && json.TokenType != JsonTokenType.EndArray)
+        {
+            if (json.TokenType == JsonTokenType.String && json.GetString() is { } name && !bots.Contains(name))
+            {
+                names.Add(name);
+            }
+
+            json.Skip();
+        }
+
+        return names;
+    }
+
+    private sealed class SignalPolicy(SignalDefinition signal, SignalSchema schema, List<(string Name, CompiledPredicate Predicate)> conditions, TimeSpan settlement)
+    {
+        private readonly byte[][] _names = [.. schema.Attributes.Select(a => Encoding.UTF8.GetBytes(a.Name))];
+
+        public SignalDefinition Signal { get; } = signal;
+        public SignalSchema Schema { get; } = schema;
+        public List<(string Name, CompiledPredicate Predicate)> Conditions { get; } = conditions;
+        public TimeSpan Settlement { get; } = settlement;
+
+        /// <summary>The schema index of the attribute a correction matches on, or -1.</summary>
+        public int CorrectionKeyIndex { get; } = signal.CorrectedBy is { } by ? schema.IndexOf(by.On) : -1;
+
+        /// <summary>The schema index of the property name the reader is on, or -1: compared as UTF-8, no string made.</summary>
+        public int IndexOf(ref Utf8JsonReader json)
+        {
+            for (var i = 0; i < _names.Length; i++)
+            {
+                if (json.ValueTextEquals(_names[i]))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
 }
