@@ -2,9 +2,9 @@ using System.Globalization;
 using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Storage;
-using AttributeValue = Achievements.Rules.AttributeValue;
 using FsCheck;
 using FsCheck.Fluent;
+using AttributeValue = Achievements.Rules.AttributeValue;
 
 namespace Achievements.Api.Tests.Features;
 
