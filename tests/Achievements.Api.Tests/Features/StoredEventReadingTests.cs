@@ -77,14 +77,12 @@ public sealed class StoredEventReadingTests
 
     private static AttributeValue Value(ReadEvent read, string name) => read.Rule[read.Schema.IndexOf(name)];
 
-    private static StoredEvent Stored(string type, string attributes) => new()
+    private static (StoredEvent, string) Stored(string type, string attributes) => (new StoredEvent
     {
         Seq = 1,
         Source = "github",
-        EventId = "e1",
         Type = type,
         Actor = "alice",
         OccurredAt = DateTimeOffset.Parse("2026-05-01T00:00:00Z", CultureInfo.InvariantCulture),
-        Attributes = attributes,
-    };
+    }, attributes);
 }

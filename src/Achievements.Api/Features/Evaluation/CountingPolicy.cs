@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
@@ -9,16 +8,14 @@ using SignalCatalog = Achievements.Api.Features.Signals.SignalCatalog;
 
 namespace Achievements.Api.Features.Evaluation;
 
-/// <summary>An event as stored, before the policy has judged it.</summary>
+/// <summary>An event as stored, less its attributes: the policy reads those once, into <see cref="ReadEvent.Rule"/>.</summary>
 internal sealed record StoredEvent
 {
     public long Seq { get; init; }
     public required string Source { get; init; }
-    public required string EventId { get; init; }
     public required string Type { get; init; }
     public required string Actor { get; init; }
     public DateTimeOffset OccurredAt { get; init; }
-    public required string Attributes { get; init; }
 }
 
 /// <summary>Why an event does not count. Exactly one per event; a failed qualify condition is reported by its name.</summary>
@@ -187,9 +184,63 @@ internal sealed class CountingPolicy
         return new CountingPolicy(signals);
     }
 
-    /// <summary>Reads stored events once; the result can be classified as of any moment.</summary>
-    public IReadOnlyList<ReadEvent> Read(IEnumerable<StoredEvent> events, IReadOnlySet<string> bots) =>
-        [.. events.Where(e => _signals.ContainsKey(e.Type)).Select(e => Read(_signals[e.Type], e, bots))];
+    /// <summary>Reads events and their attributes' JSON once; the result can be classified as of any moment.</summary>
+    public IReadOnlyList<ReadEvent> Read(IEnumerable<(StoredEvent Event, string Attributes)> events, IReadOnlySet<string> bots) =>
+        [.. events.Select(e => Read(e.Event, Encoding.UTF8.GetBytes(e.Attributes), bots)).OfType<ReadEvent>()];
+
+    /// <summary>Whether events of this type are read at all: a type no longer in the catalog is ignored.</summary>
+    public bool Reads(string type) => _signals.ContainsKey(type);
+
+    /// <summary>
+    /// Reads one event's attributes, UTF-8 JSON as stored, in schema order, and the value a correction would match on,
+    /// with a forward-only reader: every event of a year-long history is read on each evaluation. Null when the catalog
+    /// no longer has the event's signal. Bot accounts are taken out of every list: a bot is no independent reviewer.
+    /// </summary>
+    public ReadEvent? Read(StoredEvent stored, ReadOnlySpan<byte> attributes, IReadOnlySet<string> bots)
+    {
+        if (!_signals.TryGetValue(stored.Type, out var policy))
+        {
+            return null;
+        }
+
+        var values = new AttributeValue[policy.Schema.Attributes.Count];
+        string? correctionKey = null;
+        var json = new Utf8JsonReader(attributes);
+        if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException($"The attributes of event {stored.Seq} are not a JSON object.");
+        }
+
+        while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
+        {
+            var index = policy.IndexOf(ref json);
+            json.Read();
+            if (index < 0)
+            {
+                json.Skip();
+                continue;
+            }
+
+            if (index == policy.CorrectionKeyIndex)
+            {
+                // Corrections match on string attributes (ids); the catalog refuses any other.
+                correctionKey = json.TokenType == JsonTokenType.String ? json.GetString() : null;
+            }
+
+            values[index] = json.TokenType switch
+            {
+                JsonTokenType.Number => AttributeValue.Number(json.GetDouble()),
+                JsonTokenType.String => AttributeValue.Text(json.GetString()),
+                JsonTokenType.True => AttributeValue.Bool(true),
+                JsonTokenType.False => AttributeValue.Bool(false),
+                JsonTokenType.StartArray => AttributeValue.List(ReadNames(ref json, bots)),
+                _ => AttributeValue.Missing,
+            };
+            json.Skip();
+        }
+
+        return new ReadEvent(stored, new RuleEvent(stored.Type, stored.OccurredAt, stored.Actor, values), policy.Signal, policy.Schema, correctionKey);
+    }
 
     /// <summary>Judges every event as of <paramref name="asOf"/>: settlement depends on the moment, corrections and caps do not.</summary>
     public CountedEvents Classify(IReadOnlyList<ReadEvent> events, bool isBot, CorrectionIndex corrections, CollusionGroups collusion, DateTimeOffset asOf)
@@ -235,65 +286,6 @@ internal sealed class CountingPolicy
             .SelectMany(day => day.OrderBy(e => e.Stored.OccurredAt).ThenBy(e => e.Stored.Seq).Skip(_signals[day.Key.Type].Signal.DailyCap!.Value))
             .ToHashSet();
         return capped.Count == 0 ? events : [.. events.Select(e => capped.Contains(e) ? e with { Reason = ExclusionReason.DailyCap } : e)];
-    }
-
-    /// <summary>
-    /// Reads the stored attributes in schema order, and the value a correction would match on, with a forward-only
-    /// JSON reader (every event of a year-long history is read on each evaluation; a document per event cost twice as much).
-    /// Bot accounts are taken out of every list: a bot is no independent reviewer.
-    /// </summary>
-    private static ReadEvent Read(SignalPolicy policy, StoredEvent stored, IReadOnlySet<string> bots)
-    {
-        var values = new AttributeValue[policy.Schema.Attributes.Count];
-        string? correctionKey = null;
-        var most = Encoding.UTF8.GetMaxByteCount(stored.Attributes.Length);
-        var rented = most > 1024 ? ArrayPool<byte>.Shared.Rent(most) : null;
-        try
-        {
-            var buffer = rented ?? stackalloc byte[most];
-            var json = new Utf8JsonReader(buffer[..Encoding.UTF8.GetBytes(stored.Attributes, buffer)]);
-            if (!json.Read() || json.TokenType != JsonTokenType.StartObject)
-            {
-                throw new JsonException($"The attributes of event {stored.Seq} are not a JSON object.");
-            }
-
-            while (json.Read() && json.TokenType == JsonTokenType.PropertyName)
-            {
-                var index = policy.IndexOf(ref json);
-                json.Read();
-                if (index < 0)
-                {
-                    json.Skip();
-                    continue;
-                }
-
-                if (index == policy.CorrectionKeyIndex)
-                {
-                    // Corrections match on string attributes (ids); the catalog refuses any other.
-                    correctionKey = json.TokenType == JsonTokenType.String ? json.GetString() : null;
-                }
-
-                values[index] = json.TokenType switch
-                {
-                    JsonTokenType.Number => AttributeValue.Number(json.GetDouble()),
-                    JsonTokenType.String => AttributeValue.Text(json.GetString()),
-                    JsonTokenType.True => AttributeValue.Bool(true),
-                    JsonTokenType.False => AttributeValue.Bool(false),
-                    JsonTokenType.StartArray => AttributeValue.List(ReadNames(ref json, bots)),
-                    _ => AttributeValue.Missing,
-                };
-                json.Skip();
-            }
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-
-        return new ReadEvent(stored, new RuleEvent(stored.Type, stored.OccurredAt, stored.Actor, values), policy.Signal, policy.Schema, correctionKey);
     }
 
     /// <summary>A list attribute's strings (people), without bots; the reader ends on the list's end.</summary>

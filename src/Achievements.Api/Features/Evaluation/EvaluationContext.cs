@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Achievements.Api.Features.Badges;
 using Achievements.Api.Features.Signals;
-using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using SignalCatalog = Achievements.Api.Features.Signals.SignalCatalog;
 
@@ -24,14 +23,6 @@ internal sealed class EvaluationContext
         """;
 
     private const string SelectEmployee = "SELECT id AS Id, is_bot AS IsBot FROM employees WHERE id = @Id";
-
-    private const string SelectEvents = """
-        SELECT seq AS Seq, source AS Source, event_id AS EventId, type AS Type, actor AS Actor,
-               occurred_at AS OccurredAt, attributes AS Attributes
-        FROM events
-        WHERE actor = @Actor
-        ORDER BY occurred_at, seq
-        """;
 
     public required SignalCatalog Catalog { get; init; }
     public required Rules.SignalCatalog RuleCatalog { get; init; }
@@ -94,43 +85,9 @@ internal sealed class EvaluationContext
             return null;
         }
 
-        var events = Policy.Read(await ReadEventsAsync(connection, transaction, employeeId, cancellationToken), Bots);
+        var events = HistoryReader.Read(connection, employeeId, Policy, Bots);
         var corrections = await CorrectionIndex.LoadAsync(connection, transaction, events, cancellationToken);
         return new EmployeeHistory(employeeId, employee.Value.IsBot != 0, events, corrections, this);
-    }
-
-    /// <summary>
-    /// An employee's stored events in order, read with a plain data reader: at a year of events per employee this
-    /// read is most of an evaluation, and Dapper's per-row mapping cost three times the read itself.
-    /// </summary>
-    private static async Task<List<StoredEvent>> ReadEventsAsync(DbConnection connection, DbTransaction? transaction, string employeeId, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = SelectEvents;
-        command.Transaction = transaction;
-        command.WithParameter("@Actor", employeeId);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var events = new List<StoredEvent>();
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(new StoredEvent
-            {
-                Seq = reader.GetInt64(0),
-                Source = Shared(names, reader.GetString(1)),
-                EventId = reader.GetString(2),
-                Type = Shared(names, reader.GetString(3)),
-                Actor = employeeId,
-                OccurredAt = UtcTimestampHandler.FromText(reader.GetString(5)),
-                Attributes = reader.GetString(6),
-            });
-        }
-
-        return events;
-
-        // Sources and types repeat on every row: keep one copy of each for the history's lifetime.
-        static string Shared(Dictionary<string, string> names, string name) =>
-            names.TryGetValue(name, out var shared) ? shared : names[name] = name;
     }
 }
 

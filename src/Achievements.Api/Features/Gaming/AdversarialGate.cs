@@ -107,28 +107,26 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
     private sealed record Population(IPersona Persona, CountingPolicy Policy, Dictionary<string, CountedEvents> Counted, HashSet<string> Held);
 
     /// <summary>The ingestion checks, in memory: invalid events are rejected and a repeated id is a duplicate.</summary>
-    private static List<StoredEvent> Ingest(IEnumerable<SimulatedEvent> events, IncomingEventValidator validator)
+    private static List<(StoredEvent Event, string Attributes)> Ingest(IEnumerable<SimulatedEvent> events, IncomingEventValidator validator)
     {
-        var stored = new List<StoredEvent>();
+        var stored = new List<(StoredEvent Event, string Attributes)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var incoming in events.Select(e => IncomingEvent.From(e.ToJson())))
         {
             if (validator.Validate(incoming).IsValid && seen.Add(incoming.IdText!))
             {
-                stored.Add(new StoredEvent
+                stored.Add((new StoredEvent
                 {
                     Seq = stored.Count + 1,
                     Source = Source,
-                    EventId = incoming.IdText!,
                     Type = incoming.TypeText!,
                     Actor = incoming.ActorText!,
                     OccurredAt = incoming.OccurredAtValue!.Value,
-                    Attributes = incoming.Attributes.GetRawText(),
-                });
+                }, incoming.Attributes.GetRawText()));
             }
         }
 
-        return [.. stored.OrderBy(e => e.OccurredAt).ThenBy(e => e.Seq)];
+        return [.. stored.OrderBy(e => e.Event.OccurredAt).ThenBy(e => e.Event.Seq)];
     }
 
     private static CorrectionIndex Corrections(IReadOnlyList<ReadEvent> reads, SignalCatalog catalog)

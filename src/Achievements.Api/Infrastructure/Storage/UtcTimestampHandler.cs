@@ -1,5 +1,6 @@
 using System.Data;
 using System.Globalization;
+using System.Text;
 using Dapper;
 
 namespace Achievements.Api.Infrastructure.Storage;
@@ -22,6 +23,15 @@ internal sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset
         TryReadFixedWidth(text, out var value)
             ? value
             : DateTimeOffset.ParseExact(text, Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    /// <summary>The same, from the UTF-8 bytes SQLite holds.</summary>
+    public static DateTimeOffset FromUtf8(ReadOnlySpan<byte> utf8)
+    {
+        Span<char> text = stackalloc char[28];
+        return utf8.Length == text.Length && Encoding.UTF8.GetChars(utf8, text) == text.Length && TryReadFixedWidth(text, out var value)
+            ? value
+            : FromText(Encoding.UTF8.GetString(utf8));
+    }
 
     private static bool TryReadFixedWidth(ReadOnlySpan<char> text, out DateTimeOffset value)
     {
