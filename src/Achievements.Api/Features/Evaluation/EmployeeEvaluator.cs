@@ -44,9 +44,10 @@ internal static class AwardStatus
 /// <summary>
 /// Decides, for one employee and every live badge, whether to grant, upgrade, claw back or leave an award,
 /// and writes the change with its history and audit entry. Awards are durable: a window that rolls past
-/// the threshold leaves the badge in place; only a correction of the evidence takes it back.
+/// the threshold leaves the badge in place; only a correction of the evidence takes it back. What it judged goes on to
+/// the detectors, so that they never read the same history again.
 /// </summary>
-internal sealed class EmployeeEvaluator(AuditTrail audit)
+internal sealed class EmployeeEvaluator(AuditTrail audit, Gaming.DetectionRunner detections)
 {
     public const string CorrectedReason = "corrected";
 
@@ -93,6 +94,8 @@ internal sealed class EmployeeEvaluator(AuditTrail audit)
         var write = new AwardWriter(connection, transaction, audit, employeeId, now, context.Held.Contains(employeeId), cancellationToken);
         var counts = EvaluationCounts.None;
 
+        var counted = history.CountAsOf(now);
+        detections.Remember(history, counted, now);
         if (history.IsBot)
         {
             // Bots never earn anything; an account marked as a bot later loses what it held.
@@ -104,8 +107,6 @@ internal sealed class EmployeeEvaluator(AuditTrail audit)
 
             return counts;
         }
-
-        var counted = history.CountAsOf(now);
 
         foreach (var badge in context.Badges)
         {

@@ -19,7 +19,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
     /// <summary>Small enough that ingestion never waits long for the write lock, large enough to share fsyncs.</summary>
     private const int EmployeesPerTransaction = 50;
 
-    /// <summary>How often the detectors look at everyone; between those runs they look at whom a pass evaluated.</summary>
+    /// <summary>How often the detectors read whoever they have not seen lately, and look at token burn.</summary>
     private static readonly TimeSpan FullDetectionEvery = TimeSpan.FromHours(1);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -104,9 +104,10 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
             if (evaluated.Count > 0)
             {
                 // Detectors run after every pass that evaluated anyone, so a ring or burst is held whichever came
-                // first: the grant or the detection. Everyone, the first time and hourly; else whom the pass touched.
+                // first: the grant or the detection. The evaluator has handed them whom it judged; the first time and
+                // hourly they also read again whoever they have not seen lately, and look at token burn.
                 var full = _lastFullDetection is not { } last || now - last >= FullDetectionEvery;
-                await detections.RunAsync(full ? null : evaluated, cancellationToken);
+                await detections.RunAsync(full ? Gaming.DetectionRefresh.Stale : Gaming.DetectionRefresh.None, cancellationToken);
                 _lastFullDetection = full ? now : _lastFullDetection;
             }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.Json;
 using Achievements.Api.Features.Audit;
@@ -12,23 +13,43 @@ namespace Achievements.Api.Features.Gaming;
 /// <summary>What one detection run found and did.</summary>
 internal sealed record DetectionSummary(int Employees, int Flagged, int Held);
 
+/// <summary>Which employees a detection run reads again before judging everyone it knows.</summary>
+internal enum DetectionRefresh
+{
+    /// <summary>None: the evaluation pass that calls the run has just reduced whom it evaluated.</summary>
+    None,
+
+    /// <summary>Whoever is active and not reduced within <see cref="DetectionRunner.ActivityMaxAge"/>: the periodic full run.</summary>
+    Stale,
+
+    /// <summary>Everyone active: an admin's explicit run.</summary>
+    Everyone,
+}
+
 /// <summary>
 /// Runs the detectors, stores new findings as flags, and holds the awards that the flagged behaviour may have
 /// earned: those granted inside the flag's window. A finding already open, confirmed, or dismissed within its
 /// window is not raised again.
 /// </summary>
 /// <remarks>
-/// A full run reads everyone active in the detectors' windows. After an evaluation pass a scoped run reads only
-/// the employees just evaluated and their review partners, so its cost follows the batch, not the organisation:
-/// every finding it makes is exact (all members are read), and what it cannot see, the periodic full run finds.
-/// Token burn compares everyone with everyone, so it runs only in full runs.
+/// The detectors judge every active employee's <see cref="EmployeeActivity"/>, kept in memory for this process:
+/// the evaluator hands over each employee it has just judged (<see cref="Remember"/>), so a run after an evaluation
+/// pass reads nothing from the events table and costs the same whatever the history's length. Activities are
+/// reduced again when their employee is evaluated (any new event, correction or settlement queues them), by the
+/// periodic run for whoever is older than <see cref="ActivityMaxAge"/>, and by an admin's run for everyone. Approvals
+/// keep their times, so rings are judged on the window as of the run; bursts and token sums are as of the reduction.
+/// Token burn compares everyone with everyone, so it runs only when the population has just been refreshed.
 /// </remarks>
 internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProvider time, IOptions<DetectionOptions> options, AuditTrail audit, ILogger<DetectionRunner> logger)
 {
+    /// <summary>How old an activity may be before the periodic run reduces it again from the events.</summary>
+    public static readonly TimeSpan ActivityMaxAge = TimeSpan.FromDays(1);
+
+    // Active non-bots, by an index seek per employee rather than a scan of every event in the lookback.
     private const string SelectActive = """
-        SELECT DISTINCT v.actor FROM events v JOIN employees e ON e.id = v.actor
-        WHERE v.occurred_at > @From AND e.is_bot = 0
-        ORDER BY v.actor
+        SELECT e.id FROM employees e
+        WHERE e.is_bot = 0 AND EXISTS (SELECT 1 FROM events v WHERE v.actor = e.id AND v.occurred_at > @From)
+        ORDER BY e.id
         """;
 
     private const string Suppressed = """
@@ -44,46 +65,37 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
 
     private const string InsertMember = "INSERT INTO flag_members (flag_id, employee_id) VALUES (@FlagId, @EmployeeId)";
 
-    // Who the scoped employees approved, and who approved them: the people a ring with them would include.
-    private const string SelectPartners = """
-        SELECT json_extract(attributes, '$.author') FROM events
-        WHERE type = 'review.approved' AND occurred_at > @From AND actor IN @Scope
-        UNION
-        SELECT actor FROM events
-        WHERE type = 'review.approved' AND occurred_at > @From AND json_extract(attributes, '$.author') IN @Scope
-        """;
+    private readonly ConcurrentDictionary<string, EmployeeActivity> _activities = new(StringComparer.Ordinal);
 
-    /// <param name="scope">The employees to look at with their review partners; null for everyone.</param>
+    /// <summary>Keeps what the detectors need from an employee the evaluator has just judged; a bot is forgotten.</summary>
+    public void Remember(EmployeeHistory history, CountedEvents counted, DateTimeOffset now)
+    {
+        if (history.IsBot)
+        {
+            _activities.TryRemove(history.EmployeeId, out _);
+            return;
+        }
+
+        _activities[history.EmployeeId] = EmployeeActivity.From(history.EmployeeId, counted, history.Context.Catalog, now, options.Value);
+    }
+
+    /// <param name="refresh">Whom to read again from the events before judging.</param>
     /// <param name="cancellationToken">Stops the run; nothing is stored until its one transaction commits.</param>
-    public async Task<DetectionSummary> RunAsync(IReadOnlyCollection<string>? scope, CancellationToken cancellationToken)
+    public async Task<DetectionSummary> RunAsync(DetectionRefresh refresh, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var settings = options.Value;
         await using var connection = await connections.OpenAsync(cancellationToken);
         var context = await EvaluationContext.LoadAsync(connection, now, cancellationToken);
-        var lookback = Math.Max(settings.RingWindowDays, Math.Max(settings.BurstLookbackDays, settings.TokenBurnWindowDays));
-        var active = scope is null
-            ? await connection.QueryAsync<string>(new CommandDefinition(SelectActive, new { From = now.AddDays(-lookback) }, cancellationToken: cancellationToken))
-            : scope.Concat(await PartnersAsync(connection, scope, now.AddDays(-settings.RingWindowDays), cancellationToken)).Distinct(StringComparer.Ordinal);
-
-        var population = new Dictionary<string, CountedEvents>(StringComparer.Ordinal);
-        foreach (var employee in active)
+        if (refresh != DetectionRefresh.None)
         {
-            try
-            {
-                if (await context.LoadEmployeeAsync(connection, null, employee, cancellationToken) is { IsBot: false } history)
-                {
-                    population[employee] = history.CountAsOf(now);
-                }
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                // One unreadable history must not blind the detectors to everyone else.
-                logger.LogError(exception, "Could not read the events of {Employee} for detection; left out of this run", employee);
-            }
+            await RefreshAsync(connection, context, refresh, cancellationToken);
         }
 
-        var findings = Detectors.All(population, context.Catalog, now, settings, withTokenBurn: scope is null).ToList();
+        // Ordered, so that the same organisation gives the same flags in the same order.
+        var population = _activities.Where(a => !context.Bots.Contains(a.Key)).OrderBy(a => a.Key, StringComparer.Ordinal)
+            .ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+        var findings = Detectors.All(population, now, settings, withTokenBurn: refresh != DetectionRefresh.None).ToList();
         var (flagged, held) = await connection.InTransactionAsync(async transaction =>
         {
             var flagged = 0;
@@ -125,15 +137,40 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
         return new DetectionSummary(population.Count, flagged, held);
     }
 
-    private static async Task<IEnumerable<string>> PartnersAsync(DbConnection connection, IReadOnlyCollection<string> scope, DateTimeOffset from, CancellationToken cancellationToken)
+    /// <summary>Reduces again whoever the refresh asks for, one employee at a time, and forgets whoever is no longer active.</summary>
+    private async Task RefreshAsync(DbConnection connection, EvaluationContext context, DetectionRefresh refresh, CancellationToken cancellationToken)
     {
-        var partners = new List<string>();
-        foreach (var chunk in scope.Chunk(500))
+        var now = context.Now;
+        var settings = options.Value;
+        var lookback = Math.Max(settings.RingWindowDays, Math.Max(settings.BurstLookbackDays, settings.TokenBurnWindowDays));
+        var active = (await connection.QueryAsync<string>(new CommandDefinition(SelectActive, new { From = now.AddDays(-lookback) }, cancellationToken: cancellationToken)))
+            .ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _activities.Keys.Where(e => !active.Contains(e)))
         {
-            partners.AddRange(await connection.QueryAsync<string>(new CommandDefinition(SelectPartners, new { From = from, Scope = chunk }, cancellationToken: cancellationToken)));
+            _activities.TryRemove(gone, out _);
         }
 
-        return partners;
+        foreach (var employee in active)
+        {
+            if (refresh == DetectionRefresh.Stale && _activities.TryGetValue(employee, out var known) && now - known.AsOf < ActivityMaxAge)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await context.LoadEmployeeAsync(connection, null, employee, cancellationToken) is { } history)
+                {
+                    Remember(history, history.CountAsOf(now), now);
+                }
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // One unreadable history must not blind the detectors to everyone else.
+                _activities.TryRemove(employee, out _);
+                logger.LogError(exception, "Could not read the events of {Employee} for detection; left out of this run", employee);
+            }
+        }
     }
 }
 

@@ -44,35 +44,37 @@ internal sealed record Finding(string Detector, IReadOnlyList<string> Employees,
 }
 
 /// <summary>
-/// The detectors, as pure functions over employees' judged events, so that the service, the publish gate
-/// and the simulation all run exactly the same code.
+/// The detectors, as pure functions over employees' activity (their judged events, reduced), so that the service,
+/// the publish gate and the simulation all run exactly the same code.
 /// </summary>
 internal static class Detectors
 {
-    /// <summary>Every detector; token burn compares everyone with everyone, so only a run over the whole organisation includes it.</summary>
+    /// <summary>Every detector over judged events: reduces each employee's, then runs <see cref="All(IReadOnlyDictionary{string, EmployeeActivity}, DateTimeOffset, DetectionOptions, bool)"/>.</summary>
     public static IEnumerable<Finding> All(IReadOnlyDictionary<string, CountedEvents> employees, SignalCatalog catalog, DateTimeOffset now, DetectionOptions options, bool withTokenBurn = true) =>
-        ReviewRings(employees, now, options).Concat(Bursts(employees, catalog, now, options)).Concat(withTokenBurn ? TokenBurn(employees, now, options) : []);
+        All(employees.ToDictionary(e => e.Key, e => EmployeeActivity.From(e.Key, e.Value, catalog, now, options), StringComparer.Ordinal), now, options, withTokenBurn);
+
+    /// <summary>Every detector; token burn compares everyone with everyone, so only a run over the whole organisation includes it.</summary>
+    public static IEnumerable<Finding> All(IReadOnlyDictionary<string, EmployeeActivity> employees, DateTimeOffset now, DetectionOptions options, bool withTokenBurn = true) =>
+        ReviewRings(employees, now, options).Concat(Bursts(employees, now, options)).Concat(withTokenBurn ? TokenBurn(employees, now, options) : []);
 
     /// <summary>
     /// Pairs who mostly approve each other, and closed groups of 3 to 6. Counted approvals only: self-approvals
     /// and bots never reach here, and a confirmed ring's approvals are already excluded.
     /// </summary>
-    public static IEnumerable<Finding> ReviewRings(IReadOnlyDictionary<string, CountedEvents> employees, DateTimeOffset now, DetectionOptions options)
+    public static IEnumerable<Finding> ReviewRings(IReadOnlyDictionary<string, EmployeeActivity> employees, DateTimeOffset now, DetectionOptions options)
     {
         var from = now.AddDays(-options.RingWindowDays);
         var approvals = new Dictionary<(string Approver, string Author), int>();
         var totals = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (employee, counted) in employees)
+        foreach (var (employee, activity) in employees)
         {
-            foreach (var e in counted.All.Where(e => e.Counts && e.Stored.Type == "review.approved" && e.Stored.OccurredAt > from && e.Stored.OccurredAt <= now))
+            foreach (var author in activity.ApprovalTimes.Keys)
             {
-                if (AuthorOf(e) is not { } author)
+                if (activity.ApprovalsOf(author, from) is var count and > 0)
                 {
-                    continue;
+                    approvals[(employee, author)] = count;
+                    totals[employee] = totals.GetValueOrDefault(employee) + count;
                 }
-
-                approvals[(employee, author)] = approvals.GetValueOrDefault((employee, author)) + 1;
-                totals[employee] = totals.GetValueOrDefault(employee) + 1;
             }
         }
 
@@ -119,38 +121,16 @@ internal static class Detectors
     }
 
     /// <summary>At least N events of one outcome signal from one employee within M minutes: faster than people work.</summary>
-    public static IEnumerable<Finding> Bursts(IReadOnlyDictionary<string, CountedEvents> employees, SignalCatalog catalog, DateTimeOffset now, DetectionOptions options)
+    public static IEnumerable<Finding> Bursts(IReadOnlyDictionary<string, EmployeeActivity> employees, DateTimeOffset now, DetectionOptions options)
     {
-        var window = TimeSpan.FromMinutes(options.BurstWindowMinutes);
         var from = now.AddDays(-options.BurstLookbackDays);
-        foreach (var (employee, counted) in employees)
+        foreach (var (employee, activity) in employees)
         {
-            var outcomes = counted.All
-                .Where(e => e.Stored.OccurredAt > from && e.Stored.OccurredAt <= now && catalog.Find(e.Stored.Type)?.Kind == SignalDefinition.Outcome)
-                .GroupBy(e => e.Stored.Type);
-            foreach (var signal in outcomes)
+            foreach (var run in activity.Bursts.Where(run => run.Count >= options.BurstEvents && run.Start > from && run.End <= now))
             {
-                var times = signal.Select(e => e.Stored.OccurredAt).Order().ToList();
-                var largest = (Count: 0, Start: default(DateTimeOffset), End: default(DateTimeOffset));
-                for (int start = 0, end = 0; end < times.Count; end++)
-                {
-                    while (times[end] - times[start] > window)
-                    {
-                        start++;
-                    }
-
-                    if (end - start + 1 > largest.Count)
-                    {
-                        largest = (end - start + 1, times[start], times[end]);
-                    }
-                }
-
-                if (largest.Count >= options.BurstEvents)
-                {
-                    var evidence = new { signal = signal.Key, events = largest.Count, minutes = options.BurstWindowMinutes };
-                    yield return new Finding(Finding.Burst, [employee], largest.Count, largest.Start, largest.End, evidence,
-                        $"{Finding.Burst}:{employee}:{signal.Key}:{largest.Start.UtcTicks}");
-                }
+                var evidence = new { signal = run.Signal, events = run.Count, minutes = options.BurstWindowMinutes };
+                yield return new Finding(Finding.Burst, [employee], run.Count, run.Start, run.End, evidence,
+                    $"{Finding.Burst}:{employee}:{run.Signal}:{run.Start.UtcTicks}");
             }
         }
     }
@@ -159,17 +139,11 @@ internal static class Detectors
     /// Tokens per counted outcome over 30 days, scored with a robust z-score against everyone who used tokens.
     /// Informational: tokens earn nothing anyway, but admins see who spends without result.
     /// </summary>
-    public static IEnumerable<Finding> TokenBurn(IReadOnlyDictionary<string, CountedEvents> employees, DateTimeOffset now, DetectionOptions options)
+    public static IEnumerable<Finding> TokenBurn(IReadOnlyDictionary<string, EmployeeActivity> employees, DateTimeOffset now, DetectionOptions options)
     {
         var from = now.AddDays(-options.TokenBurnWindowDays);
         var spenders = employees
-            .Select(pair =>
-            {
-                var inWindow = pair.Value.All.Where(e => e.Stored.OccurredAt > from && e.Stored.OccurredAt <= now).ToList();
-                var tokens = inWindow.Where(e => e.Stored.Type == "tokens.consumed").Sum(e => TokensOf(e));
-                var outcomes = inWindow.Count(e => e.Counts && e.Kind == SignalDefinition.Outcome);
-                return (Employee: pair.Key, Tokens: tokens, Outcomes: outcomes, PerOutcome: tokens / Math.Max(outcomes, 1));
-            })
+            .Select(pair => (Employee: pair.Key, pair.Value.Tokens, pair.Value.Outcomes, PerOutcome: pair.Value.Tokens / Math.Max(pair.Value.Outcomes, 1)))
             .Where(s => s.Tokens > 0)
             .ToList();
         if (spenders.Count < 3)
@@ -206,10 +180,6 @@ internal static class Detectors
         };
         return new Finding(Finding.ReviewRing, sorted, score, from, now, evidence, $"{Finding.ReviewRing}:{string.Join(',', sorted)}");
     }
-
-    private static string? AuthorOf(ClassifiedEvent e) => e.AttributeText("author");
-
-    private static double TokensOf(ClassifiedEvent e) => e.AttributeNumber("tokens");
 
     private static double Median(List<double> values)
     {

@@ -1,0 +1,129 @@
+using Achievements.Api.Features.Evaluation;
+using Achievements.Api.Features.Signals;
+
+namespace Achievements.Api.Features.Gaming;
+
+/// <summary>The largest run of one outcome signal's events inside the burst window, as of when it was reduced.</summary>
+internal sealed record BurstRun(string Signal, int Count, DateTimeOffset Start, DateTimeOffset End);
+
+/// <summary>
+/// What the detectors need from one employee's judged events, reduced once: counted approvals by author (with
+/// their times, so a ring is judged on the window as of the detection run), the largest burst per outcome signal,
+/// and tokens against counted outcomes. A few kilobytes however long the history, so a detection run can keep
+/// the whole organisation's in memory instead of its events.
+/// </summary>
+internal sealed class EmployeeActivity
+{
+    private EmployeeActivity(string employee, DateTimeOffset asOf, Dictionary<string, DateTimeOffset[]> approvals, IReadOnlyList<BurstRun> bursts, double tokens, int outcomes)
+    {
+        Employee = employee;
+        AsOf = asOf;
+        ApprovalTimes = approvals;
+        Bursts = bursts;
+        Tokens = tokens;
+        Outcomes = outcomes;
+    }
+
+    public string Employee { get; }
+
+    /// <summary>The moment the events were judged and reduced.</summary>
+    public DateTimeOffset AsOf { get; }
+
+    /// <summary>Author → the times of this employee's counted approvals of them, in the ring window as of <see cref="AsOf"/>, in order.</summary>
+    public IReadOnlyDictionary<string, DateTimeOffset[]> ApprovalTimes { get; }
+
+    public IReadOnlyList<BurstRun> Bursts { get; }
+
+    /// <summary>Tokens consumed in the token-burn window as of <see cref="AsOf"/>.</summary>
+    public double Tokens { get; }
+
+    /// <summary>Counted outcomes in the token-burn window as of <see cref="AsOf"/>.</summary>
+    public int Outcomes { get; }
+
+    /// <summary>Counted approvals of <paramref name="author"/> after <paramref name="from"/>.</summary>
+    public int ApprovalsOf(string author, DateTimeOffset from) =>
+        ApprovalTimes.TryGetValue(author, out var times) ? CountAfter(times, from) : 0;
+
+    /// <summary>Counted approvals of anyone after <paramref name="from"/>.</summary>
+    public int Approvals(DateTimeOffset from) => ApprovalTimes.Values.Sum(times => CountAfter(times, from));
+
+    public static EmployeeActivity From(string employee, CountedEvents counted, SignalCatalog catalog, DateTimeOffset now, DetectionOptions options)
+    {
+        var ringFrom = now.AddDays(-options.RingWindowDays);
+        var burstFrom = now.AddDays(-options.BurstLookbackDays);
+        var tokenFrom = now.AddDays(-options.TokenBurnWindowDays);
+        var approvals = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
+        var outcomeTimes = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
+        double tokens = 0;
+        var outcomes = 0;
+        foreach (var e in counted.All)
+        {
+            var at = e.Stored.OccurredAt;
+            if (at > now)
+            {
+                continue;
+            }
+
+            if (e.Counts && at > ringFrom && e.Stored.Type == "review.approved" && e.AttributeText("author") is { } author)
+            {
+                (approvals.TryGetValue(author, out var times) ? times : approvals[author] = []).Add(at);
+            }
+
+            // Bursts count every outcome event, counted or not: speed is the tell, whatever the policy made of it.
+            if (at > burstFrom && catalog.Find(e.Stored.Type)?.Kind == SignalDefinition.Outcome)
+            {
+                (outcomeTimes.TryGetValue(e.Stored.Type, out var times) ? times : outcomeTimes[e.Stored.Type] = []).Add(at);
+            }
+
+            if (at > tokenFrom)
+            {
+                tokens += e.Stored.Type == "tokens.consumed" ? e.AttributeNumber("tokens") : 0;
+                outcomes += e.Counts && e.Kind == SignalDefinition.Outcome ? 1 : 0;
+            }
+        }
+
+        var window = TimeSpan.FromMinutes(options.BurstWindowMinutes);
+        var bursts = outcomeTimes.Select(signal => LargestRun(signal.Key, signal.Value, window)).Where(run => run.Count > 0).ToList();
+        return new EmployeeActivity(
+            employee,
+            now,
+            approvals.ToDictionary(a => a.Key, a => a.Value.Order().ToArray(), StringComparer.Ordinal),
+            bursts,
+            tokens,
+            outcomes);
+    }
+
+    /// <summary>The most events of one signal within any span of <paramref name="window"/>.</summary>
+    private static BurstRun LargestRun(string signal, List<DateTimeOffset> times, TimeSpan window)
+    {
+        times.Sort();
+        var largest = new BurstRun(signal, 0, default, default);
+        for (int start = 0, end = 0; end < times.Count; end++)
+        {
+            while (times[end] - times[start] > window)
+            {
+                start++;
+            }
+
+            if (end - start + 1 > largest.Count)
+            {
+                largest = new BurstRun(signal, end - start + 1, times[start], times[end]);
+            }
+        }
+
+        return largest;
+    }
+
+    private static int CountAfter(DateTimeOffset[] sorted, DateTimeOffset from)
+    {
+        // The first index after from; everything from there on is inside the window.
+        var index = Array.BinarySearch(sorted, from);
+        index = index < 0 ? ~index : index + 1;
+        while (index < sorted.Length && sorted[index] <= from)
+        {
+            index++;
+        }
+
+        return sorted.Length - index;
+    }
+}
