@@ -54,7 +54,9 @@ internal static class OrganisationEvaluationScenario
         }
 
         var runner = host.Service<EvaluationRunner>();
+        var (allocatedBefore, pausedBefore, gen0, gen1, gen2) = (GC.GetTotalAllocatedBytes(precise: true), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var (summary, wall, peak, before) = await MeasureAsync(() => runner.RunAsync(CancellationToken.None));
+        PerformanceReport.Note("Re-evaluation", $"{employees:N0} × {eventsPerEmployee:N0}: the full pass allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1e6:N0} MB ({(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)(employees * (long)eventsPerEmployee):N0} B an event) and paused for GC {(GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds:0.00} s of its {wall.TotalSeconds:0.00} s (collections: {GC.CollectionCount(0) - gen0:N0} gen0, {GC.CollectionCount(1) - gen1:N0} gen1, {GC.CollectionCount(2) - gen2:N0} gen2)");
         var detectionAlone = await TimeAsync(() => host.Service<DetectionRunner>().RunAsync(DetectionRefresh.Everyone, CancellationToken.None));
         var phases = await PhasesAsync(host, employees);
         log.WriteLine($"{employees:N0} employees: {wall.TotalSeconds:0.00} s ({summary.Employees:N0} evaluated, {summary.Granted:N0} granted), peak working set {peak / 1e6:N0} MB (before {before / 1e6:N0} MB); read floor {readFloor.TotalSeconds:0.00} s; detection pass alone {detectionAlone.TotalSeconds:0.00} s");
