@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Achievements.Api.Features.Awards;
 using Achievements.Api.Infrastructure.Storage;
 using Achievements.Api.Tests.Infrastructure;
@@ -13,7 +14,7 @@ namespace Achievements.Api.Tests.Features;
 public sealed class DirectoryCacheTests
 {
     private static DirectoryEntry Entry(string employee, string? displayName = null) =>
-        new(new EmployeeBadges(employee, displayName, null, []));
+        new(new EmployeeBadges(employee, displayName, null, []), JsonSerializerOptions.Web);
 
     [Fact]
     public void A_read_stored_after_the_write_it_raced_was_forgotten_is_not_kept()

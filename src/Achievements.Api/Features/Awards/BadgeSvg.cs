@@ -18,7 +18,7 @@ internal static class BadgeSvg
     {
         var height = Math.Max(1, badges.Badges.Count) * RowHeight + 36;
         var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Indent = false, Encoding = new UTF8Encoding(false) };
-        var text = new StringBuilder();
+        using var text = new MemoryStream();
         using (var xml = XmlWriter.Create(text, settings))
         {
             xml.WriteStartElement("svg", "http://www.w3.org/2000/svg");
@@ -58,8 +58,8 @@ internal static class BadgeSvg
             xml.WriteEndElement();
         }
 
-        var svg = text.ToString();
-        return new BadgeImage(svg, $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(svg)))[..32]}\"");
+        var svg = text.ToArray();
+        return new BadgeImage(svg, $"\"{Convert.ToHexStringLower(SHA256.HashData(svg))[..32]}\"");
     }
 
     private static void Text(XmlWriter xml, int x, int y, string content, string fill, int size, bool bold)

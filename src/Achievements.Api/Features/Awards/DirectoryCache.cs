@@ -168,14 +168,3 @@ internal sealed class DirectoryCache
         public volatile Stamped? Entry;
     }
 }
-
-/// <summary>One employee's directory entry, and the same drawn as an SVG (made on first use, then kept with it).</summary>
-internal sealed class DirectoryEntry(EmployeeBadges badges)
-{
-    private BadgeImage? _image;
-
-    public EmployeeBadges Badges { get; } = badges;
-
-    // Two readers may both draw it at first; they draw the same picture, so either may win.
-    public BadgeImage Image => _image ??= BadgeSvg.Render(Badges);
-}

@@ -1,7 +1,10 @@
+using System.Text.Json;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using Mediator;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 
 namespace Achievements.Api.Features.Awards;
 
@@ -11,12 +14,32 @@ namespace Achievements.Api.Features.Awards;
 /// </summary>
 internal sealed record GetEmployeeBadges(string EmployeeId) : IQuery<EmployeeBadges>;
 
-/// <summary>The same directory entry drawn as one SVG for an <c>&lt;img&gt;</c> tag, with its ETag.</summary>
-internal sealed record GetEmployeeBadgesImage(string EmployeeId) : IQuery<BadgeImage>;
-
-internal sealed record BadgeImage(string Svg, string ETag);
+/// <summary>The same entry as the directory endpoints serve it: JSON, and SVG with its ETag, rendered once per change.</summary>
+internal sealed record GetDirectoryEntry(string EmployeeId) : IQuery<DirectoryEntry>;
 
 internal sealed record EmployeeBadges(string Employee, string? DisplayName, string? Team, IReadOnlyList<DirectoryBadge> Badges);
+
+/// <summary>
+/// One employee's directory entry and its two renderings, each made on its first use and then kept with the entry
+/// in the <see cref="DirectoryCache"/> until the entry changes, so a cached read writes bytes instead of rendering.
+/// Made lazily so that filling the cache for everyone stays two queries' work.
+/// </summary>
+internal sealed class DirectoryEntry(EmployeeBadges badges, JsonSerializerOptions json)
+{
+    // Two first readers may both render; they render the same bytes, and either reference may win.
+    private byte[]? _json;
+    private BadgeImage? _image;
+
+    public EmployeeBadges Badges => badges;
+
+    /// <summary>The JSON body, UTF-8, written with the app's JSON options: the bytes <c>Ok(Badges)</c> would write.</summary>
+    public byte[] Json => _json ??= JsonSerializer.SerializeToUtf8Bytes(badges, json);
+
+    public BadgeImage Image => _image ??= BadgeSvg.Render(badges);
+}
+
+/// <summary>The SVG image (UTF-8) and its ETag.</summary>
+internal sealed record BadgeImage(byte[] Svg, string ETag);
 
 internal sealed record DirectoryBadge
 {
@@ -34,8 +57,8 @@ internal sealed record DirectoryBadge
 /// keeps the result under the ticket taken before the read, so a read that raced a write is never kept as current.
 /// A missing employee is not kept: ingestion creates employees without telling the cache.
 /// </summary>
-internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections, DirectoryCache directory)
-    : IQueryHandler<GetEmployeeBadges, EmployeeBadges>, IQueryHandler<GetEmployeeBadgesImage, BadgeImage>
+internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections, DirectoryCache directory, IOptions<JsonOptions> json)
+    : IQueryHandler<GetEmployeeBadges, EmployeeBadges>, IQueryHandler<GetDirectoryEntry, DirectoryEntry>
 {
     private const string SelectEmployee = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees WHERE id = @EmployeeId";
 
@@ -66,8 +89,8 @@ internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections,
     public async ValueTask<EmployeeBadges> Handle(GetEmployeeBadges query, CancellationToken cancellationToken) =>
         (await ReadAsync(query.EmployeeId, cancellationToken)).Badges;
 
-    public async ValueTask<BadgeImage> Handle(GetEmployeeBadgesImage query, CancellationToken cancellationToken) =>
-        (await ReadAsync(query.EmployeeId, cancellationToken)).Image;
+    public ValueTask<DirectoryEntry> Handle(GetDirectoryEntry query, CancellationToken cancellationToken) =>
+        ReadAsync(query.EmployeeId, cancellationToken);
 
     private ValueTask<DirectoryEntry> ReadAsync(string employeeId, CancellationToken cancellationToken) =>
         directory.TryGet(employeeId, out var cached, out _) ? ValueTask.FromResult(cached) : LoadAsync(employeeId, cancellationToken);
@@ -89,7 +112,7 @@ internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections,
         var employee = await connection.QuerySingleOrDefaultAsync<(string Id, string? DisplayName, string? Team)?>(new CommandDefinition(SelectEmployee, query, cancellationToken: cancellationToken))
             ?? throw new NotFoundException("Employee", employeeId);
         var badges = await connection.QueryAsync<DirectoryBadge>(new CommandDefinition(SelectBadges, query, cancellationToken: cancellationToken));
-        var entry = new DirectoryEntry(new EmployeeBadges(employee.Id, employee.DisplayName, employee.Team, [.. badges]));
+        var entry = new DirectoryEntry(new EmployeeBadges(employee.Id, employee.DisplayName, employee.Team, [.. badges]), json.Value.SerializerOptions);
         directory.Store(ticket, entry);
         return entry;
     }
@@ -103,6 +126,6 @@ internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections,
                 (employee, badge) => (employee, badge),
                 splitOn: "Badge"))
             .ToLookup(row => row.Employee, row => row.Badge, StringComparer.Ordinal);
-        return [.. employees.Select(e => new DirectoryEntry(new EmployeeBadges(e.Id, e.DisplayName, e.Team, [.. badges[e.Id]])))];
+        return [.. employees.Select(e => new DirectoryEntry(new EmployeeBadges(e.Id, e.DisplayName, e.Team, [.. badges[e.Id]]), json.Value.SerializerOptions))];
     }
 }
