@@ -120,7 +120,7 @@ internal static class IngestionScenario
         await transaction.RollbackAsync();
         return $"per batch of 1,000, in-process: load the catalog {Ms(load) / batches:0.0} ms, read + judge the events {Ms(judge) / batches:0.0} ms; "
             + $"the whole IngestEvents handler {Ms(handler) / batches:0.0} ms; inside it, ensuring {actors.Distinct().Count()} employees in one statement {Ms(ensured - begin):0.0} ms, "
-            + $"queueing them (EvaluationQueueing, row by row) {Ms(queued - ensured):0.0} ms";
+            + $"queueing them (EvaluationQueueing, one statement) {Ms(queued - ensured):0.0} ms";
     }
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 using Dapper;
 
 namespace Achievements.Api.Features;
@@ -9,8 +10,11 @@ namespace Achievements.Api.Features;
 /// </summary>
 internal static class EvaluationQueueing
 {
+    // One statement for any number of employees, their ids passed as one JSON array ("WHERE true" tells SQLite's
+    // parser that ON CONFLICT belongs to the upsert, not to a join): a batch of events names hundreds of them.
     private const string Enqueue = """
-        INSERT INTO evaluation_queue (employee_id, enqueued_at) VALUES (@EmployeeId, @Now)
+        INSERT INTO evaluation_queue (employee_id, enqueued_at)
+        SELECT value, @Now FROM json_each(@EmployeeIds) WHERE true
         ON CONFLICT (employee_id) DO NOTHING
         """;
 
@@ -21,7 +25,8 @@ internal static class EvaluationQueueing
         """;
 
     public static Task EnqueueAsync(DbConnection connection, DbTransaction transaction, IEnumerable<string> employeeIds, DateTimeOffset now, CancellationToken cancellationToken) =>
-        connection.ExecuteAsync(new CommandDefinition(Enqueue, employeeIds.Distinct(StringComparer.Ordinal).Select(id => new { EmployeeId = id, Now = now }), transaction, cancellationToken: cancellationToken));
+        connection.ExecuteAsync(new CommandDefinition(
+            Enqueue, new { EmployeeIds = JsonSerializer.Serialize(employeeIds.Distinct(StringComparer.Ordinal)), Now = now }, transaction, cancellationToken: cancellationToken));
 
     public static Task EnqueueEveryoneAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(EnqueueEveryone, new { Now = now }, transaction, cancellationToken: cancellationToken));
