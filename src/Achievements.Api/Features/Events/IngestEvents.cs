@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Achievements.Api.Features.Signals;
@@ -8,6 +9,8 @@ using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using FluentValidation;
 using Mediator;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Achievements.Api.Features.Events;
 
@@ -54,11 +57,9 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
     // The unique (source, event_id) makes a replay change nothing, whatever it carries.
     private const string InsertEvent = """
         INSERT INTO events (source, event_id, type, actor, occurred_at, received_at, attributes)
-        VALUES ($source, $event_id, $type, $actor, $occurred_at, $received_at, $attributes)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
         ON CONFLICT (source, event_id) DO NOTHING
         """;
-
-    private static readonly string[] InsertParameters = ["$source", "$event_id", "$type", "$actor", "$occurred_at", "$received_at", "$attributes"];
 
     // Only for refused events: a refused repeat of a stored id is still reported as a duplicate.
     private const string ExistingIds = """
@@ -120,7 +121,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
                     .ToHashSet(StringComparer.Ordinal);
 
             // The unique (source, id) decides: an insert that changes nothing met a stored or earlier id.
-            using var insert = new EventInsert(connection, transaction, command.Source, now);
+            using var insert = new EventInsert(connection, command.Source, now);
             var results = new EventResult[judged.Length];
             var accepted = new List<IncomingEvent>();
             var acceptedIds = new HashSet<string>(StringComparer.Ordinal);
@@ -197,43 +198,53 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
     }
 
     /// <summary>
-    /// One prepared statement for the whole batch: ingestion's hot path. Synchronous on purpose: the SQLite
-    /// provider's async calls complete synchronously anyway, and a Task per row is pure overhead.
+    /// One prepared statement for the whole batch, ingestion's hot path, run through SQLite's C API on the handler's
+    /// connection and inside its transaction: the attributes are bound as the request's own UTF-8 bytes and the
+    /// timestamp is formatted into a stack buffer, where ADO.NET would make a string of each and encode it back
+    /// (as evaluation's <see cref="Evaluation.HistoryReader"/> does for the read; decision 0007).
     /// </summary>
     private sealed class EventInsert : IDisposable
     {
-        private readonly DbCommand _command;
-        private readonly DbParameter[] _parameters;
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt _statement;
 
-        public EventInsert(DbConnection connection, DbTransaction transaction, string source, DateTimeOffset now)
+        public EventInsert(DbConnection connection, string source, DateTimeOffset now)
         {
-            _command = connection.CreateCommand();
-            _command.Transaction = transaction;
-            _command.CommandText = InsertEvent;
-            _parameters = [.. InsertParameters.Select(name =>
-            {
-                var parameter = _command.CreateParameter();
-                parameter.ParameterName = name;
-                _command.Parameters.Add(parameter);
-                return parameter;
-            })];
-            _command.Prepare();
-            _parameters[0].Value = source;
-            _parameters[5].Value = UtcTimestampHandler.ToText(now);
+            _db = (connection as SqliteConnection)?.Handle
+                ?? throw new InvalidOperationException("Events are stored through an open SQLite connection.");
+            Check(raw.sqlite3_prepare_v2(_db, InsertEvent, out _statement));
+            Check(raw.sqlite3_bind_text(_statement, 1, source));
+            Check(raw.sqlite3_bind_text(_statement, 6, UtcTimestampHandler.ToText(now)));
         }
 
         /// <summary>Inserts the event; false when its (source, id) was already stored.</summary>
         public bool Execute(IncomingEvent incoming)
         {
-            _parameters[1].Value = incoming.IdText;
-            _parameters[2].Value = incoming.TypeText;
-            _parameters[3].Value = incoming.ActorText;
-            _parameters[4].Value = UtcTimestampHandler.ToText(incoming.OccurredAtValue!.Value);
-            _parameters[6].Value = incoming.Attributes.ValueKind == JsonValueKind.Object ? incoming.Attributes.GetRawText() : "{}";
-            return _command.ExecuteNonQuery() == 1;
+            Span<byte> occurredAt = stackalloc byte[UtcTimestampHandler.Utf8Length];
+            Check(raw.sqlite3_bind_text(_statement, 2, incoming.IdText));
+            Check(raw.sqlite3_bind_text(_statement, 3, incoming.TypeText));
+            Check(raw.sqlite3_bind_text(_statement, 4, incoming.ActorText));
+            Check(raw.sqlite3_bind_text(_statement, 5, occurredAt[..UtcTimestampHandler.ToUtf8(incoming.OccurredAtValue!.Value, occurredAt)]));
+            Check(raw.sqlite3_bind_text(_statement, 7, incoming.Attributes.ValueKind == JsonValueKind.Object ? JsonMarshal.GetRawUtf8Value(incoming.Attributes) : "{}"u8));
+            var step = raw.sqlite3_step(_statement);
+            raw.sqlite3_reset(_statement);
+            if (step != raw.SQLITE_DONE)
+            {
+                SqliteException.ThrowExceptionForRC(step, _db);
+            }
+
+            return raw.sqlite3_changes(_db) == 1;
         }
 
-        public void Dispose() => _command.Dispose();
+        public void Dispose() => _statement.Dispose();
+
+        private void Check(int result)
+        {
+            if (result != raw.SQLITE_OK)
+            {
+                SqliteException.ThrowExceptionForRC(result, _db);
+            }
+        }
     }
 
     private static Dictionary<string, string[]> Errors(List<EventError> errors) =>

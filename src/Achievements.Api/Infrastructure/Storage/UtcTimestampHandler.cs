@@ -13,7 +13,16 @@ internal sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset
 {
     public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
+    /// <summary>The length of <see cref="Format"/>'s text, in characters and in UTF-8 bytes alike.</summary>
+    public const int Utf8Length = 28;
+
     public static string ToText(DateTimeOffset value) => value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture);
+
+    /// <summary>Writes the stored form as UTF-8 into <paramref name="destination"/> (at least <see cref="Utf8Length"/> bytes); returns its length.</summary>
+    public static int ToUtf8(DateTimeOffset value, Span<byte> destination) =>
+        value.UtcDateTime.TryFormat(destination, out var written, Format, CultureInfo.InvariantCulture)
+            ? written
+            : throw new ArgumentException("The destination is too short for a timestamp.", nameof(destination));
 
     /// <summary>
     /// Reads the fixed-width form directly (an evaluation reads every event's timestamp, and ParseExact's general
@@ -27,7 +36,7 @@ internal sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset
     /// <summary>The same, from the UTF-8 bytes SQLite holds.</summary>
     public static DateTimeOffset FromUtf8(ReadOnlySpan<byte> utf8)
     {
-        Span<char> text = stackalloc char[28];
+        Span<char> text = stackalloc char[Utf8Length];
         return utf8.Length == text.Length && Encoding.UTF8.GetChars(utf8, text) == text.Length && TryReadFixedWidth(text, out var value)
             ? value
             : FromText(Encoding.UTF8.GetString(utf8));
