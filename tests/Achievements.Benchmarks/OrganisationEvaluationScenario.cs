@@ -19,9 +19,9 @@ internal static class OrganisationEvaluationScenario
     private const int NewEvents = 1_000;
     private const int NewEventEmployees = 100;
 
+    // The columns and order HistoryReader reads.
     private const string SelectEvents = """
-        SELECT seq AS Seq, source AS Source, event_id AS EventId, type AS Type, actor AS Actor,
-               occurred_at AS OccurredAt, attributes AS Attributes
+        SELECT seq, source, type, occurred_at, attributes
         FROM events
         WHERE actor = $actor
         ORDER BY occurred_at, seq
@@ -57,10 +57,12 @@ internal static class OrganisationEvaluationScenario
         var (allocatedBefore, pausedBefore, gen0, gen1, gen2) = (GC.GetTotalAllocatedBytes(precise: true), GC.GetTotalPauseDuration(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
         var (summary, wall, peak, before) = await MeasureAsync(() => runner.RunAsync(CancellationToken.None));
         PerformanceReport.Note("Re-evaluation", $"{employees:N0} × {eventsPerEmployee:N0}: the full pass allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1e6:N0} MB ({(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)(employees * (long)eventsPerEmployee):N0} B an event) and paused for GC {(GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds:0.00} s of its {wall.TotalSeconds:0.00} s (collections: {GC.CollectionCount(0) - gen0:N0} gen0, {GC.CollectionCount(1) - gen1:N0} gen1, {GC.CollectionCount(2) - gen2:N0} gen2)");
+        // What follows every pass (it reads no events), then what an admin's POST /detections costs (it reads every history again).
+        var detectionAfterPass = await TimeAsync(() => host.Service<DetectionRunner>().RunAsync(DetectionRefresh.None, CancellationToken.None));
         var detectionAlone = await TimeAsync(() => host.Service<DetectionRunner>().RunAsync(DetectionRefresh.Everyone, CancellationToken.None));
         var phases = await PhasesAsync(host, employees);
-        log.WriteLine($"{employees:N0} employees: {wall.TotalSeconds:0.00} s ({summary.Employees:N0} evaluated, {summary.Granted:N0} granted), peak working set {peak / 1e6:N0} MB (before {before / 1e6:N0} MB); read floor {readFloor.TotalSeconds:0.00} s; detection pass alone {detectionAlone.TotalSeconds:0.00} s");
-        PerformanceReport.Note("Re-evaluation", $"{employees:N0} × {eventsPerEmployee:N0}: per employee (sample of 200) {phases}; detection pass alone {detectionAlone.TotalSeconds:0.00} s of the {wall.TotalSeconds:0.00} s pass");
+        log.WriteLine($"{employees:N0} employees: {wall.TotalSeconds:0.00} s ({summary.Employees:N0} evaluated, {summary.Granted:N0} granted), peak working set {peak / 1e6:N0} MB (before {before / 1e6:N0} MB); read floor {readFloor.TotalSeconds:0.00} s; detection after a pass {detectionAfterPass.TotalSeconds:0.00} s; an admin's detection run over everyone {detectionAlone.TotalSeconds:0.00} s");
+        PerformanceReport.Note("Re-evaluation", $"{employees:N0} × {eventsPerEmployee:N0}: per employee (sample of 200) {phases}; detection as it follows every pass (over everyone's activities, reading no events) {detectionAfterPass.TotalSeconds:0.00} s");
         PerformanceReport.Note("Re-evaluation", $"{employees:N0} × {eventsPerEmployee:N0}: {await Breakdown.LoadEmployeeAsync(host, employees)}");
 
         var size = $"{employees:N0} × {eventsPerEmployee:N0} events";
@@ -70,7 +72,8 @@ internal static class OrganisationEvaluationScenario
         {
             new("Re-evaluation", $"{size}: employees/s; baseline: reading their events only", summary.Employees / wall.TotalSeconds, employees / readFloor.TotalSeconds, "employees/s"),
             new("Re-evaluation", $"{size}: wall time (s); baseline: 60 s target", wall.TotalSeconds, 60, "s", isFull ? "≤ 60 s" : "", isFull ? wall.TotalSeconds <= 60 : null),
-            new("Re-evaluation", $"{size}: of which the detection pass (s), timed alone after", detectionAlone.TotalSeconds, wall.TotalSeconds, "s"),
+            new("Re-evaluation", $"{size}: detection as it follows every pass (s), timed alone after; baseline: the full pass", detectionAfterPass.TotalSeconds, wall.TotalSeconds, "s"),
+            new("Re-evaluation", $"{size}: an admin's detection run, reading every history again (s); baseline: the full pass", detectionAlone.TotalSeconds, wall.TotalSeconds, "s"),
             new("Re-evaluation", $"{size}: peak working set (MB); baseline: 1 GB target", peak / 1e6, 1_000, "MB", isFull ? "< 1 GB" : "", isFull ? peak < 1e9 : null),
         };
         if (largest && !isFull)
@@ -79,7 +82,7 @@ internal static class OrganisationEvaluationScenario
         }
 
         var incremental = await NewBatchAsync(host, employees, now);
-        PerformanceReport.Note("Re-evaluation", $"{employees:N0} × {eventsPerEmployee:N0}: after {NewEvents:N0} new events the pass took {incremental.Evaluate.TotalMilliseconds:N0} ms for {NewEventEmployees} employees; the detection pass over everyone alone took {detectionAlone.TotalMilliseconds:N0} ms");
+        PerformanceReport.Note("Re-evaluation", $"{employees:N0} × {eventsPerEmployee:N0}: after {NewEvents:N0} new events the pass (with its detection run) took {incremental.Evaluate.TotalMilliseconds:N0} ms for {NewEventEmployees} employees");
         log.WriteLine($"  a batch of {NewEvents:N0} new events: ingested in {incremental.Ingest.TotalMilliseconds:N0} ms, its {NewEventEmployees} employees re-evaluated in {incremental.Evaluate.TotalMilliseconds:N0} ms");
         figures.Add(new("Re-evaluation", $"{size}: {NewEvents:N0} new events, their {NewEventEmployees} employees re-evaluated (ms); baseline: 1 s target", incremental.Evaluate.TotalMilliseconds, 1_000, "ms", "≤ 1 s", incremental.Evaluate.TotalMilliseconds <= 1_000));
         return figures;
@@ -181,7 +184,7 @@ internal static class OrganisationEvaluationScenario
             using var reader = command.ExecuteReader();
             while (reader.Read())
             {
-                rows += reader.GetInt64(0) + reader.GetString(6).Length;
+                rows += reader.GetInt64(0) + reader.GetString(4).Length;
             }
         }
 
