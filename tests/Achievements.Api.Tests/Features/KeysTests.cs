@@ -36,7 +36,7 @@ public sealed class KeysTests
     {
         await using var app = new AchievementsApp();
         var created = await (await app.Admin().PostJsonAsync("/api/v1/keys", new { role = "viewer" })).JsonAsync(HttpStatusCode.Created);
-        var secret = created.GetProperty("key").GetString()!.Split('_')[2];
+        var secret = created.GetProperty("key").GetString()!.Split('_', 3)[2]; // base64url: the secret may hold '_' itself
 
         await using var connection = new SqliteConnection(app.ConnectionString);
         var stored = await connection.QuerySingleAsync<byte[]>("SELECT secret_hash FROM api_keys WHERE id = @id", new { id = created.GetProperty("id").GetString() });
