@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text;
 using Achievements.Api.Infrastructure.Storage;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace Achievements.Api.Features.Evaluation;
@@ -24,12 +23,11 @@ internal static class HistoryReader
 
     public static List<ReadEvent> Read(DbConnection connection, string employeeId, CountingPolicy policy, IReadOnlySet<string> bots)
     {
-        var db = (connection as SqliteConnection)?.Handle
-            ?? throw new InvalidOperationException("Histories are read from an open SQLite connection.");
-        Check(raw.sqlite3_prepare_v2(db, SelectEvents, out var statement), db);
+        var db = SqliteNative.HandleOf(connection);
+        SqliteNative.Check(raw.sqlite3_prepare_v2(db, SelectEvents, out var statement), db);
         using (statement)
         {
-            Check(raw.sqlite3_bind_text(statement, 1, employeeId), db);
+            SqliteNative.Check(raw.sqlite3_bind_text(statement, 1, employeeId), db);
             var events = new List<ReadEvent>();
             var names = new Names();
             int step;
@@ -52,20 +50,8 @@ internal static class HistoryReader
                 events.Add(policy.Read(stored, raw.sqlite3_column_blob(statement, 4), bots)!);
             }
 
-            if (step != raw.SQLITE_DONE)
-            {
-                Check(step, db);
-            }
-
+            SqliteNative.Check(step, db);
             return events;
-        }
-    }
-
-    private static void Check(int result, sqlite3 db)
-    {
-        if (result != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(result, db);
         }
     }
 

@@ -9,7 +9,6 @@ using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using FluentValidation;
 using Mediator;
-using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
 namespace Achievements.Api.Features.Events;
@@ -210,8 +209,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
 
         public EventInsert(DbConnection connection, string source, DateTimeOffset now)
         {
-            _db = (connection as SqliteConnection)?.Handle
-                ?? throw new InvalidOperationException("Events are stored through an open SQLite connection.");
+            _db = SqliteNative.HandleOf(connection);
             Check(raw.sqlite3_prepare_v2(_db, InsertEvent, out _statement));
             Check(raw.sqlite3_bind_text(_statement, 1, source));
             Check(raw.sqlite3_bind_text(_statement, 6, UtcTimestampHandler.ToText(now)));
@@ -228,23 +226,13 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
             Check(raw.sqlite3_bind_text(_statement, 7, incoming.Attributes.ValueKind == JsonValueKind.Object ? JsonMarshal.GetRawUtf8Value(incoming.Attributes) : "{}"u8));
             var step = raw.sqlite3_step(_statement);
             raw.sqlite3_reset(_statement);
-            if (step != raw.SQLITE_DONE)
-            {
-                SqliteException.ThrowExceptionForRC(step, _db);
-            }
-
+            SqliteNative.Check(step, _db);
             return raw.sqlite3_changes(_db) == 1;
         }
 
         public void Dispose() => _statement.Dispose();
 
-        private void Check(int result)
-        {
-            if (result != raw.SQLITE_OK)
-            {
-                SqliteException.ThrowExceptionForRC(result, _db);
-            }
-        }
+        private void Check(int result) => SqliteNative.Check(result, _db);
     }
 
     private static Dictionary<string, string[]> Errors(List<EventError> errors) =>
