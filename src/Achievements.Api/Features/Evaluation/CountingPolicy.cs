@@ -2,8 +2,8 @@ using System.Data.Common;
 using System.Text;
 using System.Text.Json;
 using Achievements.Api.Features.Signals;
-using Achievements.Api.Infrastructure.Storage;
 using Achievements.Rules;
+using Dapper;
 using SignalCatalog = Achievements.Api.Features.Signals.SignalCatalog;
 
 namespace Achievements.Api.Features.Evaluation;
@@ -134,20 +134,15 @@ internal sealed class CorrectionIndex(HashSet<(string Source, string Signal, str
         var found = new HashSet<(string, string, string)>();
         foreach (var group in outcomes.Where(e => e.CorrectedBy is not null && e.CorrectionKey is not null).GroupBy(e => e.CorrectedBy!))
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"""
-                SELECT source, json_extract(attributes, '$.{group.Key.On}')
+            var sql = $"""
+                SELECT source AS Source, json_extract(attributes, '$.{group.Key.On}') AS Key
                 FROM events
                 WHERE type = @Signal AND json_extract(attributes, '$.{group.Key.On}') IN (SELECT value FROM json_each(@Keys))
                 """;
-            command.WithParameter("@Signal", group.Key.Signal)
-                .WithParameter("@Keys", JsonSerializer.Serialize(group.Select(e => e.CorrectionKey!).Distinct(StringComparer.Ordinal)));
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                found.Add((reader.GetString(0), group.Key.Signal, reader.GetString(1)));
-            }
+            var keys = JsonSerializer.Serialize(group.Select(e => e.CorrectionKey!).Distinct(StringComparer.Ordinal));
+            var rows = await connection.QueryAsync<(string Source, string Key)>(new CommandDefinition(
+                sql, new { group.Key.Signal, Keys = keys }, transaction, cancellationToken: cancellationToken));
+            found.UnionWith(rows.Select(r => (r.Source, group.Key.Signal, r.Key)));
         }
 
         return new CorrectionIndex(found);
