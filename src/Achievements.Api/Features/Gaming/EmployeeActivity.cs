@@ -12,34 +12,20 @@ internal sealed record BurstRun(string Signal, int Count, DateTimeOffset Start, 
 /// and tokens against counted outcomes. A few kilobytes however long the history, so a detection run can keep
 /// the whole organisation's in memory instead of its events.
 /// </summary>
-internal sealed class EmployeeActivity
+/// <param name="Employee">Whose activity it is.</param>
+/// <param name="AsOf">The moment the events were judged and reduced.</param>
+/// <param name="ApprovalTimes">Author → the times of this employee's counted approvals of them, in the ring window as of <paramref name="AsOf"/>, in order.</param>
+/// <param name="Bursts">The largest burst of each outcome signal in the burst lookback.</param>
+/// <param name="Tokens">Tokens consumed in the token-burn window as of <paramref name="AsOf"/>.</param>
+/// <param name="Outcomes">Counted outcomes in the token-burn window as of <paramref name="AsOf"/>.</param>
+internal sealed record EmployeeActivity(
+    string Employee,
+    DateTimeOffset AsOf,
+    IReadOnlyDictionary<string, DateTimeOffset[]> ApprovalTimes,
+    IReadOnlyList<BurstRun> Bursts,
+    double Tokens,
+    int Outcomes)
 {
-    private EmployeeActivity(string employee, DateTimeOffset asOf, Dictionary<string, DateTimeOffset[]> approvals, IReadOnlyList<BurstRun> bursts, double tokens, int outcomes)
-    {
-        Employee = employee;
-        AsOf = asOf;
-        ApprovalTimes = approvals;
-        Bursts = bursts;
-        Tokens = tokens;
-        Outcomes = outcomes;
-    }
-
-    public string Employee { get; }
-
-    /// <summary>The moment the events were judged and reduced.</summary>
-    public DateTimeOffset AsOf { get; }
-
-    /// <summary>Author → the times of this employee's counted approvals of them, in the ring window as of <see cref="AsOf"/>, in order.</summary>
-    public IReadOnlyDictionary<string, DateTimeOffset[]> ApprovalTimes { get; }
-
-    public IReadOnlyList<BurstRun> Bursts { get; }
-
-    /// <summary>Tokens consumed in the token-burn window as of <see cref="AsOf"/>.</summary>
-    public double Tokens { get; }
-
-    /// <summary>Counted outcomes in the token-burn window as of <see cref="AsOf"/>.</summary>
-    public int Outcomes { get; }
-
     /// <summary>Counted approvals of <paramref name="author"/> after <paramref name="from"/>.</summary>
     public int ApprovalsOf(string author, DateTimeOffset from) =>
         ApprovalTimes.TryGetValue(author, out var times) ? CountAfter(times, from) : 0;
