@@ -1,4 +1,5 @@
 using Achievements.Rules;
+using SignalCatalog = Achievements.Rules.SignalCatalog;
 
 namespace Achievements.Benchmarks;
 

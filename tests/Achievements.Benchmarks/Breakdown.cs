@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Achievements.Api.Features.Awards;
-using Achievements.Api.Features.Evaluation;
+using Achievements.Api.Features.History;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using Mediator;
@@ -66,7 +66,7 @@ internal static class Breakdown
             var read = Stopwatch.GetTimestamp();
             var history = await context.LoadEmployeeAsync(connection, null, (string)actor.Value, CancellationToken.None);
             var loaded = Stopwatch.GetTimestamp();
-            await CorrectionIndex.LoadAsync(connection, null, history!.Events, CancellationToken.None);
+            await CorrectionLookup.CorrectionsOfAsync(connection, null, history!.Events, CancellationToken.None);
             bare += read - start;
             load += loaded - read;
             corrections += Stopwatch.GetTimestamp() - loaded;

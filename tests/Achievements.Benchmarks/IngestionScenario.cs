@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using Achievements.Api.Features;
 using Achievements.Api.Features.Events;
+using Achievements.Api.Features.Queue;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Storage;
 using Mediator;
@@ -90,7 +90,7 @@ internal static class IngestionScenario
             using var document = JsonDocument.Parse(EventRow.Batch(generator.Stream(Batch)));
             var events = document.RootElement.GetProperty("events").EnumerateArray().ToList();
             var start = Stopwatch.GetTimestamp();
-            var catalog = await SignalCatalog.LoadAsync(connection, CancellationToken.None);
+            var catalog = await SignalStore.LoadAsync(connection, CancellationToken.None);
             var loaded = Stopwatch.GetTimestamp();
             var judgement = new EventJudge(catalog, DateTimeOffset.UtcNow);
             var errors = new List<EventError>();
@@ -115,12 +115,12 @@ internal static class IngestionScenario
         var begin = Stopwatch.GetTimestamp();
         await IngestEventsHandler.EnsureEmployeesAsync(connection, transaction, actors, DateTimeOffset.UtcNow, CancellationToken.None);
         var ensured = Stopwatch.GetTimestamp();
-        await EvaluationQueueing.EnqueueAsync(connection, transaction, actors, DateTimeOffset.UtcNow, CancellationToken.None);
+        await EvaluationQueue.EnqueueAsync(connection, transaction, actors, DateTimeOffset.UtcNow, CancellationToken.None);
         var queued = Stopwatch.GetTimestamp();
         await transaction.RollbackAsync();
         return $"per batch of 1,000, in-process: load the catalog {Ms(load) / batches:0.0} ms, read + judge the events {Ms(judge) / batches:0.0} ms; "
             + $"the whole IngestEvents handler {Ms(handler) / batches:0.0} ms; inside it, ensuring {actors.Distinct().Count()} employees in one statement {Ms(ensured - begin):0.0} ms, "
-            + $"queueing them (EvaluationQueueing, one statement) {Ms(queued - ensured):0.0} ms";
+            + $"queueing them (EvaluationQueue, one statement) {Ms(queued - ensured):0.0} ms";
     }
 
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;

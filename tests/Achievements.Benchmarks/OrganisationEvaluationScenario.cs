@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Gaming;
+using Achievements.Api.Features.History;
 using Achievements.Api.Infrastructure.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -58,8 +59,8 @@ internal static class OrganisationEvaluationScenario
         var (summary, wall, peak, before) = await MeasureAsync(() => runner.RunAsync(CancellationToken.None));
         PerformanceReport.Note("Re-evaluation", $"{employees:N0} × {eventsPerEmployee:N0}: the full pass allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1e6:N0} MB ({(GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / (double)(employees * (long)eventsPerEmployee):N0} B an event) and paused for GC {(GC.GetTotalPauseDuration() - pausedBefore).TotalSeconds:0.00} s of its {wall.TotalSeconds:0.00} s (collections: {GC.CollectionCount(0) - gen0:N0} gen0, {GC.CollectionCount(1) - gen1:N0} gen1, {GC.CollectionCount(2) - gen2:N0} gen2)");
         // What follows every pass (it reads no events), then what an admin's POST /detections costs (it reads every history again).
-        var detectionAfterPass = await TimeAsync(() => host.Service<DetectionRunner>().RunAsync(DetectionRefresh.None, CancellationToken.None));
-        var detectionAlone = await TimeAsync(() => host.Service<DetectionRunner>().RunAsync(DetectionRefresh.Everyone, CancellationToken.None));
+        var detectionAfterPass = await TimeAsync(() => host.Service<DetectionRunner>().RunAsync(DetectionRefresh.None, [], CancellationToken.None));
+        var detectionAlone = await TimeAsync(() => host.Service<DetectionRunner>().RunAsync(DetectionRefresh.Everyone, [], CancellationToken.None));
         var phases = await PhasesAsync(host, employees);
         log.WriteLine($"{employees:N0} employees: {wall.TotalSeconds:0.00} s ({summary.Employees:N0} evaluated, {summary.Granted:N0} granted), peak working set {peak / 1e6:N0} MB (before {before / 1e6:N0} MB); read floor {readFloor.TotalSeconds:0.00} s; detection after a pass {detectionAfterPass.TotalSeconds:0.00} s; an admin's detection run over everyone {detectionAlone.TotalSeconds:0.00} s");
         PerformanceReport.Note("Re-evaluation", $"{employees:N0} × {eventsPerEmployee:N0}: per employee (sample of 200) {phases}; detection as it follows every pass (over everyone's activities, reading no events) {detectionAfterPass.TotalSeconds:0.00} s");

@@ -78,6 +78,8 @@ internal static class ServiceSetup
         services.AddSingleton<AuditTrail>();
         // One per app, not static: it is right only for the writes this app makes (see DirectoryCache).
         services.AddSingleton<DirectoryCache>();
+        // The one writer of award rows; it tells the directory after each commit.
+        services.AddSingleton<AwardLedger>();
         services.AddSingleton<EmployeeEvaluator>();
         services.AddSingleton<EvaluationRunner>();
         services.AddSingleton<DetectionRunner>();

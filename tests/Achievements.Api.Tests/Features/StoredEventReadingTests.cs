@@ -1,6 +1,4 @@
 using System.Globalization;
-using Achievements.Api.Features.Evaluation;
-using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Storage;
 using FsCheck;
 using FsCheck.Fluent;

@@ -1,6 +1,5 @@
 using Achievements.Api.Features.Employees;
 using Achievements.Api.Features.Keys;
-using Achievements.Api.Features.Signals;
 
 namespace Achievements.Api.Tests.Validators;
 

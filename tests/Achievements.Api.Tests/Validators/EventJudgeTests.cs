@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Achievements.Api.Features;
 using Achievements.Api.Features.Events;
-using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Json;
 using FluentValidation;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Achievements.Api.Features.Events;
-using Achievements.Api.Features.Signals;
 
 namespace Achievements.Api.Tests.Validators;
 

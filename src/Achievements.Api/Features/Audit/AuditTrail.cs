@@ -1,7 +1,5 @@
 using System.Data.Common;
 using System.Text.Json;
-using Achievements.Api.Features.Awards;
-using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Auth;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
@@ -12,12 +10,7 @@ namespace Achievements.Api.Features.Audit;
 /// Appends to the audit log inside the caller's transaction, so a change and its record commit together.
 /// The actor is the calling key's id, or <c>system</c> for the evaluator.
 /// </summary>
-/// <remarks>
-/// Every change that can alter a directory entry is audited (awards, badges, employees), so this is also where
-/// the <see cref="DirectoryCache"/> learns of them: after the commit, an entry naming an employee forgets that
-/// employee's entry, and any other (a badge's publish, archive or new version; a signal; a flag) forgets everyone's.
-/// </remarks>
-internal sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, DirectoryCache directory)
+internal sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time)
 {
     public const string System = "system";
 
@@ -38,7 +31,6 @@ internal sealed class AuditTrail(IHttpContextAccessor http, TimeProvider time, D
         string? badgeKey = null,
         string? actor = null)
     {
-        transaction.OnCommitted(employeeId is null ? directory.ForgetEveryone : () => directory.Forget(employeeId));
         return connection.ExecuteAsync(new CommandDefinition(
             Append,
             new

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;

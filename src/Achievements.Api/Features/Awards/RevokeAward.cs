@@ -1,7 +1,6 @@
-using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
-using Dapper;
 using FluentValidation;
 using Mediator;
 
@@ -23,40 +22,35 @@ internal sealed class RevokeAwardValidator : AbstractValidator<RevokeAward>
             .MaximumLength(500).Must(TextRules.IsDisplayable).WithMessage(TextRules.DisplayableMessage);
 }
 
-internal sealed class RevokeAwardHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit)
+internal sealed class RevokeAwardHandler(IDbConnectionFactory connections, TimeProvider time, AwardLedger ledger)
     : ICommandHandler<RevokeAward>, ICommandHandler<RestoreAward>
 {
-    private const string Revoke = """
-        UPDATE awards SET status = 'revoked', blocked = 1, reason = @Reason, updated_at = @Now
-        WHERE employee_id = @EmployeeId AND badge_key = @BadgeKey AND tier_rank >= 0 AND blocked = 0
-        RETURNING tier AS Tier, badge_version AS Version, value AS Value
-        """;
+    public async ValueTask<Unit> Handle(RevokeAward command, CancellationToken cancellationToken)
+    {
+        await ChangeAsync(command.EmployeeId, (write, now) => ledger.RevokeAsync(write, command.EmployeeId, command.BadgeKey, command.Reason!, now), "Award", command.BadgeKey, cancellationToken);
+        return Unit.Value;
+    }
 
-    private const string Restore = """
-        UPDATE awards SET status = 'active', blocked = 0, reason = NULL, updated_at = @Now
-        WHERE employee_id = @EmployeeId AND badge_key = @BadgeKey AND blocked = 1
-        RETURNING tier AS Tier, badge_version AS Version, value AS Value
-        """;
+    public async ValueTask<Unit> Handle(RestoreAward command, CancellationToken cancellationToken)
+    {
+        await ChangeAsync(command.EmployeeId, (write, now) => ledger.RestoreAsync(write, command.EmployeeId, command.BadgeKey, now), "Revoked award", command.BadgeKey, cancellationToken);
+        return Unit.Value;
+    }
 
-    public ValueTask<Unit> Handle(RevokeAward command, CancellationToken cancellationToken) =>
-        ChangeAsync(Revoke, "revoked", command.EmployeeId, command.BadgeKey, command.Reason, cancellationToken);
-
-    public ValueTask<Unit> Handle(RestoreAward command, CancellationToken cancellationToken) =>
-        ChangeAsync(Restore, "restored", command.EmployeeId, command.BadgeKey, null, cancellationToken);
-
-    private async ValueTask<Unit> ChangeAsync(string sql, string action, string employeeId, string badgeKey, string? reason, CancellationToken cancellationToken)
+    /// <summary>The change and the employee's re-evaluation commit together; nothing to change is a 404.</summary>
+    private async Task ChangeAsync(string employeeId, Func<WriteScope, DateTimeOffset, Task<bool>> change, string what, string badgeKey, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
-        await connection.InTransactionAsync(async transaction =>
+        await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
-            var parameters = new { EmployeeId = employeeId, BadgeKey = badgeKey, Reason = reason, Now = now };
-            var changed = await connection.QuerySingleOrDefaultAsync<(string? Tier, long Version, double Value)?>(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken))
-                ?? throw new NotFoundException(action == "revoked" ? "Award" : "Revoked award", $"{employeeId}/{badgeKey}");
-            await AwardHistory.RecordAsync(connection, transaction, audit, new AwardChange(employeeId, badgeKey, action, changed.Tier, changed.Version, changed.Value, reason), now, cancellationToken);
-            await EvaluationQueueing.EnqueueAsync(connection, transaction, [employeeId], now, cancellationToken);
+            if (!await change(new WriteScope(connection, transaction, afterCommit, cancellationToken), now))
+            {
+                throw new NotFoundException(what, $"{employeeId}/{badgeKey}");
+            }
+
+            await EvaluationQueue.EnqueueAsync(connection, transaction, [employeeId], now, cancellationToken);
             return true;
         }, cancellationToken);
-        return Unit.Value;
     }
 }

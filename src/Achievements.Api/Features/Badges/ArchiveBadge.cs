@@ -1,4 +1,6 @@
 using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Awards;
+using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
@@ -12,7 +14,7 @@ namespace Achievements.Api.Features.Badges;
 /// </summary>
 internal sealed record ArchiveBadge(string Key, bool Archived) : ICommand<BadgeView>;
 
-internal sealed class ArchiveBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit) : ICommandHandler<ArchiveBadge, BadgeView>
+internal sealed class ArchiveBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryCache directory) : ICommandHandler<ArchiveBadge, BadgeView>
 {
     private const string SetStatus = """
         UPDATE badges
@@ -24,7 +26,7 @@ internal sealed class ArchiveBadgeHandler(IDbConnectionFactory connections, Time
     public async ValueTask<BadgeView> Handle(ArchiveBadge command, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.InTransactionAsync(async transaction =>
+        return await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
             var changed = await connection.ExecuteAsync(new CommandDefinition(SetStatus, new { command.Key, command.Archived, Now = time.GetUtcNow() }, transaction, cancellationToken: cancellationToken));
             if (changed == 0)
@@ -33,10 +35,12 @@ internal sealed class ArchiveBadgeHandler(IDbConnectionFactory connections, Time
             }
 
             await audit.RecordAsync(connection, transaction, command.Archived ? "badge.archived" : "badge.unarchived", new { }, cancellationToken, badgeKey: command.Key);
+            // What the directory shows of published badges changed: every entry is re-read.
+            afterCommit.Add(directory.ForgetEveryone);
             if (!command.Archived)
             {
                 // Awards earned while archived were not evaluated; look at everyone again.
-                await EvaluationQueueing.EnqueueEveryoneAsync(connection, transaction, time.GetUtcNow(), cancellationToken);
+                await EvaluationQueue.EnqueueEveryoneAsync(connection, transaction, time.GetUtcNow(), cancellationToken);
             }
 
             return BadgeView.From((await BadgeVersions.FindAsync(connection, command.Key, null, cancellationToken, transaction))!);

@@ -1,13 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Achievements.Api.Infrastructure.Errors;
-using Achievements.Rules;
 using FluentValidation;
 
 namespace Achievements.Api.Features.Badges;
-
-/// <summary>A tier: its name and the metric value that reaches it.</summary>
-internal sealed record TierDefinition(string? Name, double Threshold);
 
 /// <summary>The fields of a badge definition as a request carries them; create, update and preview share them.</summary>
 internal interface IBadgeDefinition
@@ -18,18 +14,6 @@ internal interface IBadgeDefinition
     string? Metric { get; }
     List<string>? Requires { get; }
     List<TierDefinition>? Tiers { get; }
-}
-
-/// <summary>One version of a badge: what it is called and the rule that earns it.</summary>
-internal sealed record BadgeDefinition(string Name, string Description, string Icon, string Metric, IReadOnlyList<string> Requires, IReadOnlyList<TierDefinition> Tiers)
-{
-    public static BadgeDefinition From(IBadgeDefinition request) => new(
-        request.Name!,
-        request.Description ?? "",
-        request.Icon!,
-        request.Metric!,
-        request.Requires ?? [],
-        request.Tiers!);
 }
 
 internal sealed partial class BadgeDefinitionValidator : AbstractValidator<IBadgeDefinition>
@@ -73,63 +57,21 @@ internal sealed partial class BadgeDefinitionValidator : AbstractValidator<IBadg
     private static partial Regex TierName();
 }
 
-/// <summary>A badge version compiled against the catalog, ready to evaluate.</summary>
-internal sealed record CompiledBadge(string Key, int Version, BadgeDefinition Definition, CompiledRule Metric, IReadOnlyList<CompiledRule> Requires)
+/// <summary>A request's definition, compiled or refused through the one error path.</summary>
+internal static class BadgeRules
 {
-    /// <summary>Every signal the badge reads, each with its widest window (null: all history).</summary>
-    public IReadOnlyList<SignalUse> Signals { get; } = [.. Requires.Prepend(Metric)
-        .SelectMany(rule => rule.Signals)
-        .GroupBy(use => use.Signal)
-        .Select(group => new SignalUse(group.Key, group.Any(u => u.Window is null) ? null : group.Max(u => u.Window)))];
-
-    /// <summary>The metric, whether each requirement holds, and the highest tier reached (-1 for none).</summary>
-    public BadgeOutcome Evaluate(EmployeeEvents events, DateTimeOffset now)
-    {
-        var value = Metric.EvaluateMetric(events, now);
-        var satisfied = Requires.Select(r => r.EvaluateRequirement(events, now)).ToArray();
-        var rank = satisfied.All(s => s) ? TierRankFor(value) : -1;
-        return new BadgeOutcome(value, rank, satisfied);
-    }
-
-    public int TierRankFor(double value)
-    {
-        var rank = -1;
-        for (var i = 0; i < Definition.Tiers.Count && value >= Definition.Tiers[i].Threshold; i++)
-        {
-            rank = i;
-        }
-
-        return rank;
-    }
-
-    public string? TierName(int rank) => rank >= 0 && rank < Definition.Tiers.Count ? Definition.Tiers[rank].Name : null;
-}
-
-internal sealed record BadgeOutcome(double Value, int TierRank, IReadOnlyList<bool> RequirementsMet);
-
-/// <summary>Compiles a definition's metric and requirements, reporting every diagnostic with the field it is in.</summary>
-internal static class BadgeCompiler
-{
-    public static (CompiledBadge? Badge, IReadOnlyList<FieldDiagnostic> Diagnostics) TryCompile(string key, int version, BadgeDefinition definition, Rules.SignalCatalog catalog)
-    {
-        var diagnostics = new List<FieldDiagnostic>();
-        var metric = Compile("metric", definition.Metric, RuleKind.Metric, catalog, diagnostics);
-        var requires = definition.Requires.Select((source, i) => Compile($"requires[{i}]", source, RuleKind.Requirement, catalog, diagnostics)).ToList();
-        var success = metric is not null && requires.All(r => r is not null);
-        return (success ? new CompiledBadge(key, version, definition, metric!, requires!) : null, diagnostics);
-    }
+    public static BadgeDefinition ToDefinition(this IBadgeDefinition request) => new(
+        request.Name!,
+        request.Description ?? "",
+        request.Icon!,
+        request.Metric!,
+        request.Requires ?? [],
+        request.Tiers!);
 
     /// <summary>Compiles or throws into the one error path as a 400 listing the diagnostics.</summary>
     public static CompiledBadge Compile(string key, int version, BadgeDefinition definition, Rules.SignalCatalog catalog)
     {
-        var (badge, diagnostics) = TryCompile(key, version, definition, catalog);
+        var (badge, diagnostics) = BadgeCompiler.TryCompile(key, version, definition, catalog);
         return badge ?? throw new RuleDiagnosticsException(diagnostics);
-    }
-
-    private static CompiledRule? Compile(string field, string source, RuleKind kind, Rules.SignalCatalog catalog, List<FieldDiagnostic> diagnostics)
-    {
-        var compilation = RuleCompiler.Compile(source, kind, catalog);
-        diagnostics.AddRange(compilation.Diagnostics.Select(d => FieldDiagnostic.From(field, d)));
-        return compilation.Rule;
     }
 }

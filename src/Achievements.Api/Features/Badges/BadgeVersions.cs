@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
-using Achievements.Api.Features.Signals;
+using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
 namespace Achievements.Api.Features.Badges;
@@ -29,29 +29,16 @@ internal sealed record BadgeVersionRow
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? PublishedAt { get; init; }
 
-    public BadgeDefinition Definition() => new(
-        Name,
-        Description,
-        Icon,
-        Metric,
-        JsonSerializer.Deserialize<List<string>>(Requires, StorageJson.Options)!,
-        JsonSerializer.Deserialize<List<TierDefinition>>(Tiers, StorageJson.Options)!);
+    public BadgeDefinition Definition() => BadgeDefinition.FromJsonLists(Name, Description, Icon, Metric, Requires, Tiers);
 }
 
-/// <summary>The badge queries that several slices share: the live set, and one version.</summary>
+/// <summary>The badge queries that several slices share: one version, the latest, a new one.</summary>
 internal static class BadgeVersions
 {
     private const string Columns = """
         b.key AS Key, b.status AS Status, b.live_version AS LiveVersion, v.version AS Version, v.name AS Name,
         v.description AS Description, v.icon AS Icon, v.metric AS Metric, v.requires AS Requires, v.tiers AS Tiers,
         v.created_at AS CreatedAt, v.published_at AS PublishedAt
-        """;
-
-    private const string SelectLive = $"""
-        SELECT {Columns}
-        FROM badges b JOIN badge_versions v ON v.badge_key = b.key AND v.version = b.live_version
-        WHERE b.status = 'published'
-        ORDER BY b.key
         """;
 
     private const string SelectVersion = $"""
@@ -72,13 +59,6 @@ internal static class BadgeVersions
         INSERT INTO badge_versions (badge_key, version, name, description, icon, metric, requires, tiers, created_at)
         VALUES (@Key, @Version, @Name, @Description, @Icon, @Metric, @Requires, @Tiers, @CreatedAt)
         """;
-
-    /// <summary>The published badges' live versions, compiled. A version that no longer compiles is skipped, never guessed at.</summary>
-    public static async Task<IReadOnlyList<CompiledBadge>> LoadLiveAsync(DbConnection connection, Rules.SignalCatalog catalog, CancellationToken cancellationToken, DbTransaction? transaction = null)
-    {
-        var rows = await connection.QueryAsync<BadgeVersionRow>(new CommandDefinition(SelectLive, transaction: transaction, cancellationToken: cancellationToken));
-        return [.. rows.Select(row => BadgeCompiler.TryCompile(row.Key, (int)row.Version, row.Definition(), catalog).Badge).OfType<CompiledBadge>()];
-    }
 
     /// <summary>One version; without a version, the live one, or the latest draft of a badge never published.</summary>
     public static Task<BadgeVersionRow?> FindAsync(DbConnection connection, string key, int? version, CancellationToken cancellationToken, DbTransaction? transaction = null) =>

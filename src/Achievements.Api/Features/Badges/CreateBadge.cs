@@ -41,11 +41,11 @@ internal sealed class CreateBadgeHandler(IDbConnectionFactory connections, TimeP
 
     public async ValueTask<BadgeView> Handle(CreateBadge command, CancellationToken cancellationToken)
     {
-        var definition = BadgeDefinition.From(command);
+        var definition = command.ToDefinition();
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken);
-        BadgeCompiler.Compile(command.Key!, 1, definition, catalog.ToRuleCatalog());
+        var catalog = await SignalStore.LoadAsync(connection, cancellationToken);
+        BadgeRules.Compile(command.Key!, 1, definition, catalog.ToRuleCatalog());
 
         return await connection.InTransactionAsync(async transaction =>
         {

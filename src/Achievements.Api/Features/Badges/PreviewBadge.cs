@@ -1,5 +1,5 @@
-using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Gaming;
+using Achievements.Api.Features.History;
 using Achievements.Api.Infrastructure.Storage;
 using FluentValidation;
 using Mediator;
@@ -46,7 +46,7 @@ internal sealed class PreviewBadgeHandler(IDbConnectionFactory connections, Time
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
         var context = await EvaluationContext.LoadAsync(connection, now, cancellationToken);
-        var badge = BadgeCompiler.Compile(query.Key ?? "preview", 0, BadgeDefinition.From(query), context.RuleCatalog);
+        var badge = BadgeRules.Compile(query.Key ?? "preview", 0, query.ToDefinition(), context.RuleCatalog);
 
         var standings = new List<PreviewStanding>();
         var ranks = new List<int>();

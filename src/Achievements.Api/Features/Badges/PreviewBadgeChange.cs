@@ -1,4 +1,4 @@
-using Achievements.Api.Features.Evaluation;
+using Achievements.Api.Features.History;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Mediator;
@@ -23,7 +23,7 @@ internal sealed class PreviewBadgeChangeHandler(IDbConnectionFactory connections
         await using var connection = await connections.OpenAsync(cancellationToken);
         var context = await EvaluationContext.LoadAsync(connection, now, cancellationToken);
         var latest = await BadgeVersions.FindLatestAsync(connection, query.Key, cancellationToken) ?? throw new NotFoundException("Badge", query.Key);
-        var draft = BadgeCompiler.Compile(query.Key, (int)latest.Version, latest.Definition(), context.RuleCatalog);
+        var draft = BadgeRules.Compile(query.Key, (int)latest.Version, latest.Definition(), context.RuleCatalog);
         var live = latest.LiveVersion is { } liveVersion
             ? await BadgeVersions.FindAsync(connection, query.Key, (int)liveVersion, cancellationToken) is { } row
                 ? BadgeCompiler.TryCompile(query.Key, (int)liveVersion, row.Definition(), context.RuleCatalog).Badge

@@ -1,5 +1,7 @@
 using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.Gaming;
+using Achievements.Api.Features.Queue;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
@@ -15,7 +17,7 @@ namespace Achievements.Api.Features.Badges;
 /// </summary>
 internal sealed record PublishBadge(string Key) : ICommand<BadgeView>;
 
-internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, AdversarialGate gate) : ICommandHandler<PublishBadge, BadgeView>
+internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryCache directory, AdversarialGate gate) : ICommandHandler<PublishBadge, BadgeView>
 {
     private const string Publish = """
         UPDATE badges SET status = 'published', live_version = @Version, updated_at = @Now WHERE key = @Key;
@@ -34,8 +36,8 @@ internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, Time
             throw new ConflictException($"'{command.Key}' is archived; unarchive it before publishing a new version.");
         }
 
-        var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken);
-        var badge = BadgeCompiler.Compile(command.Key, (int)latest.Version, latest.Definition(), catalog.ToRuleCatalog());
+        var catalog = await SignalStore.LoadAsync(connection, cancellationToken);
+        var badge = BadgeRules.Compile(command.Key, (int)latest.Version, latest.Definition(), catalog.ToRuleCatalog());
         var beaten = gate.Run([badge], catalog, now).Beaten;
         if (beaten.Count > 0)
         {
@@ -44,7 +46,7 @@ internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, Time
                 new Dictionary<string, object?> { ["personas"] = beaten.Select(v => new { v.Persona, v.Employee, v.Tier }).ToList() });
         }
 
-        return await connection.InTransactionAsync(async transaction =>
+        return await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
             var current = await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction);
             if (current?.Version != latest.Version)
@@ -53,8 +55,10 @@ internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, Time
             }
 
             await connection.ExecuteAsync(new CommandDefinition(Publish, new { command.Key, latest.Version, Now = now }, transaction, cancellationToken: cancellationToken));
-            await EvaluationQueueing.EnqueueEveryoneAsync(connection, transaction, now, cancellationToken);
+            await EvaluationQueue.EnqueueEveryoneAsync(connection, transaction, now, cancellationToken);
             await audit.RecordAsync(connection, transaction, "badge.published", new { version = latest.Version }, cancellationToken, badgeKey: command.Key);
+            // What the directory shows of published badges changed: every entry is re-read.
+            afterCommit.Add(directory.ForgetEveryone);
             return BadgeView.From((await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction))!);
         }, cancellationToken);
     }

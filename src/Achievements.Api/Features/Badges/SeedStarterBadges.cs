@@ -1,4 +1,5 @@
 using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
@@ -12,7 +13,7 @@ namespace Achievements.Api.Features.Badges;
 /// </summary>
 internal sealed record SeedStarterBadges : ICommand<int>;
 
-internal sealed class SeedStarterBadgesHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit) : ICommandHandler<SeedStarterBadges, int>
+internal sealed class SeedStarterBadgesHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryCache directory) : ICommandHandler<SeedStarterBadges, int>
 {
     public static readonly IReadOnlyList<(string Key, BadgeDefinition Definition)> Starters =
     [
@@ -41,13 +42,13 @@ internal sealed class SeedStarterBadgesHandler(IDbConnectionFactory connections,
     {
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.InTransactionAsync(async transaction =>
+        return await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
-            var catalog = (await SignalCatalog.LoadAsync(connection, cancellationToken, transaction)).ToRuleCatalog();
+            var catalog = (await SignalStore.LoadAsync(connection, cancellationToken, transaction)).ToRuleCatalog();
             var seeded = 0;
             foreach (var (key, definition) in Starters)
             {
-                BadgeCompiler.Compile(key, 1, definition, catalog);
+                BadgeRules.Compile(key, 1, definition, catalog);
                 if (await connection.ExecuteAsync(new CommandDefinition(InsertBadge, new { Key = key, Now = now }, transaction, cancellationToken: cancellationToken)) == 0)
                 {
                     continue;
@@ -56,6 +57,8 @@ internal sealed class SeedStarterBadgesHandler(IDbConnectionFactory connections,
                 await BadgeVersions.InsertAsync(connection, transaction, key, 1, definition, now, cancellationToken);
                 await connection.ExecuteAsync(new CommandDefinition(MarkPublished, new { Key = key, Now = now }, transaction, cancellationToken: cancellationToken));
                 await audit.RecordAsync(connection, transaction, "badge.published", new { version = 1, starter = true }, cancellationToken, badgeKey: key, actor: AuditTrail.System);
+                // What the directory shows of published badges changed: every entry is re-read.
+                afterCommit.Add(directory.ForgetEveryone);
                 seeded++;
             }
 

@@ -33,17 +33,17 @@ internal sealed class UpdateBadgeHandler(IDbConnectionFactory connections, TimeP
 {
     public async ValueTask<BadgeView> Handle(UpdateBadge command, CancellationToken cancellationToken)
     {
-        var definition = BadgeDefinition.From(command);
+        var definition = command.ToDefinition();
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken);
+        var catalog = await SignalStore.LoadAsync(connection, cancellationToken);
 
         return await connection.InTransactionAsync(async transaction =>
         {
             var latest = await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction)
                 ?? throw new NotFoundException("Badge", command.Key);
             var version = (int)latest.Version + 1;
-            BadgeCompiler.Compile(command.Key, version, definition, catalog.ToRuleCatalog());
+            BadgeRules.Compile(command.Key, version, definition, catalog.ToRuleCatalog());
             await BadgeVersions.InsertAsync(connection, transaction, command.Key, version, definition, now, cancellationToken);
             await audit.RecordAsync(connection, transaction, "badge.updated", new { version, definition }, cancellationToken, badgeKey: command.Key);
             return BadgeView.From((await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction))!);

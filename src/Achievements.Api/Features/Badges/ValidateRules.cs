@@ -1,5 +1,4 @@
 using Achievements.Api.Features.Signals;
-using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Mediator;
 
@@ -20,7 +19,7 @@ internal sealed class ValidateRulesHandler(IDbConnectionFactory connections) : I
     public async ValueTask<RuleValidation> Handle(ValidateRules query, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken);
+        var catalog = await SignalStore.LoadAsync(connection, cancellationToken);
         var definition = new BadgeDefinition("preview", "", "?", query.Metric ?? "", query.Requires ?? [], [new TierDefinition("tier", 1)]);
         var (badge, diagnostics) = BadgeCompiler.TryCompile("preview", 0, definition, catalog.ToRuleCatalog());
         var signals = badge?.Signals.Select(use => new SignalReference(use.Signal, catalog.Find(use.Signal)!.Kind, Window(use.Window))).ToList() ?? [];

@@ -1,4 +1,6 @@
 using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Awards;
+using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using FluentValidation;
@@ -23,7 +25,7 @@ internal sealed class PutEmployeeValidator : AbstractValidator<PutEmployee>
     }
 }
 
-internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit) : ICommandHandler<PutEmployee, PutEmployeeResult>
+internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryCache directory) : ICommandHandler<PutEmployee, PutEmployeeResult>
 {
     // Insert-or-update in one transaction; an event may create the same employee concurrently.
     private const string Insert = """
@@ -44,8 +46,10 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
         var row = new { command.Id, command.DisplayName, command.Team, command.IsBot, Now = time.GetUtcNow() };
-        var created = await connection.InTransactionAsync(async transaction =>
+        var created = await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
+            // The directory entry shows the name and team: it is read again once this commits.
+            afterCommit.Add(() => directory.Forget(command.Id!));
             if (await connection.ExecuteAsync(new CommandDefinition(Insert, row, transaction, cancellationToken: cancellationToken)) == 1)
             {
                 await audit.RecordAsync(connection, transaction, "employee.created", new { command.DisplayName, command.Team, IsBot = command.IsBot ?? false }, cancellationToken, command.Id);
@@ -54,13 +58,12 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
 
             var wasBot = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(WasBot, row, transaction, cancellationToken: cancellationToken));
             var isBot = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(Update, row, transaction, cancellationToken: cancellationToken));
-            // Audited like every change a directory entry shows; the audit is also what refreshes the entry.
             await audit.RecordAsync(connection, transaction, "employee.updated", new { command.DisplayName, command.Team, IsBot = isBot }, cancellationToken, command.Id);
             if (isBot != wasBot)
             {
                 // A bot is no independent reviewer: whom it reviewed may now count differently, so everyone is looked at again.
-                await EvaluationQueueing.EnqueueEveryoneAsync(connection, transaction, row.Now, cancellationToken);
-                await EvaluationQueueing.EnqueueAsync(connection, transaction, [command.Id], row.Now, cancellationToken);
+                await EvaluationQueue.EnqueueEveryoneAsync(connection, transaction, row.Now, cancellationToken);
+                await EvaluationQueue.EnqueueAsync(connection, transaction, [command.Id], row.Now, cancellationToken);
             }
 
             return (Created: false, IsBot: isBot);

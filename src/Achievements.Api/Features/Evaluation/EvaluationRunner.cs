@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Achievements.Api.Features.Gaming;
+using Achievements.Api.Features.History;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
@@ -8,11 +10,13 @@ namespace Achievements.Api.Features.Evaluation;
 internal sealed record EvaluationSummary(int Employees, int Granted, int Upgraded, int Downgraded, int Revoked);
 
 /// <summary>
-/// Drains the evaluation queue: first queues everyone whose outcomes settled since the last sweep, then
-/// evaluates the queued employees in groups, each group in one transaction that also takes them off the queue. One run
-/// at a time in this process; the awards table's unique key guards against any other.
+/// The evaluation pass, as a pipeline: queue everyone whose outcomes settled since the last sweep; then, for the queued
+/// employees in groups, each group in one transaction that also takes them off the queue, load their histories →
+/// score them → record every award change through the ledger (<see cref="EmployeeEvaluator"/>); then detect, over the
+/// activities of the groups that committed (<see cref="DetectionRunner"/>). One run at a time in this app instance;
+/// the awards table's unique key guards against any other.
 /// </summary>
-internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimeProvider time, EmployeeEvaluator evaluator, Gaming.DetectionRunner detections, ILogger<EvaluationRunner> logger) : IDisposable
+internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimeProvider time, EmployeeEvaluator evaluator, DetectionRunner detections, ILogger<EvaluationRunner> logger) : IDisposable
 {
     private const int Batch = 500;
 
@@ -57,6 +61,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
             var context = await EvaluationContext.LoadAsync(connection, now, cancellationToken);
 
             var evaluated = new List<string>();
+            var activities = new List<EmployeeActivity>();
             var counts = EvaluationCounts.None;
             while (true)
             {
@@ -71,7 +76,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                 {
                     try
                     {
-                        counts += await EvaluateAsync(connection, context, group, cancellationToken);
+                        counts += await EvaluateAsync(connection, context, group, activities, cancellationToken);
                         evaluated.AddRange(group);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException)
@@ -82,7 +87,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                         {
                             try
                             {
-                                counts += await EvaluateAsync(connection, context, [employeeId], cancellationToken);
+                                counts += await EvaluateAsync(connection, context, [employeeId], activities, cancellationToken);
                                 evaluated.Add(employeeId);
                             }
                             catch (Exception single) when (single is not OperationCanceledException)
@@ -104,10 +109,10 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
             if (evaluated.Count > 0)
             {
                 // Detectors run after every pass that evaluated anyone, so a ring or burst is held whichever came
-                // first: the grant or the detection. The evaluator has handed them whom it judged; the first time and
-                // hourly they also read again whoever they have not seen lately, and look at token burn.
+                // first: the grant or the detection. They get the activities of whom the pass judged; the first time
+                // and hourly they also read again whoever they have not seen lately, and look at token burn.
                 var full = _lastFullDetection is not { } last || now - last >= FullDetectionEvery;
-                await detections.RunAsync(full ? Gaming.DetectionRefresh.Stale : Gaming.DetectionRefresh.None, cancellationToken);
+                await detections.RunAsync(full ? DetectionRefresh.Stale : DetectionRefresh.None, activities, cancellationToken);
                 _lastFullDetection = full ? now : _lastFullDetection;
             }
 
@@ -125,18 +130,31 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
     /// Reading, deciding, writing and dequeuing share one IMMEDIATE transaction per group of employees: an event
     /// ingested meanwhile waits for it and then queues its employee again, and one commit (one fsync) serves the group.
     /// </summary>
-    private async Task<EvaluationCounts> EvaluateAsync(DbConnection connection, EvaluationContext context, IReadOnlyList<string> group, CancellationToken cancellationToken) =>
-        await connection.InTransactionAsync(async transaction =>
+    /// <remarks>The group's activities join <paramref name="activities"/> only once the group has committed.</remarks>
+    private async Task<EvaluationCounts> EvaluateAsync(DbConnection connection, EvaluationContext context, IReadOnlyList<string> group, List<EmployeeActivity> activities, CancellationToken cancellationToken)
+    {
+        var judged = new List<EmployeeActivity>();
+        var changed = await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
+            var write = new WriteScope(connection, transaction, afterCommit, cancellationToken);
             var changed = EvaluationCounts.None;
             foreach (var employeeId in group)
             {
-                changed += await evaluator.EvaluateAsync(connection, transaction, context, employeeId, cancellationToken);
-                await connection.ExecuteAsync(new CommandDefinition(Dequeue, new { EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken));
+                var evaluation = await evaluator.EvaluateAsync(write, context, employeeId);
+                changed += evaluation.Counts;
+                if (evaluation.Activity is { } activity)
+                {
+                    judged.Add(activity);
+                }
+
+                await connection.ExecuteAsync(write.Command(Dequeue, new { EmployeeId = employeeId }));
             }
 
             return changed;
         }, cancellationToken);
+        activities.AddRange(judged);
+        return changed;
+    }
 
     private static async Task SweepSettledAsync(System.Data.Common.DbConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -146,10 +164,10 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
             if (last is not null)
             {
                 var since = UtcTimestampHandler.FromText(last);
-                var catalog = await Signals.SignalCatalog.LoadAsync(connection, cancellationToken, transaction);
+                var catalog = await Signals.SignalStore.LoadAsync(connection, cancellationToken, transaction);
                 foreach (var signal in catalog.Signals)
                 {
-                    var settlement = Signals.PolicyDuration.TryParse(signal.Settlement, out var window) ? window : TimeSpan.Zero;
+                    var settlement = signal.SettlementWindow;
                     await connection.ExecuteAsync(new CommandDefinition(
                         EnqueueSettled,
                         new { signal.Type, From = since - settlement, To = now - settlement, Now = now },

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Achievements.Api.Features.Signals;
 using FluentValidation;
 using FluentValidation.Results;
 

@@ -3,6 +3,8 @@ using System.Data.Common;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Achievements.Api.Features.History;
+using Achievements.Api.Features.Queue;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Json;
 using Achievements.Api.Infrastructure.Storage;
@@ -71,7 +73,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
     {
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken);
+        var catalog = await SignalStore.LoadAsync(connection, cancellationToken);
         var judge = new EventJudge(catalog, now);
         var errors = new List<EventError>();
         var judged = new (IncomingEvent Event, Dictionary<string, string[]>? Errors)[command.Events!.Count];
@@ -149,7 +151,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
             {
                 await EnsureEmployeesAsync(connection, transaction, accepted.Select(a => a.ActorText!), now, cancellationToken);
                 var affected = accepted.Select(a => a.ActorText!).Concat(await CorrectedAuthorsAsync(connection, transaction, catalog, command.Source, accepted, cancellationToken));
-                await EvaluationQueueing.EnqueueAsync(connection, transaction, affected, now, cancellationToken);
+                await EvaluationQueue.EnqueueAsync(connection, transaction, affected, now, cancellationToken);
             }
 
             return results;
@@ -162,7 +164,8 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
 
     /// <summary>
     /// A correction changes someone else's standing: the author of the outcome it corrects, not the person who
-    /// reverted it. Their award may have to be clawed back, so they are queued too.
+    /// reverted it. Their award may have to be clawed back, so they are queued too. One lookup per corrected signal,
+    /// the same one evaluation runs, however many corrections the batch holds.
     /// </summary>
     private static async Task<IEnumerable<string>> CorrectedAuthorsAsync(
         DbConnection connection,
@@ -172,25 +175,14 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         List<IncomingEvent> accepted,
         CancellationToken cancellationToken)
     {
+        var corrections = accepted
+            .Select(e => (e.TypeText!, (Func<string, string?>)(name => e.Attributes.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null)))
+            .ToList();
         var authors = new List<string>();
-        foreach (var correction in accepted)
+        foreach (var lookup in CorrectionIndex.OutcomesCorrectedBy(catalog, corrections))
         {
-            foreach (var outcome in catalog.Signals.Where(s => s.CorrectedBy?.Signal == correction.TypeText))
-            {
-                var on = outcome.CorrectedBy!.On;
-                // Corrections match on string attributes (ids); the catalog refuses any other.
-                if (!correction.Attributes.TryGetProperty(on, out var key) || key.ValueKind != JsonValueKind.String)
-                {
-                    continue;
-                }
-
-                // The attribute name is a validated identifier, so it is written into the SQL where an index on it can serve.
-                var sql = $"""
-                    SELECT DISTINCT actor FROM events
-                    WHERE type = @Type AND json_extract(attributes, '$.{on}') = @Key AND source = @Source
-                    """;
-                authors.AddRange(await connection.QueryAsync<string>(new CommandDefinition(sql, new { outcome.Type, Source = source, Key = key.GetString() }, transaction, cancellationToken: cancellationToken)));
-            }
+            // Within the same source: a correction undoes only its own source's outcome, as evaluation matches it.
+            authors.AddRange((await CorrectionLookup.FindAsync(connection, transaction, lookup, cancellationToken)).Where(e => e.Source == source).Select(e => e.Actor));
         }
 
         return authors;
@@ -200,7 +192,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
     /// One prepared statement for the whole batch, ingestion's hot path, run through SQLite's C API on the handler's
     /// connection and inside its transaction: the attributes are bound as the request's own UTF-8 bytes and the
     /// timestamp is formatted into a stack buffer, where ADO.NET would make a string of each and encode it back
-    /// (as evaluation's <see cref="Evaluation.HistoryReader"/> does for the read; decision 0007).
+    /// (as evaluation's <see cref="History.HistoryReader"/> does for the read; decision 0007).
     /// </summary>
     private sealed class EventInsert : IDisposable
     {

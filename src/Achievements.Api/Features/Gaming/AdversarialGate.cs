@@ -1,8 +1,6 @@
-using Achievements.Api.Features.Badges;
-using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Gaming.Personas;
-using Achievements.Api.Features.Signals;
+using Achievements.Api.Infrastructure.Storage;
 
 namespace Achievements.Api.Features.Gaming;
 
@@ -22,6 +20,11 @@ internal sealed record GateReport(IReadOnlyList<PersonaVerdict> Verdicts)
 /// catalog's current policy. A persona whose awards all end up held has been stopped; one that keeps an
 /// active tier has beaten the rule, and publishing is refused.
 /// </summary>
+/// <remarks>
+/// A singleton per app. Generating and judging the library does not depend on the badge, so the judged populations
+/// are kept under a key of the day, the persona names and the catalog; a new day or a policy change makes a new key.
+/// Each app instance keeps its own (a few MB), so several instances each pay for the first publish of a day.
+/// </remarks>
 internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsoft.Extensions.Options.IOptions<DetectionOptions> options)
 {
     /// <summary>The library is generated from a fixed seed, so the gate's verdict is the same every time.</summary>
@@ -29,9 +32,9 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
 
     private const string Source = "gate";
 
-    // Process-wide: the key names the day, the catalog and the personas, everything a population depends on.
-    private static readonly Lock CacheLock = new();
-    private static (string Key, Lazy<IReadOnlyList<Population>> Populations)? cache;
+    // The key names the day, the catalog and the personas, everything a population depends on.
+    private readonly Lock _cacheLock = new();
+    private (string Key, Lazy<IReadOnlyList<Population>> Populations)? _cache;
 
     /// <summary>Judges the badges against every persona. The personas' judged events are kept between calls for the same day and catalog.</summary>
     public GateReport Run(IReadOnlyList<CompiledBadge> badges, SignalCatalog catalog, DateTimeOffset now)
@@ -39,15 +42,6 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
         // The library is generated up to the start of the day, so one day's runs can be reused across publishes.
         var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
         var populations = PopulationsFor(catalog, day);
-        var context = new EvaluationContext
-        {
-            Catalog = catalog,
-            RuleCatalog = catalog.ToRuleCatalog(),
-            Policy = populations.Count == 0 ? CountingPolicy.Compile(catalog) : populations[0].Policy,
-            Badges = badges,
-            Bots = new HashSet<string>(),
-            Now = day,
-        };
 
         var verdicts = new List<PersonaVerdict>();
         foreach (var population in populations)
@@ -56,7 +50,7 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
             {
                 foreach (var badge in badges)
                 {
-                    if (badge.TierName(context.Judge(badge, events, day).TierRank) is { } tier)
+                    if (badge.TierName(Standings.Of(badge, events, catalog, day).TierRank) is { } tier)
                     {
                         verdicts.Add(new PersonaVerdict(population.Persona.Name, population.Persona.Farming, employee, badge.Key, tier, population.Held.Contains(employee)));
                     }
@@ -71,15 +65,15 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
     {
         var key = $"{day:O}|{string.Join(',', personas.Select(p => p.Name))}|{System.Text.Json.JsonSerializer.Serialize(catalog.Signals, StorageJson.Options)}";
         Lazy<IReadOnlyList<Population>> populations;
-        lock (CacheLock)
+        lock (_cacheLock)
         {
             // Concurrent first calls of the day share one run of the library instead of each generating it.
-            if (cache is not { } cached || cached.Key != key)
+            if (_cache is not { } cached || cached.Key != key)
             {
-                cache = (key, new Lazy<IReadOnlyList<Population>>(() => Judge(catalog, day)));
+                _cache = (key, new Lazy<IReadOnlyList<Population>>(() => Judge(catalog, day)));
             }
 
-            populations = cache.Value.Populations;
+            populations = _cache.Value.Populations;
         }
 
         return populations.Value;
@@ -94,17 +88,18 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
             var run = persona.Generate($"gate{i}", day, 365, new Random(Seed + i));
             var bots = run.Employees.Where(e => e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
             var reads = policy.Read(Ingest(run.Events, validator), bots);
-            var corrections = Corrections(reads, catalog);
+            // The same lookups the service runs against the events table, answered from the persona's events.
+            var corrections = CorrectionIndex.From(CorrectionIndex.LookupsFor(reads).Select(lookup => (lookup, lookup.Find(reads))));
             var counted = reads.GroupBy(e => e.Stored.Actor, StringComparer.Ordinal)
                 .Where(g => !bots.Contains(g.Key))
                 .ToDictionary(g => g.Key, g => policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, day), StringComparer.Ordinal);
             var held = Detectors.All(counted, catalog, day, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
-            return new Population(persona, policy, counted, held);
+            return new Population(persona, counted, held);
         })];
     }
 
     /// <summary>One persona's employees with their events judged, and who the detectors would hold.</summary>
-    private sealed record Population(IPersona Persona, CountingPolicy Policy, Dictionary<string, CountedEvents> Counted, HashSet<string> Held);
+    private sealed record Population(IPersona Persona, Dictionary<string, CountedEvents> Counted, HashSet<string> Held);
 
     /// <summary>The ingestion checks, in memory: invalid events are rejected and a repeated id is a duplicate.</summary>
     private static List<(StoredEvent Event, string Attributes)> Ingest(IEnumerable<SimulatedEvent> events, IncomingEventValidator validator)
@@ -127,22 +122,5 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
         }
 
         return [.. stored.OrderBy(e => e.Event.OccurredAt).ThenBy(e => e.Event.Seq)];
-    }
-
-    private static CorrectionIndex Corrections(IReadOnlyList<ReadEvent> reads, SignalCatalog catalog)
-    {
-        var keys = new HashSet<(string, string, string)>();
-        foreach (var correction in catalog.Signals.Select(s => s.CorrectedBy).OfType<CorrectedBy>().Distinct())
-        {
-            foreach (var e in reads.Where(e => e.Stored.Type == correction.Signal))
-            {
-                if (e.Schema.IndexOf(correction.On) is var index and >= 0 && e.Rule[index].TextValue is { } key)
-                {
-                    keys.Add((e.Stored.Source, correction.Signal, key));
-                }
-            }
-        }
-
-        return new CorrectionIndex(keys);
     }
 }

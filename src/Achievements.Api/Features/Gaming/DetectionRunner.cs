@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.Json;
 using Achievements.Api.Features.Audit;
-using Achievements.Api.Features.Evaluation;
-using Achievements.Api.Features.Signals;
+using Achievements.Api.Features.Awards;
+using Achievements.Api.Features.History;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -32,15 +32,15 @@ internal enum DetectionRefresh
 /// window is not raised again.
 /// </summary>
 /// <remarks>
-/// The detectors judge every active employee's <see cref="EmployeeActivity"/>, kept in memory for this process:
-/// the evaluator hands over each employee it has just judged (<see cref="Remember"/>), so a run after an evaluation
-/// pass reads nothing from the events table and costs the same whatever the history's length. Activities are
+/// The detectors judge every active employee's <see cref="EmployeeActivity"/>, kept in memory by this app instance:
+/// the evaluation pass hands over the activities of the employees it has just judged and committed, so a run after
+/// an evaluation pass reads nothing from the events table and costs the same whatever the history's length. Activities are
 /// reduced again when their employee is evaluated (any new event, correction or settlement queues them), by the
 /// periodic run for whoever is older than <see cref="ActivityMaxAge"/>, and by an admin's run for everyone. Approvals
 /// keep their times, so rings are judged on the window as of the run; bursts and token sums are as of the reduction.
 /// Token burn compares everyone with everyone, so it runs only when the population has just been refreshed.
 /// </remarks>
-internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProvider time, IOptions<DetectionOptions> options, AuditTrail audit, ILogger<DetectionRunner> logger)
+internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProvider time, IOptions<DetectionOptions> options, AuditTrail audit, AwardLedger ledger, ILogger<DetectionRunner> logger)
 {
     /// <summary>How old an activity may be before the periodic run reduces it again from the events.</summary>
     public static readonly TimeSpan ActivityMaxAge = TimeSpan.FromDays(1);
@@ -67,22 +67,16 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
 
     private readonly ConcurrentDictionary<string, EmployeeActivity> _activities = new(StringComparer.Ordinal);
 
-    /// <summary>Keeps what the detectors need from an employee the evaluator has just judged; a bot is forgotten.</summary>
-    public void Remember(EmployeeHistory history, CountedEvents counted, DateTimeOffset now)
+    /// <param name="refresh">Whom to read again from the events before judging.</param>
+    /// <param name="judged">The activities of the employees an evaluation pass has just judged; they replace what was kept.</param>
+    /// <param name="cancellationToken">Stops the run; nothing is stored until its one transaction commits.</param>
+    public async Task<DetectionSummary> RunAsync(DetectionRefresh refresh, IReadOnlyCollection<EmployeeActivity> judged, CancellationToken cancellationToken)
     {
-        if (history.IsBot)
+        foreach (var activity in judged)
         {
-            _activities.TryRemove(history.EmployeeId, out _);
-            return;
+            _activities[activity.Employee] = activity;
         }
 
-        _activities[history.EmployeeId] = EmployeeActivity.From(history.EmployeeId, counted, history.Context.Catalog, now, options.Value);
-    }
-
-    /// <param name="refresh">Whom to read again from the events before judging.</param>
-    /// <param name="cancellationToken">Stops the run; nothing is stored until its one transaction commits.</param>
-    public async Task<DetectionSummary> RunAsync(DetectionRefresh refresh, CancellationToken cancellationToken)
-    {
         var now = time.GetUtcNow();
         var settings = options.Value;
         await using var connection = await connections.OpenAsync(cancellationToken);
@@ -96,8 +90,9 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
         var population = _activities.Where(a => !context.Bots.Contains(a.Key)).OrderBy(a => a.Key, StringComparer.Ordinal)
             .ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
         var findings = Detectors.All(population, now, settings, withTokenBurn: refresh != DetectionRefresh.None).ToList();
-        var (flagged, held) = await connection.InTransactionAsync(async transaction =>
+        var (flagged, held) = await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
+            var write = new WriteScope(connection, transaction, afterCommit, cancellationToken);
             var flagged = 0;
             var held = 0;
             foreach (var finding in findings)
@@ -126,7 +121,7 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
                 {
                     foreach (var employee in finding.Employees)
                     {
-                        held += await AwardHolds.HoldAsync(connection, transaction, audit, employee, finding.WindowStart, now, cancellationToken);
+                        held += await ledger.HoldAsync(write, employee, finding.WindowStart, now);
                     }
                 }
             }
@@ -159,9 +154,14 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
 
             try
             {
-                if (await context.LoadEmployeeAsync(connection, null, employee, cancellationToken) is { } history)
+                var history = await context.LoadEmployeeAsync(connection, null, employee, cancellationToken);
+                if (history is { IsBot: false })
                 {
-                    Remember(history, history.CountAsOf(now), now);
+                    _activities[employee] = EmployeeActivity.From(employee, history.CountAsOf(now), context.Catalog, now, settings);
+                }
+                else
+                {
+                    _activities.TryRemove(employee, out _);
                 }
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
@@ -171,59 +171,5 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
                 logger.LogError(exception, "Could not read the events of {Employee} for detection; left out of this run", employee);
             }
         }
-    }
-}
-
-/// <summary>Moves awards between active and held, with history and audit, for flags being raised and resolved.</summary>
-internal static class AwardHolds
-{
-    private const string Hold = """
-        UPDATE awards SET status = 'held', updated_at = @Now
-        WHERE employee_id = @EmployeeId AND status = 'active' AND awarded_at >= @Since
-        RETURNING badge_key AS BadgeKey, tier AS Tier, badge_version AS Version, value AS Value
-        """;
-
-    private const string Release = """
-        UPDATE awards SET status = 'active', updated_at = @Now
-        WHERE employee_id = @EmployeeId AND status = 'held'
-          AND NOT EXISTS (SELECT 1 FROM flag_members m JOIN flags f ON f.id = m.flag_id
-                          WHERE m.employee_id = @EmployeeId AND f.status = 'open' AND f.detector IN ('review-ring', 'burst'))
-        RETURNING badge_key AS BadgeKey, tier AS Tier, badge_version AS Version, value AS Value
-        """;
-
-    private const string Revoke = """
-        UPDATE awards SET status = 'revoked', blocked = 1, reason = @Reason, updated_at = @Now
-        WHERE employee_id = @EmployeeId AND status = 'held'
-        RETURNING badge_key AS BadgeKey, tier AS Tier, badge_version AS Version, value AS Value
-        """;
-
-    public static Task<int> HoldAsync(DbConnection connection, DbTransaction transaction, AuditTrail audit, string employeeId, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ChangeAsync(connection, transaction, audit, Hold, "held", employeeId, null, since, now, cancellationToken);
-
-    /// <summary>Held awards become active again, unless another open flag still holds the employee.</summary>
-    public static Task<int> ReleaseAsync(DbConnection connection, DbTransaction transaction, AuditTrail audit, string employeeId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ChangeAsync(connection, transaction, audit, Release, "released", employeeId, null, now, now, cancellationToken);
-
-    /// <summary>Confirmed gaming: held awards are revoked and blocked, as if an admin had revoked each.</summary>
-    public static Task<int> RevokeAsync(DbConnection connection, DbTransaction transaction, AuditTrail audit, string employeeId, string reason, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ChangeAsync(connection, transaction, audit, Revoke, "revoked", employeeId, reason, now, now, cancellationToken);
-
-    private static async Task<int> ChangeAsync(DbConnection connection, DbTransaction transaction, AuditTrail audit, string sql, string action, string employeeId, string? reason, DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var changed = (await connection.QueryAsync<ChangedAward>(new CommandDefinition(sql, new { EmployeeId = employeeId, Since = since, Now = now, Reason = reason }, transaction, cancellationToken: cancellationToken))).ToList();
-        foreach (var award in changed)
-        {
-            await Awards.AwardHistory.RecordAsync(connection, transaction, audit, new Awards.AwardChange(employeeId, award.BadgeKey, action, award.Tier, award.Version, award.Value, reason), now, cancellationToken);
-        }
-
-        return changed.Count;
-    }
-
-    private sealed record ChangedAward
-    {
-        public required string BadgeKey { get; init; }
-        public string? Tier { get; init; }
-        public long Version { get; init; }
-        public double Value { get; init; }
     }
 }

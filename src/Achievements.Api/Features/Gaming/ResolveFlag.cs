@@ -1,4 +1,6 @@
 using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Awards;
+using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
@@ -19,7 +21,7 @@ internal sealed class ResolveFlagValidator : AbstractValidator<ResolveFlag>
         RuleFor(x => x.Note).MaximumLength(1000).Must(TextRules.IsDisplayable).WithMessage(TextRules.DisplayableMessage);
 }
 
-internal sealed class ResolveFlagHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit) : ICommandHandler<ResolveFlag, Flag>
+internal sealed class ResolveFlagHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, AwardLedger ledger) : ICommandHandler<ResolveFlag, Flag>
 {
     private const string SelectFlag = $"SELECT {FlagRow.Columns} FROM flags WHERE id = @Id";
 
@@ -33,8 +35,9 @@ internal sealed class ResolveFlagHandler(IDbConnectionFactory connections, TimeP
     {
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
-        return await connection.InTransactionAsync(async transaction =>
+        return await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
+            var write = new WriteScope(connection, transaction, afterCommit, cancellationToken);
             var flag = await connection.QuerySingleOrDefaultAsync<FlagRow>(new CommandDefinition(SelectFlag, command, transaction, cancellationToken: cancellationToken))
                 ?? throw new NotFoundException("Flag", command.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
             if (flag.Status != "open")
@@ -52,12 +55,12 @@ internal sealed class ResolveFlagHandler(IDbConnectionFactory connections, TimeP
             foreach (var employee in flag.Members)
             {
                 _ = command.Confirm
-                    ? await AwardHolds.RevokeAsync(connection, transaction, audit, employee, flag.Detector == Finding.ReviewRing ? "collusion" : flag.Detector, now, cancellationToken)
-                    : await AwardHolds.ReleaseAsync(connection, transaction, audit, employee, now, cancellationToken);
+                    ? await ledger.BlockHeldAsync(write, employee, flag.Detector == Finding.ReviewRing ? ExclusionReason.Collusion : flag.Detector, now)
+                    : await ledger.ReleaseAsync(write, employee, now);
             }
 
             await audit.RecordAsync(connection, transaction, $"flag.{status}", new { flag.Id, flag.Detector, employees = flag.Members, command.Note }, cancellationToken);
-            await EvaluationQueueing.EnqueueAsync(connection, transaction, flag.Members, now, cancellationToken);
+            await EvaluationQueue.EnqueueAsync(connection, transaction, flag.Members, now, cancellationToken);
             return (flag with { Status = status, Note = command.Note, ResolvedAt = now }).ToFlag();
         }, cancellationToken);
     }

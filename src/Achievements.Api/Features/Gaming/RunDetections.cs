@@ -8,5 +8,5 @@ internal sealed record RunDetections : ICommand<DetectionSummary>;
 internal sealed class RunDetectionsHandler(DetectionRunner detections) : ICommandHandler<RunDetections, DetectionSummary>
 {
     public async ValueTask<DetectionSummary> Handle(RunDetections command, CancellationToken cancellationToken) =>
-        await detections.RunAsync(DetectionRefresh.Everyone, cancellationToken);
+        await detections.RunAsync(DetectionRefresh.Everyone, [], cancellationToken);
 }

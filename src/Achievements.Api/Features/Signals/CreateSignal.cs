@@ -90,14 +90,14 @@ internal sealed class CreateSignalHandler(IDbConnectionFactory connections, Time
         await using var connection = await connections.OpenAsync(cancellationToken);
         return await connection.InTransactionAsync(async transaction =>
         {
-            var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken, transaction);
+            var catalog = await SignalStore.LoadAsync(connection, cancellationToken, transaction);
             if (catalog.Find(signal.Type) is not null)
             {
                 throw new ConflictException($"Signal '{signal.Type}' already exists.");
             }
 
             SignalPolicyCheck.Ensure(signal, catalog);
-            await SignalCatalog.TryInsertAsync(connection, signal, time.GetUtcNow(), cancellationToken, transaction);
+            await SignalStore.TryInsertAsync(connection, signal, time.GetUtcNow(), cancellationToken, transaction);
             var view = SignalView.From(signal);
             await audit.RecordAsync(connection, transaction, "signal.created", view, cancellationToken);
             return view;

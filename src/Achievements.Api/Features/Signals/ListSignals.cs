@@ -10,7 +10,7 @@ internal sealed class ListSignalsHandler(IDbConnectionFactory connections) : IQu
     public async ValueTask<IReadOnlyList<SignalView>> Handle(ListSignals query, CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken);
+        var catalog = await SignalStore.LoadAsync(connection, cancellationToken);
         return [.. catalog.Signals.Select(SignalView.From)];
     }
 }

@@ -17,7 +17,7 @@ internal sealed class SeedBuiltInSignalsHandler(IDbConnectionFactory connections
             var seeded = 0;
             foreach (var signal in BuiltInSignals.All)
             {
-                seeded += await SignalCatalog.TryInsertAsync(connection, signal, now, cancellationToken, transaction) ? 1 : 0;
+                seeded += await SignalStore.TryInsertAsync(connection, signal, now, cancellationToken, transaction) ? 1 : 0;
             }
 
             return seeded;

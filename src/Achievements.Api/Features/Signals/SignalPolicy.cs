@@ -2,6 +2,7 @@ using Achievements.Api.Infrastructure.Errors;
 using Achievements.Rules;
 using FluentValidation;
 using FluentValidation.Results;
+using SignalCatalog = Achievements.Scoring.SignalCatalog;
 
 namespace Achievements.Api.Features.Signals;
 

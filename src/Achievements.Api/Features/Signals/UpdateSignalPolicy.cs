@@ -1,4 +1,5 @@
 using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
@@ -43,7 +44,7 @@ internal sealed class UpdateSignalPolicyHandler(IDbConnectionFactory connections
         await using var connection = await connections.OpenAsync(cancellationToken);
         return await connection.InTransactionAsync(async transaction =>
         {
-            var catalog = await SignalCatalog.LoadAsync(connection, cancellationToken, transaction);
+            var catalog = await SignalStore.LoadAsync(connection, cancellationToken, transaction);
             var before = catalog.Find(command.Type) ?? throw new NotFoundException("Signal", command.Type);
             var after = before with
             {
@@ -55,10 +56,10 @@ internal sealed class UpdateSignalPolicyHandler(IDbConnectionFactory connections
             };
             SignalPolicyCheck.Ensure(after, catalog);
 
-            var row = SignalCatalog.Columns(after);
+            var row = SignalStore.Columns(after);
             await connection.ExecuteAsync(new CommandDefinition(UpdatePolicy, new { after.Type, after.Description, after.Settlement, row.CorrectedBy, after.DailyCap, row.Qualify, Now = now }, transaction, cancellationToken: cancellationToken));
             await audit.RecordAsync(connection, transaction, "signal.policy-changed", new { before = SignalView.From(before), after = SignalView.From(after) }, cancellationToken);
-            await EvaluationQueueing.EnqueueEveryoneAsync(connection, transaction, now, cancellationToken);
+            await EvaluationQueue.EnqueueEveryoneAsync(connection, transaction, now, cancellationToken);
             return SignalView.From(after);
         }, cancellationToken);
     }

@@ -1,53 +1,58 @@
 using System.Data.Common;
-using System.Runtime.CompilerServices;
+using Dapper;
 
 namespace Achievements.Api.Infrastructure.Storage;
 
+/// <summary>
+/// Work to do once a transaction of <see cref="DbConnectionExtensions.InTransactionAsync{T}(DbConnection, Func{DbTransaction, AfterCommit, Task{T}}, CancellationToken)"/>
+/// has committed, never after a rollback: telling a read model that its rows changed, so that no reader that looked
+/// before the commit can keep the old answer. One per transaction, handed to the work that runs in it.
+/// </summary>
+internal sealed class AfterCommit
+{
+    private readonly List<Action> _actions = [];
+
+    public void Add(Action action) => _actions.Add(action);
+
+    internal void Run()
+    {
+        foreach (var action in _actions)
+        {
+            action();
+        }
+    }
+}
+
 internal static class DbConnectionExtensions
 {
-    // Work waiting for a transaction of InTransactionAsync to commit. Keyed weakly by the transaction, so an
-    // entry never outlives it; per transaction, not per app, so app instances sharing a process share nothing.
-    private static readonly ConditionalWeakTable<DbTransaction, List<Action>> AfterCommit = [];
-
     /// <summary>Runs <paramref name="work"/> in one transaction: all of it commits, or none of it.</summary>
-    /// <remarks>What <see cref="OnCommitted"/> registered runs after the commit, never on a rollback.</remarks>
-    public static async Task<T> InTransactionAsync<T>(
+    public static Task<T> InTransactionAsync<T>(
         this DbConnection connection,
         Func<DbTransaction, Task<T>> work,
+        CancellationToken cancellationToken) =>
+        connection.InTransactionAsync((transaction, _) => work(transaction), cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one transaction, then, only once it has committed, what the work added to its
+    /// <see cref="AfterCommit"/>.
+    /// </summary>
+    public static async Task<T> InTransactionAsync<T>(
+        this DbConnection connection,
+        Func<DbTransaction, AfterCommit, Task<T>> work,
         CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var committed = new List<Action>();
-        AfterCommit.Add(transaction, committed);
-        try
-        {
-            var result = await work(transaction);
-            await transaction.CommitAsync(cancellationToken);
-            foreach (var action in committed)
-            {
-                action();
-            }
-
-            return result;
-        }
-        finally
-        {
-            AfterCommit.Remove(transaction);
-        }
+        var afterCommit = new AfterCommit();
+        var result = await work(transaction, afterCommit);
+        await transaction.CommitAsync(cancellationToken);
+        afterCommit.Run();
+        return result;
     }
+}
 
-    /// <summary>
-    /// Runs <paramref name="action"/> once <paramref name="transaction"/> has committed, so that what it does (such as
-    /// dropping a cached read) can never be undone by a reader that looked before the commit. Only transactions of
-    /// <see cref="InTransactionAsync"/> take such work; any other is refused rather than silently never running it.
-    /// </summary>
-    public static void OnCommitted(this DbTransaction transaction, Action action)
-    {
-        if (!AfterCommit.TryGetValue(transaction, out var committed))
-        {
-            throw new InvalidOperationException("Work after a commit needs a transaction begun by InTransactionAsync.");
-        }
-
-        committed.Add(action);
-    }
+/// <summary>A write in progress: the connection, its transaction, and what to do once it has committed.</summary>
+internal sealed record WriteScope(DbConnection Connection, DbTransaction Transaction, AfterCommit AfterCommit, CancellationToken CancellationToken)
+{
+    public CommandDefinition Command(string sql, object? parameters = null) =>
+        new(sql, parameters, Transaction, cancellationToken: CancellationToken);
 }

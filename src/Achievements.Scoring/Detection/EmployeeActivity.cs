@@ -1,10 +1,7 @@
-using Achievements.Api.Features.Evaluation;
-using Achievements.Api.Features.Signals;
-
-namespace Achievements.Api.Features.Gaming;
+namespace Achievements.Scoring;
 
 /// <summary>The largest run of one outcome signal's events inside the burst window, as of when it was reduced.</summary>
-internal sealed record BurstRun(string Signal, int Count, DateTimeOffset Start, DateTimeOffset End);
+public sealed record BurstRun(string Signal, int Count, DateTimeOffset Start, DateTimeOffset End);
 
 /// <summary>
 /// What the detectors need from one employee's judged events, reduced once: counted approvals by author (with
@@ -18,7 +15,7 @@ internal sealed record BurstRun(string Signal, int Count, DateTimeOffset Start, 
 /// <param name="Bursts">The largest burst of each outcome signal in the burst lookback.</param>
 /// <param name="Tokens">Tokens consumed in the token-burn window as of <paramref name="AsOf"/>.</param>
 /// <param name="Outcomes">Counted outcomes in the token-burn window as of <paramref name="AsOf"/>.</param>
-internal sealed record EmployeeActivity(
+public sealed record EmployeeActivity(
     string Employee,
     DateTimeOffset AsOf,
     IReadOnlyDictionary<string, DateTimeOffset[]> ApprovalTimes,
@@ -50,20 +47,20 @@ internal sealed record EmployeeActivity(
                 continue;
             }
 
-            if (e.Counts && at > ringFrom && e.Stored.Type == "review.approved" && e.AttributeText("author") is { } author)
+            if (e.Counts && at > ringFrom && e.Stored.Type == BuiltInSignals.Review.Signal && e.AttributeText(BuiltInSignals.Review.Author) is { } author)
             {
                 (approvals.TryGetValue(author, out var times) ? times : approvals[author] = []).Add(at);
             }
 
             // Bursts count every outcome event, counted or not: speed is the tell, whatever the policy made of it.
-            if (at > burstFrom && catalog.Find(e.Stored.Type)?.Kind == SignalDefinition.Outcome)
+            if (at > burstFrom && catalog.IsOutcome(e.Stored.Type))
             {
                 (outcomeTimes.TryGetValue(e.Stored.Type, out var times) ? times : outcomeTimes[e.Stored.Type] = []).Add(at);
             }
 
             if (at > tokenFrom)
             {
-                tokens += e.Stored.Type == "tokens.consumed" ? e.AttributeNumber("tokens") : 0;
+                tokens += e.Stored.Type == BuiltInSignals.Spend.Signal ? e.AttributeNumber(BuiltInSignals.Spend.Tokens) : 0;
                 outcomes += e.Counts && e.Kind == SignalDefinition.Outcome ? 1 : 0;
             }
         }

@@ -1,10 +1,7 @@
-using Achievements.Api.Features.Evaluation;
-using Achievements.Api.Features.Signals;
-
-namespace Achievements.Api.Features.Gaming;
+namespace Achievements.Scoring;
 
 /// <summary>Thresholds of the gaming detectors (<c>Achievements:Detection:...</c>). Never shown to employees.</summary>
-internal sealed class DetectionOptions
+public sealed class DetectionOptions
 {
     /// <summary>How far back the review-ring detector looks.</summary>
     public int RingWindowDays { get; set; } = 90;
@@ -33,21 +30,23 @@ internal sealed class DetectionOptions
 }
 
 /// <summary>A detector's finding, before it is stored as a flag.</summary>
-internal sealed record Finding(string Detector, IReadOnlyList<string> Employees, double Score, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, object Evidence, string Key)
+public sealed record Finding(string Detector, IReadOnlyList<string> Employees, double Score, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, object Evidence, string Key)
 {
     public const string ReviewRing = "review-ring";
     public const string Burst = "burst";
     public const string TokenBurn = "token-burn";
 
-    /// <summary>Ring and burst findings hold awards; token burn only informs.</summary>
-    public bool Holds => Detector is ReviewRing or Burst;
+    /// <summary>The detectors whose findings hold awards while open: ring and burst. Token burn only informs.</summary>
+    public static IReadOnlyList<string> Holding { get; } = [ReviewRing, Burst];
+
+    public bool Holds => Holding.Contains(Detector);
 }
 
 /// <summary>
 /// The detectors, as pure functions over employees' activity (their judged events, reduced), so that the service,
 /// the publish gate and the simulation all run exactly the same code.
 /// </summary>
-internal static class Detectors
+public static class Detectors
 {
     /// <summary>Every detector over judged events: reduces each employee's, then runs <see cref="All(IReadOnlyDictionary{string, EmployeeActivity}, DateTimeOffset, DetectionOptions, bool)"/>.</summary>
     public static IEnumerable<Finding> All(IReadOnlyDictionary<string, CountedEvents> employees, SignalCatalog catalog, DateTimeOffset now, DetectionOptions options, bool withTokenBurn = true) =>

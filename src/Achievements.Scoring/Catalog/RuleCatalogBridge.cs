@@ -1,9 +1,9 @@
 using Achievements.Rules;
 
-namespace Achievements.Api.Features.Signals;
+namespace Achievements.Scoring;
 
 /// <summary>Hands the stored catalog to the rule compiler, which knows signals only as kinds and typed attributes.</summary>
-internal static class RuleCatalogBridge
+public static class RuleCatalogBridge
 {
     public static Rules.SignalCatalog ToRuleCatalog(this SignalCatalog catalog) =>
         new(catalog.Signals.Select(ToSchema));

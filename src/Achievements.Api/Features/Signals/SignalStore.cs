@@ -1,52 +1,13 @@
 using System.Data.Common;
 using System.Text.Json;
+using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
 namespace Achievements.Api.Features.Signals;
 
-/// <summary>One attribute of a signal's schema. Numbers are finite and non-negative unless <see cref="Signed"/>.</summary>
-internal sealed record AttributeDefinition(string Name, string Type, bool Optional = false, bool Signed = false)
+/// <summary>The signal catalog as stored: loaded whole, inserted a signal at a time.</summary>
+internal static class SignalStore
 {
-    public static readonly string[] Types = ["int", "number", "string", "bool", "string[]"];
-
-    public bool IsNumeric => Type is "int" or "number";
-}
-
-/// <summary>Which correction undoes an outcome, matched on one attribute (<c>pr.reverted</c> on <c>pr_id</c>).</summary>
-internal sealed record CorrectedBy(string Signal, string On);
-
-/// <summary>A named per-event condition in the rule language's <c>where</c> scope; all must hold for an event to count.</summary>
-internal sealed record QualifyCondition(string Name, string Condition);
-
-/// <summary>A signal: its kind, its attribute schema, and the policy that decides which of its events count.</summary>
-internal sealed record SignalDefinition(
-    string Type,
-    string Kind,
-    string Description,
-    IReadOnlyList<AttributeDefinition> Attributes,
-    string? Settlement,
-    CorrectedBy? CorrectedBy,
-    int? DailyCap,
-    IReadOnlyList<QualifyCondition> Qualify,
-    bool BuiltIn)
-{
-    public const string Outcome = "outcome";
-    public const string Volume = "volume";
-    public const string Correction = "correction";
-    public static readonly string[] Kinds = [Outcome, Volume, Correction];
-
-    public AttributeDefinition? Attribute(string name) => Attributes.FirstOrDefault(a => a.Name == name);
-}
-
-/// <summary>The signal catalog as stored: loaded whole, since it is small and every use needs most of it.</summary>
-internal sealed class SignalCatalog(IReadOnlyList<SignalDefinition> signals)
-{
-    private readonly Dictionary<string, SignalDefinition> _byType = signals.ToDictionary(s => s.Type, StringComparer.Ordinal);
-
-    public IReadOnlyList<SignalDefinition> Signals => signals;
-
-    public SignalDefinition? Find(string type) => _byType.GetValueOrDefault(type);
-
     private const string SelectSignals = """
         SELECT type AS Type, kind AS Kind, description AS Description, attributes AS Attributes,
                settlement AS Settlement, corrected_by AS CorrectedBy, daily_cap AS DailyCap,
@@ -117,10 +78,4 @@ internal sealed class SignalCatalog(IReadOnlyList<SignalDefinition> signals)
             UpdatedAt = now,
         };
     }
-}
-
-/// <summary>JSON written into text columns: camelCase, compact.</summary>
-internal static class StorageJson
-{
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 }

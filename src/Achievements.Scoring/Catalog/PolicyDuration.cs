@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Achievements.Api.Features.Signals;
+namespace Achievements.Scoring;
 
 /// <summary>Durations in policy fields use the rule language's literals: <c>30m</c>, <c>24h</c>, <c>7d</c>, <c>12w</c>.</summary>
-internal static partial class PolicyDuration
+public static partial class PolicyDuration
 {
     public const string Rule = "A duration is a whole number followed by m, h, d or w (such as 24h or 7d), at most 365d.";
 

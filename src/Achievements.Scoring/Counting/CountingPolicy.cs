@@ -1,15 +1,11 @@
-using System.Data.Common;
 using System.Text;
 using System.Text.Json;
-using Achievements.Api.Features.Signals;
 using Achievements.Rules;
-using Dapper;
-using SignalCatalog = Achievements.Api.Features.Signals.SignalCatalog;
 
-namespace Achievements.Api.Features.Evaluation;
+namespace Achievements.Scoring;
 
 /// <summary>An event as stored, less its attributes: the policy reads those once, into <see cref="ReadEvent.Rule"/>.</summary>
-internal sealed record StoredEvent
+public sealed record StoredEvent
 {
     public long Seq { get; init; }
     public required string Source { get; init; }
@@ -19,7 +15,7 @@ internal sealed record StoredEvent
 }
 
 /// <summary>Why an event does not count. Exactly one per event; a failed qualify condition is reported by its name.</summary>
-internal static class ExclusionReason
+public static class ExclusionReason
 {
     public const string NotSettled = "not-settled";
     public const string Corrected = "corrected";
@@ -32,7 +28,7 @@ internal static class ExclusionReason
 /// Confirmed review rings: for each member, the others. Approvals between members stop counting,
 /// since an admin has confirmed they were traded rather than earned.
 /// </summary>
-internal sealed class CollusionGroups(IReadOnlyDictionary<string, HashSet<string>> mates)
+public sealed class CollusionGroups(IReadOnlyDictionary<string, HashSet<string>> mates)
 {
     public static readonly CollusionGroups None = new(new Dictionary<string, HashSet<string>>());
 
@@ -56,7 +52,7 @@ internal sealed class CollusionGroups(IReadOnlyDictionary<string, HashSet<string
 }
 
 /// <summary>An event with the policy's verdict: <see cref="Reason"/> is null when it counts.</summary>
-internal sealed record ClassifiedEvent(ReadEvent Read, string? Reason)
+public sealed record ClassifiedEvent(ReadEvent Read, string? Reason)
 {
     public StoredEvent Stored => Read.Stored;
 
@@ -65,9 +61,9 @@ internal sealed record ClassifiedEvent(ReadEvent Read, string? Reason)
     /// <summary>The signal's kind: outcome, volume or correction.</summary>
     public string Kind => Read.Signal.Kind;
 
-    public string? AttributeText(string name) => Read.Schema.IndexOf(name) is var i and >= 0 ? Read.Rule[i].TextValue : null;
+    public string? AttributeText(string name) => Read.AttributeText(name);
 
-    public double AttributeNumber(string name) => Read.Schema.IndexOf(name) is var i and >= 0 ? Read.Rule[i].NumberValue ?? 0 : 0;
+    public double AttributeNumber(string name) => Read.AttributeNumber(name);
 
     public bool Counts => Reason is null;
 
@@ -75,12 +71,12 @@ internal sealed record ClassifiedEvent(ReadEvent Read, string? Reason)
 }
 
 /// <summary>How one signal's events in a window split into counted, pending and excluded-with-reason.</summary>
-internal sealed record SignalTally(string Type, int Counted, int Pending, IReadOnlyList<ExclusionCount> Excluded);
+public sealed record SignalTally(string Type, int Counted, int Pending, IReadOnlyList<ExclusionCount> Excluded);
 
-internal sealed record ExclusionCount(string Reason, int Count);
+public sealed record ExclusionCount(string Reason, int Count);
 
 /// <summary>An employee's events after the policy: what the rules may see, and why the rest may not.</summary>
-internal sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
+public sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
 {
     public IReadOnlyList<ClassifiedEvent> All { get; } = all;
 
@@ -109,51 +105,85 @@ internal sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
 }
 
 /// <summary>An event read once into the rule engine's form, with the value a correction would match it on.</summary>
-internal sealed record ReadEvent(StoredEvent Stored, RuleEvent Rule, SignalDefinition Signal, SignalSchema Schema, string? CorrectionKey)
+public sealed record ReadEvent(StoredEvent Stored, RuleEvent Rule, SignalDefinition Signal, SignalSchema Schema, string? CorrectionKey)
 {
     public CorrectedBy? CorrectedBy => Signal.CorrectedBy;
+
+    public string? AttributeText(string name) => Schema.IndexOf(name) is var i and >= 0 ? Rule[i].TextValue : null;
+
+    public double AttributeNumber(string name) => Schema.IndexOf(name) is var i and >= 0 ? Rule[i].NumberValue ?? 0 : 0;
 }
+
+/// <summary>
+/// A question for the stored events: which events of <paramref name="Signal"/> carry one of <paramref name="Keys"/> in
+/// the string attribute <paramref name="Attribute"/>. Both directions of a correction ask it: evaluation asks for the
+/// corrections of an employee's outcomes, ingestion for the outcomes a new correction undoes. The service answers it
+/// with one query, the adversarial gate from its events in memory (<see cref="Find"/>).
+/// </summary>
+public sealed record KeyLookup(string Signal, string Attribute, IReadOnlyList<string> Keys)
+{
+    /// <summary>The answer from events in memory: what the service's query returns from the events table.</summary>
+    public IEnumerable<KeyedEvent> Find(IEnumerable<ReadEvent> events)
+    {
+        var keys = Keys.ToHashSet(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            if (e.Stored.Type == Signal && e.Schema.IndexOf(Attribute) is var index and >= 0 && e.Rule[index].TextValue is { } key && keys.Contains(key))
+            {
+                yield return new KeyedEvent(e.Stored.Source, key, e.Stored.Actor);
+            }
+        }
+    }
+}
+
+/// <summary>An event found by a <see cref="KeyLookup"/>: where it came from, the key it carries, and whose it is.</summary>
+public sealed record KeyedEvent(string Source, string Key, string Actor);
 
 /// <summary>
 /// Which of an employee's outcomes were corrected: the correction events that match them, by source and key.
 /// A correction removes its outcome for good, whenever it arrives and whoever sent it.
 /// </summary>
-internal sealed class CorrectionIndex(HashSet<(string Source, string Signal, string Key)> keys)
+public sealed class CorrectionIndex
 {
-    public static readonly CorrectionIndex None = new([]);
+    private readonly HashSet<(string Source, string Signal, string Key)> _keys;
 
-    public bool Contains(string source, string signal, string key) => keys.Contains((source, signal, key));
+    private CorrectionIndex(HashSet<(string Source, string Signal, string Key)> keys) => _keys = keys;
+
+    public static CorrectionIndex None { get; } = new([]);
+
+    public bool Contains(string source, string signal, string key) => _keys.Contains((source, signal, key));
+
+    /// <summary>What to look up to learn which of <paramref name="events"/> were corrected: one lookup per correction signal.</summary>
+    public static IReadOnlyList<KeyLookup> LookupsFor(IEnumerable<ReadEvent> events) =>
+        [.. events.Where(e => e.CorrectedBy is not null && e.CorrectionKey is not null)
+            .GroupBy(e => e.CorrectedBy!)
+            .Select(group => new KeyLookup(group.Key.Signal, group.Key.On, [.. group.Select(e => e.CorrectionKey!).Distinct(StringComparer.Ordinal)]))];
+
+    /// <summary>The index from the answers to <see cref="LookupsFor"/>.</summary>
+    public static CorrectionIndex From(IEnumerable<(KeyLookup Lookup, IEnumerable<KeyedEvent> Found)> answers) =>
+        new([.. answers.SelectMany(answer => answer.Found.Select(found => (found.Source, answer.Lookup.Signal, found.Key)))]);
 
     /// <summary>
-    /// Finds the corrections of the given outcomes. The attribute path is a validated name, so it is written into the
-    /// SQL where an expression index can serve it; the keys go in as one JSON array, so the statement's text is the
-    /// same for every employee and any number of keys.
+    /// The other direction, for new corrections: the outcomes they undo, one lookup per corrected signal. A correction
+    /// changes the standing of the outcome's author, not of whoever sent the correction.
     /// </summary>
-    public static async Task<CorrectionIndex> LoadAsync(DbConnection connection, DbTransaction? transaction, IEnumerable<ReadEvent> outcomes, CancellationToken cancellationToken)
-    {
-        var found = new HashSet<(string, string, string)>();
-        foreach (var group in outcomes.Where(e => e.CorrectedBy is not null && e.CorrectionKey is not null).GroupBy(e => e.CorrectedBy!))
-        {
-            var sql = $"""
-                SELECT source AS Source, json_extract(attributes, '$.{group.Key.On}') AS Key
-                FROM events
-                WHERE type = @Signal AND json_extract(attributes, '$.{group.Key.On}') IN (SELECT value FROM json_each(@Keys))
-                """;
-            var keys = JsonSerializer.Serialize(group.Select(e => e.CorrectionKey!).Distinct(StringComparer.Ordinal));
-            var rows = await connection.QueryAsync<(string Source, string Key)>(new CommandDefinition(
-                sql, new { group.Key.Signal, Keys = keys }, transaction, cancellationToken: cancellationToken));
-            found.UnionWith(rows.Select(r => (r.Source, group.Key.Signal, r.Key)));
-        }
-
-        return new CorrectionIndex(found);
-    }
+    /// <param name="catalog">Which signal each correction corrects, and on which attribute.</param>
+    /// <param name="corrections">Each new event's type and a reader of its string attributes.</param>
+    public static IReadOnlyList<KeyLookup> OutcomesCorrectedBy(SignalCatalog catalog, IReadOnlyList<(string Type, Func<string, string?> Attribute)> corrections) =>
+        [.. catalog.Signals
+            .Where(outcome => outcome.CorrectedBy is not null)
+            .Select(outcome => new KeyLookup(
+                outcome.Type,
+                outcome.CorrectedBy!.On,
+                [.. corrections.Where(c => c.Type == outcome.CorrectedBy.Signal).Select(c => c.Attribute(outcome.CorrectedBy.On)).OfType<string>().Distinct(StringComparer.Ordinal)]))
+            .Where(lookup => lookup.Keys.Count > 0)];
 }
 
 /// <summary>
 /// The catalog's policy, compiled: qualify conditions, settlement windows, corrections and daily caps.
 /// It decides for every event whether it counts; rules only ever see the events that do.
 /// </summary>
-internal sealed class CountingPolicy
+public sealed class CountingPolicy
 {
     private readonly Dictionary<string, SignalPolicy> _signals;
 
@@ -171,9 +201,7 @@ internal sealed class CountingPolicy
                 return (q.Name, Predicate: compiled.Predicate
                     ?? throw new InvalidOperationException($"The stored qualify condition '{q.Name}' of {signal.Type} does not compile."));
             }).ToList();
-            // No settlement (null) means an event counts as soon as it arrives.
-            var settlement = PolicyDuration.TryParse(signal.Settlement, out var window) ? window : TimeSpan.Zero;
-            signals[signal.Type] = new SignalPolicy(signal, RuleCatalogBridge.ToSchema(signal), conditions, settlement);
+            signals[signal.Type] = new SignalPolicy(signal, RuleCatalogBridge.ToSchema(signal), conditions, signal.SettlementWindow);
         }
 
         return new CountingPolicy(signals);
@@ -256,7 +284,7 @@ internal sealed class CountingPolicy
             return ExclusionReason.Corrected;
         }
 
-        if (e.Stored.Type == "review.approved" && collusion.Colluded(e.Stored.Actor, e.Schema.IndexOf("author") is var author and >= 0 ? e.Rule[author].TextValue : null))
+        if (e.Stored.Type == BuiltInSignals.Review.Signal && collusion.Colluded(e.Stored.Actor, e.AttributeText(BuiltInSignals.Review.Author)))
         {
             return ExclusionReason.Collusion;
         }

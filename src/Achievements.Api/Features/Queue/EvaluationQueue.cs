@@ -2,13 +2,13 @@ using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 
-namespace Achievements.Api.Features;
+namespace Achievements.Api.Features.Queue;
 
 /// <summary>
 /// Puts employees on the durable evaluation queue, always inside the transaction of the change that
 /// made them need it, so the change and its evaluation are never separated by a crash.
 /// </summary>
-internal static class EvaluationQueueing
+internal static class EvaluationQueue
 {
     // One statement for any number of employees, their ids passed as one JSON array ("WHERE true" tells SQLite's
     // parser that ON CONFLICT belongs to the upsert, not to a join): a batch of events names hundreds of them.

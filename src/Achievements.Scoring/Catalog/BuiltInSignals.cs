@@ -1,11 +1,17 @@
-namespace Achievements.Api.Features.Signals;
+namespace Achievements.Scoring;
 
 /// <summary>
 /// The signals every installation starts with, and their default policy. Seeded once into a new
 /// database; after that the stored catalog is the truth and admins change policy through the API.
 /// </summary>
-internal static class BuiltInSignals
+public static class BuiltInSignals
 {
+    /// <summary>The review signal, and the attribute naming whose work was reviewed: the review graph the ring detector reads.</summary>
+    public static (string Signal, string Author) Review { get; } = ("review.approved", "author");
+
+    /// <summary>The spend signal, and its amount: what token burn compares with counted outcomes.</summary>
+    public static (string Signal, string Tokens) Spend { get; } = ("tokens.consumed", "tokens");
+
     private static AttributeDefinition Int(string name, bool optional = false) => new(name, "int", optional);
 
     private static AttributeDefinition Text(string name) => new(name, "string");
