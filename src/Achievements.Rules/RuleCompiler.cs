@@ -78,9 +78,11 @@ public static class RuleCompiler
             return new Compilation(diagnostics.Diagnostics, null, null);
         }
 
+        Dictionary<BoundAggregation, Polarity>? positions = null;
         if (kind != RuleKind.Qualify)
         {
-            AntiGamingAnalysis.Check(bound, kind, catalog, diagnostics);
+            positions = AntiGamingAnalysis.Positions(bound);
+            AntiGamingAnalysis.Check(bound, positions, kind, catalog, diagnostics);
             if (diagnostics.HasErrors)
             {
                 return new Compilation(diagnostics.Diagnostics, null, null);
