@@ -89,7 +89,7 @@ public static class RuleCompiler
             }
         }
 
-        var emitter = new Emitter(binder.LocalSlots);
+        var emitter = new Emitter(binder.LocalSlots, positions);
         return kind switch
         {
             RuleKind.Metric => new Compilation(diagnostics.Diagnostics, new CompiledRule(source, kind, SignalUses(bound), emitter.Number(bound), null), null),
