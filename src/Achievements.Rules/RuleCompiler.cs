@@ -78,16 +78,18 @@ public static class RuleCompiler
             return new Compilation(diagnostics.Diagnostics, null, null);
         }
 
+        Dictionary<BoundAggregation, Polarity>? positions = null;
         if (kind != RuleKind.Qualify)
         {
-            AntiGamingAnalysis.Check(bound, kind, catalog, diagnostics);
+            positions = AntiGamingAnalysis.Positions(bound);
+            AntiGamingAnalysis.Check(bound, positions, kind, catalog, diagnostics);
             if (diagnostics.HasErrors)
             {
                 return new Compilation(diagnostics.Diagnostics, null, null);
             }
         }
 
-        var emitter = new Emitter(binder.LocalSlots);
+        var emitter = new Emitter(binder.LocalSlots, positions);
         return kind switch
         {
             RuleKind.Metric => new Compilation(diagnostics.Diagnostics, new CompiledRule(source, kind, SignalUses(bound), emitter.Number(bound), null), null),

@@ -89,6 +89,42 @@ public sealed class PropertyTests
         Assert.False(!before && after, $"{requirement} started to pass");
     }
 
+    [Property(MaxTest = 3000, Arbitrary = [typeof(Generators)])]
+    public void Evidence_changes_no_value_and_lists_only_outcome_events_the_rule_read(GamingCase c)
+    {
+        RuleEvent[] all = [.. c.Events, .. c.Added];
+        var events = EmployeeEvents.From(all);
+        if (TestCatalog.Metric(c.Rule).Rule is { } metric)
+        {
+            var evidence = new List<RuleEvent>();
+            Assert.Equal(metric.EvaluateMetric(events, Time.Now), metric.EvaluateMetric(events, Time.Now, evidence));
+            AssertReadBy(metric, all, evidence);
+        }
+
+        if (TestCatalog.Requirement(Generators.RequirementFrom(c.Rule)).Rule is { } requirement)
+        {
+            var evidence = new List<RuleEvent>();
+            Assert.Equal(requirement.EvaluateRequirement(events, Time.Now), requirement.EvaluateRequirement(events, Time.Now, evidence));
+            AssertReadBy(requirement, all, evidence);
+        }
+    }
+
+    /// <summary>
+    /// Each evidence event is one of the inputs, inside its signal's widest window, and of an outcome
+    /// signal: evidence follows the anti-gaming polarity, which lets no volume or correction raise a badge.
+    /// </summary>
+    private static void AssertReadBy(CompiledRule rule, RuleEvent[] inputs, List<RuleEvent> evidence)
+    {
+        var given = new HashSet<RuleEvent>(inputs, ReferenceEqualityComparer.Instance);
+        foreach (var e in evidence)
+        {
+            Assert.Contains(e, given);
+            var window = Assert.Single(rule.Signals, s => s.Signal == e.Signal).Window;
+            Assert.True(e.OccurredAt <= Time.Now && (window is null || e.OccurredAt > Time.Now - window), $"{rule.Source}: {e.Signal} at {e.OccurredAt}");
+            Assert.True(TestCatalog.Catalog.TryGetSignal(e.Signal, out var signal) && signal.Kind == SignalKind.Outcome, $"{rule.Source}: {e.Signal}");
+        }
+    }
+
     [Fact]
     public void The_generated_rules_are_often_accepted_and_often_mention_volume()
     {

@@ -23,11 +23,21 @@ internal enum Polarity
 /// </remarks>
 internal static class AntiGamingAnalysis
 {
-    public static void Check(BoundExpression root, RuleKind kind, SignalCatalog catalog, DiagnosticBag diagnostics)
+    /// <summary>
+    /// Which way a larger value of each aggregation moves the result, from where it stands in the rule
+    /// (keyed by node, not by signal: the same signal may stand in two places). The emitter reuses it
+    /// to decide whose events are evidence, so evidence and the anti-gaming check read one answer.
+    /// </summary>
+    public static Dictionary<BoundAggregation, Polarity> Positions(BoundExpression root)
     {
-        var polarities = new Dictionary<BoundAggregation, Polarity>(ReferenceEqualityComparer.Instance);
-        Trace(root, Polarity.Positive, polarities);
+        var positions = new Dictionary<BoundAggregation, Polarity>(ReferenceEqualityComparer.Instance);
+        Trace(root, Polarity.Positive, positions);
+        return positions;
+    }
 
+    public static void Check(BoundExpression root, IReadOnlyDictionary<BoundAggregation, Polarity> positions, RuleKind kind, SignalCatalog catalog, DiagnosticBag diagnostics)
+    {
+        var polarities = positions.Select(p => (Aggregation: p.Key, Polarity: ByEvents(p.Key, p.Value))).ToList();
         foreach (var (aggregation, polarity) in polarities)
         {
             if (aggregation.Signal.Kind != SignalKind.Outcome && polarity.HasFlag(Polarity.Positive))
@@ -36,21 +46,24 @@ internal static class AntiGamingAnalysis
             }
         }
 
-        if (kind == RuleKind.Metric && !polarities.Any(p => p.Key.Signal.Kind == SignalKind.Outcome && p.Value == Polarity.Positive))
+        if (kind == RuleKind.Metric && !polarities.Any(p => p.Aggregation.Signal.Kind == SignalKind.Outcome && p.Polarity == Polarity.Positive))
         {
             var outcomes = catalog.Signals.Where(s => s.Kind == SignalKind.Outcome).Select(s => s.Type);
             diagnostics.NoOutcome(root.Span, outcomes);
         }
     }
 
+    /// <summary>Which way more events of the aggregation's signal move the result, given its position.</summary>
+    /// <remarks>A signed sum can fall or rise as events are added, whatever the path above it says.</remarks>
+    private static Polarity ByEvents(BoundAggregation aggregation, Polarity position) =>
+        aggregation is { Function: AggregateFunction.Sum, Attribute.Signed: true } ? TwoSided(position) : position;
+
     private static void Trace(BoundExpression node, Polarity polarity, Dictionary<BoundAggregation, Polarity> polarities)
     {
         switch (node)
         {
             case BoundAggregation aggregation:
-                // A signed sum can fall or rise as events are added, whatever the path above it says.
-                var own = aggregation is { Function: AggregateFunction.Sum, Attribute.Signed: true } ? TwoSided(polarity) : polarity;
-                polarities[aggregation] = polarities.GetValueOrDefault(aggregation) | own;
+                polarities[aggregation] = polarities.GetValueOrDefault(aggregation) | polarity;
                 break;
             case BoundUnary unary:
                 Trace(unary.Operand, Flip(polarity), polarities);

@@ -8,7 +8,11 @@ namespace Achievements.Rules;
 /// and days and streaks are counted in one ordered pass; <c>distinct</c> sorts into a pooled buffer.
 /// Nothing is allocated per call.
 /// </summary>
-internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? condition, int localSlots)
+/// <param name="node">The aggregation.</param>
+/// <param name="condition">Its <c>where</c>, compiled; null without one.</param>
+/// <param name="localSlots">The number of <c>exists</c> variables the condition needs.</param>
+/// <param name="isEvidence">Whether the aggregation's events are evidence where it stands in the rule (see <see cref="Emitter"/>).</param>
+internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? condition, int localSlots, bool isEvidence)
 {
     private static readonly Comparison<string> Ordinal = string.CompareOrdinal;
 
@@ -28,7 +32,7 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
         try
         {
             var filter = new Filter(condition, frame.Events, frame.NowTicks, locals);
-            return node.Function switch
+            var value = node.Function switch
             {
                 AggregateFunction.Count => Count(events, filter),
                 AggregateFunction.Sum => Sum(events, filter),
@@ -36,12 +40,87 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
                 AggregateFunction.Days => Days(events, filter),
                 _ => Streak(events, filter),
             };
+
+            if (isEvidence && frame.Evidence is { } evidence)
+            {
+                AddEvidence(events, filter, value, evidence);
+            }
+
+            return value;
         }
         finally
         {
             if (localSlots != 0)
             {
                 ArrayPool<string?>.Shared.Return(locals, clearArray: true);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds the events the aggregation counted: every accepted event for count and days, those with a
+    /// value of the attribute for sum and distinct (all of them, not one per value: which of two merges
+    /// into one repository "made" the count is arbitrary, and both show the breadth), and the events of
+    /// the longest run for streak. A pass of its own after the value, so that the loops below stay as
+    /// they were when no evidence is asked for: adding to evidence inside the streak and days loops
+    /// made rules that use them 10-30% slower even with none asked for.
+    /// </summary>
+    private void AddEvidence(ReadOnlySpan<RuleEvent> events, in Filter filter, double value, ICollection<RuleEvent> evidence)
+    {
+        if (node.Function == AggregateFunction.Streak)
+        {
+            AddLongestRun(events, filter, (int)value, evidence);
+            return;
+        }
+
+        foreach (var e in events)
+        {
+            if ((_attribute < 0 || Carries(e[_attribute])) && filter.Accepts(e))
+            {
+                evidence.Add(e);
+            }
+        }
+    }
+
+    /// <summary>Whether sum or distinct reads a value from this attribute value; an empty list adds no element.</summary>
+    private bool Carries(AttributeValue value) => node.Attribute!.Type switch
+    {
+        AttributeType.Int or AttributeType.Number => !double.IsNaN(value.NumberOrNaN),
+        AttributeType.Bool => value.BoolOrNull is not null,
+        _ => value.TextOrNull is not null || value.ListOrNull is { Length: > 0 },
+    };
+
+    /// <summary>
+    /// Adds every accepted event of the latest run of <paramref name="longest"/> periods: the runs are
+    /// found again as <see cref="Streak"/> finds them, remembering where the last one that long began.
+    /// </summary>
+    private void AddLongestRun(ReadOnlySpan<RuleEvent> events, in Filter filter, int longest, ICollection<RuleEvent> evidence)
+    {
+        var periodDays = node.Period == StreakPeriod.Week ? 7 : 1;
+        int run = 0, runStart = 0, start = 0;
+        long previous = long.MinValue, end = long.MinValue;
+        for (var i = 0; i < events.Length; i++)
+        {
+            var period = events[i].UtcTicks / TimeSpan.TicksPerDay / periodDays;
+            if (period == previous || !filter.Accepts(events[i]))
+            {
+                continue;
+            }
+
+            (run, runStart) = period == previous + 1 ? (run + 1, runStart) : (1, i);
+            if (run == longest)
+            {
+                (start, end) = (runStart, period);
+            }
+
+            previous = period;
+        }
+
+        for (var i = start; i < events.Length && events[i].UtcTicks / TimeSpan.TicksPerDay / periodDays <= end; i++)
+        {
+            if (filter.Accepts(events[i]))
+            {
+                evidence.Add(events[i]);
             }
         }
     }

@@ -5,7 +5,11 @@ namespace Achievements.Rules;
 /// interpretation and no allocation. Inside <c>where</c>, a missing number is NaN, a missing string
 /// or list is null, and every comparison with a missing value is false.
 /// </summary>
-internal sealed class Emitter(int localSlots)
+/// <param name="localSlots">The number of <c>exists</c> variables.</param>
+/// <param name="positions">
+/// Each aggregation's polarity from <see cref="AntiGamingAnalysis.Positions"/>; null for qualify conditions.
+/// </param>
+internal sealed class Emitter(int localSlots, IReadOnlyDictionary<BoundAggregation, Polarity>? positions)
 {
     public Eval<double> Number(BoundExpression node)
     {
@@ -31,11 +35,23 @@ internal sealed class Emitter(int localSlots)
                 var list = List(size.List);
                 return (in EvalFrame f) => list(in f) is { } items ? items.Length : double.NaN;
             case BoundAggregation aggregation:
-                return new AggregationEvaluator(aggregation, aggregation.Condition is { } c ? Bool(c) : null, localSlots).Evaluate;
+                return new AggregationEvaluator(aggregation, aggregation.Condition is { } c ? Bool(c) : null, localSlots, IsEvidence(aggregation)).Evaluate;
             default:
                 throw new InvalidOperationException($"Not a number node: {node}");
         }
     }
+
+    /// <summary>
+    /// Whether the aggregation's events are evidence: whether a larger value of it can raise the
+    /// result, by the polarity the anti-gaming analysis traced. So in <c>a / b</c> and <c>a - b</c>
+    /// only <c>a</c> counts, nothing under unary minus, both sides of <c>+</c>, <c>*</c>, <c>min</c>
+    /// and <c>max</c>. The polarity is read, not worked out again from the tree, so that "what raises
+    /// the badge" has one answer: the events listed as the reason for an award are exactly those
+    /// of the aggregations the analysis holds to earn it. It is the position's polarity, before the
+    /// analysis widens a signed sum to either way, so a signed sum under <c>-</c> is not evidence.
+    /// </summary>
+    private bool IsEvidence(BoundAggregation aggregation) =>
+        positions is not null && positions.GetValueOrDefault(aggregation).HasFlag(Polarity.Positive);
 
     public Eval<bool> Bool(BoundExpression node)
     {

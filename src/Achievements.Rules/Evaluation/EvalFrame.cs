@@ -2,9 +2,10 @@ namespace Achievements.Rules;
 
 /// <summary>
 /// What an evaluation can see: the employee's events and now (for aggregations), the current
-/// event and the <c>exists</c> variables (inside <c>where</c>). Passed by reference, never allocated.
+/// event and the <c>exists</c> variables (inside <c>where</c>), and where to put the events that
+/// made the result (null unless the host asked for evidence). Passed by reference, never allocated.
 /// </summary>
-internal readonly struct EvalFrame(EmployeeEvents events, long nowTicks, RuleEvent? current, string?[] locals)
+internal readonly struct EvalFrame(EmployeeEvents events, long nowTicks, RuleEvent? current, string?[] locals, ICollection<RuleEvent>? evidence = null)
 {
     public EmployeeEvents Events { get; } = events;
 
@@ -13,6 +14,8 @@ internal readonly struct EvalFrame(EmployeeEvents events, long nowTicks, RuleEve
     public RuleEvent? Current { get; } = current;
 
     public string?[] Locals { get; } = locals;
+
+    public ICollection<RuleEvent>? Evidence { get; } = evidence;
 }
 
 /// <summary>A compiled piece of a rule: a closure over bound nodes.</summary>
