@@ -74,6 +74,8 @@ internal static class ServiceSetup
         services.AddSingleton<AuditTrail>();
         // One per app, not static: it is right only for the writes this app makes (see DirectoryCache).
         services.AddSingleton<DirectoryCache>();
+        // One per app, not static: this app's ingest batches take turns at the database (see IngestTurns).
+        services.AddSingleton<IngestTurns>();
         services.AddSingleton<EmployeeEvaluator>();
         services.AddSingleton<EvaluationRunner>();
         services.AddSingleton<DetectionRunner>();
