@@ -11,9 +11,9 @@ namespace Achievements.Api.Features.Events;
 /// One per app (a singleton), not static, so two apps in one process (tests start many) do not share it. The
 /// turns are per app instance, so per process: a second process (or a second app in this one) writing the same
 /// file does not wait here, and SQLite's own write lock, with its 10 s busy timeout, still serialises the two,
-/// at the busy handler's pace rather than in turns. Nothing is lost or stored twice either way; only the
-/// hand-over between the instances is slower. The service is meant to run as one process on its file
-/// (decisions 0004 and 0007).
+/// at the busy handler's pace rather than in turns. An accepted event is still stored once; the hand-over between
+/// the instances is slower, and a batch kept waiting past the busy timeout fails whole (nothing stored), for its
+/// source to send again. The service is meant to run as one process on its file (decisions 0004 and 0007).
 /// </remarks>
 internal sealed class IngestTurns
 {
