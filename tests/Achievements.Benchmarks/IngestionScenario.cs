@@ -126,7 +126,7 @@ internal static class IngestionScenario
     private static double Ms(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 
     /// <summary>A database with the service's schema, migrated by the service itself, then left to us.</summary>
-    private static async Task<string> MigratedDatabaseAsync()
+    internal static async Task<string> MigratedDatabaseAsync()
     {
         var host = await ServiceHost.StartAsync();
         var copy = Path.Combine(Path.GetTempPath(), $"achievements-ceiling-{Guid.NewGuid():N}.db");
@@ -190,7 +190,7 @@ internal static class IngestionScenario
         }
     }
 
-    private static void Delete(string path)
+    internal static void Delete(string path)
     {
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         foreach (var file in new[] { path, path + "-wal", path + "-shm" })

@@ -50,6 +50,12 @@ internal static class PerformanceReport
             figures.AddRange(await IngestionScenario.RunAsync(scale, log));
         }
 
+        if (scale.Runs("insert"))
+        {
+            log.WriteLine("== Ingestion's event insert: SQLite's C API vs a prepared SqliteCommand");
+            figures.AddRange(await EventInsertComparison.RunAsync(scale, log));
+        }
+
         if (scale.Runs("directory"))
         {
             log.WriteLine("== Directory reads vs a bare endpoint");

@@ -45,11 +45,7 @@ internal static class ServiceSetup
             options.ServiceLifetime = ServiceLifetime.Scoped;
             options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
         });
-        services.AddValidatorsFromAssemblyContaining<ServiceSetupMarker>(
-            ServiceLifetime.Singleton,
-            // The event validator is built per batch around the catalog and the clock, not resolved.
-            filter: scan => scan.ValidatorType != typeof(IncomingEventValidator),
-            includeInternalTypes: true);
+        services.AddValidatorsFromAssemblyContaining<ServiceSetupMarker>(ServiceLifetime.Singleton, includeInternalTypes: true);
 
         // Validation messages name fields as clients send them ('displayName'), not as C# spells them.
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
@@ -80,6 +76,8 @@ internal static class ServiceSetup
         services.AddSingleton<DirectoryCache>();
         // The one writer of award rows; it tells the directory after each commit.
         services.AddSingleton<AwardLedger>();
+        // One per app, not static: this app's ingest batches take turns at the database (see IngestTurns).
+        services.AddSingleton<IngestTurns>();
         services.AddSingleton<EmployeeEvaluator>();
         services.AddSingleton<EvaluationRunner>();
         services.AddSingleton<DetectionRunner>();

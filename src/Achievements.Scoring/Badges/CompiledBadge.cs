@@ -31,9 +31,12 @@ public sealed record CompiledBadge(string Key, int Version, BadgeDefinition Defi
         .Select(group => new SignalUse(group.Key, group.Any(u => u.Window is null) ? null : group.Max(u => u.Window)))];
 
     /// <summary>The metric, whether each requirement holds, and the highest tier reached (-1 for none).</summary>
-    public BadgeOutcome Evaluate(EmployeeEvents events, DateTimeOffset now)
+    /// <param name="events">The counted events.</param>
+    /// <param name="now">The end of every window.</param>
+    /// <param name="evidence">When given, receives the events that made the metric (see the rule language's evidence).</param>
+    public BadgeOutcome Evaluate(EmployeeEvents events, DateTimeOffset now, ICollection<RuleEvent>? evidence = null)
     {
-        var value = Metric.EvaluateMetric(events, now);
+        var value = evidence is null ? Metric.EvaluateMetric(events, now) : Metric.EvaluateMetric(events, now, evidence);
         var satisfied = Requires.Select(r => r.EvaluateRequirement(events, now)).ToArray();
         var rank = satisfied.All(s => s) ? TierRankFor(value) : -1;
         return new BadgeOutcome(value, rank, satisfied);

@@ -78,6 +78,9 @@ public sealed record ExclusionCount(string Reason, int Count);
 /// <summary>An employee's events after the policy: what the rules may see, and why the rest may not.</summary>
 public sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
 {
+    // Built on first use; two threads judging one shared instance (the gate's) may both build it, to the same content.
+    private Dictionary<RuleEvent, long>? _seqs;
+
     public IReadOnlyList<ClassifiedEvent> All { get; } = all;
 
     public EmployeeEvents Counted { get; } = EmployeeEvents.From(all.Where(e => e.Counts).Select(e => e.Rule));
@@ -92,15 +95,11 @@ public sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
             [.. inWindow.Where(e => !e.Counts && !e.Pending).GroupBy(e => e.Reason!).Select(g => new ExclusionCount(g.Key, g.Count())).OrderByDescending(x => x.Count)]);
     }
 
-    /// <summary>The counted events of the given signals inside their windows: an award's evidence.</summary>
-    public IReadOnlyList<long> Evidence(IEnumerable<SignalUse> uses, DateTimeOffset now)
+    /// <summary>The stored sequence numbers of counted events the rules reported, each once, in order: an award's evidence.</summary>
+    public IReadOnlyList<long> SeqsOf(IEnumerable<RuleEvent> events)
     {
-        var windows = uses.ToDictionary(u => u.Signal, u => u.Window);
-        return [.. All.Where(e => e.Counts
-                && windows.TryGetValue(e.Stored.Type, out var window)
-                && e.Stored.OccurredAt <= now
-                && (window is null || e.Stored.OccurredAt > now - window))
-            .Select(e => e.Stored.Seq)];
+        _seqs ??= All.Where(e => e.Counts).ToDictionary<ClassifiedEvent, RuleEvent, long>(e => e.Rule, e => e.Stored.Seq, ReferenceEqualityComparer.Instance);
+        return [.. events.Select(e => _seqs[e]).Distinct().Order()];
     }
 }
 

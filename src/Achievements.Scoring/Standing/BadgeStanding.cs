@@ -1,3 +1,5 @@
+using Achievements.Rules;
+
 namespace Achievements.Scoring;
 
 /// <summary>
@@ -18,8 +20,14 @@ public static class Standings
     /// </summary>
     public static BadgeStanding Of(CompiledBadge badge, CountedEvents counted, SignalCatalog catalog, DateTimeOffset moment)
     {
-        var outcome = badge.Evaluate(counted.Counted, moment);
-        var evidence = counted.Evidence(badge.Signals.Where(use => catalog.IsOutcome(use.Signal)), moment);
+        ArgumentNullException.ThrowIfNull(badge);
+        ArgumentNullException.ThrowIfNull(counted);
+        ArgumentNullException.ThrowIfNull(catalog);
+        // The evaluator reports exactly the events each aggregation of the metric read and that raise it: a where
+        // filter, a window, a streak's run, a ratio's numerator. Only outcomes can be evidence.
+        var read = new List<RuleEvent>();
+        var outcome = badge.Evaluate(counted.Counted, moment, read);
+        var evidence = counted.SeqsOf(read.Where(e => catalog.IsOutcome(e.Signal)));
         return new BadgeStanding(outcome, evidence, evidence.Count == 0 ? -1 : outcome.TierRank);
     }
 }

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using FluentValidation;
-using FluentValidation.Results;
 
 namespace Achievements.Api.Features.Events;
 
@@ -132,8 +130,9 @@ internal readonly record struct EventError(string Field, string Message);
 /// </summary>
 /// <remarks>
 /// Written by hand, not with FluentValidation, because it runs for every event of every batch: the
-/// FluentValidation rules it replaced cost 18-35 µs an event, more than inserting the event. The
-/// messages are the API's contract; <c>EventJudgeTests</c> holds the old rules and compares the two.
+/// FluentValidation rules it replaced cost 18-35 µs an event, more than inserting the event. It is the only
+/// judge of events: ingestion and the adversarial gate both call it. The messages are the API's contract;
+/// <c>EventJudgeTests</c> holds them as tables of events and the exact errors each gets.
 /// </remarks>
 internal sealed class EventJudge
 {
@@ -149,7 +148,6 @@ internal sealed class EventJudge
     private readonly SignalCatalog _catalog;
     private readonly DateTimeOffset _latest;
     private readonly DateTimeOffset _earliest;
-    private UnknownTypeMessage? _unknownType;
 
     public EventJudge(SignalCatalog catalog, DateTimeOffset now)
     {
@@ -180,9 +178,8 @@ internal sealed class EventJudge
         }
         else if (signal is null)
         {
-            errors.Add(new("type", e.TypeText.Contains('{', StringComparison.Ordinal)
-                ? (_unknownType ??= new UnknownTypeMessage()).For(e)
-                : UnknownTypeMessage.Plain(e.TypeText)));
+            // The source's text is echoed as sent, braces and all: it is data, not a message template.
+            errors.Add(new("type", $"'{e.TypeText}' is not a signal in the catalog (GET /api/v1/signals lists them)."));
         }
 
         if (!EmployeeId.IsValid(e.ActorText))
@@ -333,41 +330,4 @@ internal sealed class EventJudge
 
     private static bool IsText(JsonElement value) =>
         IncomingEvent.Text(value) is { Length: <= MaxStringLength } text && TextRules.IsDisplayable(text);
-}
-
-/// <summary>
-/// The message for a type the catalog does not have. FluentValidation, which judged events before
-/// <see cref="EventJudge"/>, formats this message after the source's text is put in it, so a type such as
-/// <c>{PropertyName}</c> has always come back changed. Messages are the API's contract, so a type with a brace
-/// in it still gets its message from FluentValidation; any other gets the same text without it.
-/// </summary>
-internal sealed class UnknownTypeMessage : AbstractValidator<IncomingEvent>
-{
-    public UnknownTypeMessage() =>
-        RuleFor(e => e.TypeText).Must(_ => false).OverridePropertyName("type").WithMessage(e => Plain(e.TypeText));
-
-    public static string Plain(string? type) => $"'{type}' is not a signal in the catalog (GET /api/v1/signals lists them).";
-
-    public string For(IncomingEvent e) => Validate(e).Errors.Single().ErrorMessage;
-}
-
-/// <summary>
-/// The <see cref="EventJudge"/> as a FluentValidation validator, for callers that judge events one at a time
-/// outside ingestion (the adversarial gate's in-memory ingestion). It adds nothing to the judge's verdict.
-/// </summary>
-internal sealed class IncomingEventValidator : AbstractValidator<IncomingEvent>
-{
-    public IncomingEventValidator(SignalCatalog catalog, DateTimeOffset now)
-    {
-        var judge = new EventJudge(catalog, now);
-        RuleFor(e => e).Custom((e, context) =>
-        {
-            var errors = new List<EventError>();
-            judge.Judge(e, errors);
-            foreach (var error in errors)
-            {
-                context.AddFailure(new ValidationFailure(error.Field, error.Message));
-            }
-        });
-    }
 }

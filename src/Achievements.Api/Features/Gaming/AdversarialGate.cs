@@ -82,12 +82,12 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
     private List<Population> Judge(SignalCatalog catalog, DateTimeOffset day)
     {
         var policy = CountingPolicy.Compile(catalog);
-        var validator = new IncomingEventValidator(catalog, day);
+        var judge = new EventJudge(catalog, day);
         return [.. personas.Select((persona, i) =>
         {
             var run = persona.Generate($"gate{i}", day, 365, new Random(Seed + i));
             var bots = run.Employees.Where(e => e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-            var reads = policy.Read(Ingest(run.Events, validator), bots);
+            var reads = policy.Read(Ingest(run.Events, judge), bots);
             // The same lookups the service runs against the events table, answered from the persona's events.
             var corrections = CorrectionIndex.From(CorrectionIndex.LookupsFor(reads).Select(lookup => (lookup, lookup.Find(reads))));
             var counted = reads.GroupBy(e => e.Stored.Actor, StringComparer.Ordinal)
@@ -101,14 +101,20 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
     /// <summary>One persona's employees with their events judged, and who the detectors would hold.</summary>
     private sealed record Population(IPersona Persona, Dictionary<string, CountedEvents> Counted, HashSet<string> Held);
 
-    /// <summary>The ingestion checks, in memory: invalid events are rejected and a repeated id is a duplicate.</summary>
-    private static List<(StoredEvent Event, string Attributes)> Ingest(IEnumerable<SimulatedEvent> events, IncomingEventValidator validator)
+    /// <summary>
+    /// The ingestion checks, in memory, by ingestion's own <see cref="EventJudge"/>: invalid events are rejected and a
+    /// repeated id is a duplicate.
+    /// </summary>
+    private static List<(StoredEvent Event, string Attributes)> Ingest(IEnumerable<SimulatedEvent> events, EventJudge judge)
     {
         var stored = new List<(StoredEvent Event, string Attributes)>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var errors = new List<EventError>();
         foreach (var incoming in events.Select(e => IncomingEvent.From(e.ToJson())))
         {
-            if (validator.Validate(incoming).IsValid && seen.Add(incoming.IdText!))
+            // Only the verdict matters here; the errors are cleared so that a year of events does not pile them up.
+            errors.Clear();
+            if (judge.Judge(incoming, errors) && seen.Add(incoming.IdText!))
             {
                 stored.Add((new StoredEvent
                 {
