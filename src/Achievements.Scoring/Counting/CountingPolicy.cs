@@ -73,7 +73,8 @@ public sealed record ClassifiedEvent(ReadEvent Read, string? Reason)
 /// <summary>How one signal's events in a window split into counted, pending and excluded-with-reason.</summary>
 public sealed record SignalTally(string Type, int Counted, int Pending, IReadOnlyList<ExclusionCount> Excluded);
 
-public sealed record ExclusionCount(string Reason, int Count);
+/// <summary>How many events were excluded for one reason; for a failed qualify condition, its source, so a page can say what it asks.</summary>
+public sealed record ExclusionCount(string Reason, int Count, string? Condition);
 
 /// <summary>An employee's events after the policy: what the rules may see, and why the rest may not.</summary>
 public sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
@@ -92,7 +93,10 @@ public sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
             type,
             inWindow.Count(e => e.Counts),
             inWindow.Count(e => e.Pending),
-            [.. inWindow.Where(e => !e.Counts && !e.Pending).GroupBy(e => e.Reason!).Select(g => new ExclusionCount(g.Key, g.Count())).OrderByDescending(x => x.Count)]);
+            [.. inWindow.Where(e => !e.Counts && !e.Pending)
+                .GroupBy(e => e.Reason!)
+                .Select(g => new ExclusionCount(g.Key, g.Count(), g.First().Read.Signal.Qualify.FirstOrDefault(q => q.Name == g.Key)?.Condition))
+                .OrderByDescending(x => x.Count)]);
     }
 
     /// <summary>The stored sequence numbers of counted events the rules reported, each once, in order: an award's evidence.</summary>

@@ -39,7 +39,7 @@ function badgeProgress(badge) {
   for (const signal of badge.signals) {
     if (signal.counted > 0) lines.push(el('li', { text: countedSentence(signal.type, signal.counted) }));
     if (signal.pending > 0) lines.push(el('li', { text: pendingSentence(signal.type, signal.pending) }));
-    for (const excluded of signal.excluded) lines.push(el('li', { class: 'excluded', text: reasonSentence(signal.type, excluded.reason, excluded.count) }));
+    for (const excluded of signal.excluded) lines.push(el('li', { class: 'excluded', text: reasonSentence(signal.type, excluded.reason, excluded.count, excluded.condition) }));
   }
   return el('li', { class: 'progress-item', 'data-badge': badge.badge },
     el('h3', {},

@@ -15,11 +15,21 @@ function noun(type, count) {
 
 const was = count => (count === 1 ? 'was' : 'were');
 
-export function reasonSentence(type, reason, count) {
+// The policy's thresholds are the admins' to change, so a sentence takes them from the condition the API returns
+// (such as "lines_added + lines_deleted >= 5"), never from this file.
+function threshold(condition) {
+  const match = />=\s*(\d+(?:\.\d+)?)\s*$/.exec(condition ?? '');
+  return match ? match[1] : null;
+}
+
+export function reasonSentence(type, reason, count, condition) {
   const what = noun(type, count);
   switch (reason) {
     case 'independent-review': return `${what} had no independent reviewer`;
-    case 'non-trivial': return `${what} ${was(count)} too small to count (fewer than 5 lines changed)`;
+    case 'non-trivial': {
+      const lines = threshold(condition);
+      return lines ? `${what} ${was(count)} too small to count (fewer than ${lines} lines changed)` : `${what} ${was(count)} too small to count`;
+    }
     case 'corrected':
       if (type === 'pr.merged') return `${what} ${was(count)} reverted`;
       if (type === 'suggestion.accepted') return `${count} ${count === 1 ? 'suggestion was' : 'suggestions were'} discarded`;
@@ -30,7 +40,7 @@ export function reasonSentence(type, reason, count) {
     case 'collusion': return `${what} ${was(count)} between members of a confirmed review ring`;
     case 'not-self-review': return `${what} ${was(count)} of your own pull requests`;
     case 'non-empty': return `${what} ${was(count)} empty`;
-    default: return `${what} did not meet the condition “${reason}”`;
+    default: return `${what} did not meet the condition “${condition ?? reason}”`;
   }
 }
 

@@ -1,0 +1,75 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Assembly = System.Reflection.Assembly;
+using ArchUnitNET.Loader;
+using static ArchUnitNET.Fluent.Slices.SliceRuleDefinition;
+
+namespace Achievements.Api.Tests.Architecture;
+
+/// <summary>The structure the code promises in docs/architecture.md, checked on the compiled assemblies and the sources.</summary>
+public sealed class ArchitectureTests
+{
+    private static readonly Assembly Api = typeof(Program).Assembly;
+    private static readonly Assembly Scoring = typeof(CountingPolicy).Assembly;
+    private static readonly Assembly Rules = typeof(Achievements.Rules.RuleCompiler).Assembly;
+
+    private static readonly ArchUnitNET.Domain.Architecture Service = new ArchLoader().LoadAssemblies(Api, Scoring, Rules).Build();
+
+    [Fact]
+    public void Feature_folders_do_not_import_each_other_in_circles()
+    {
+        var rule = Slices().Matching("Achievements.Api.Features.(*)..").Should().BeFreeOfCycles();
+        Assert.True(rule.HasNoViolations(Service), string.Join(Environment.NewLine, rule.Evaluate(Service).Where(r => !r.Passed).Select(r => r.Description)));
+    }
+
+    /// <summary>No I/O, no web, no storage: its references are the rule language and the runtime.</summary>
+    [Fact]
+    public void The_scoring_engine_references_the_rule_language_and_nothing_else_of_ours_or_of_storage_and_web()
+    {
+        var references = Scoring.GetReferencedAssemblies().Select(a => a.Name!).ToList();
+        Assert.Contains("Achievements.Rules", references);
+        Assert.DoesNotContain(references, name => name is "Achievements.Api" or "Dapper" or "Microsoft.Data.Sqlite" || name.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal) || name.StartsWith("SQLitePCL", StringComparison.Ordinal));
+    }
+
+    public static TheoryData<string> Assemblies => ["Achievements.Api", "Achievements.Scoring", "Achievements.Rules"];
+
+    /// <summary>Tests run many apps in one process, and production may run several: shared state belongs to a per-app service.</summary>
+    [Theory]
+    [MemberData(nameof(Assemblies))]
+    public void No_static_field_holds_a_concurrent_collection_a_weak_table_or_a_lock(string assembly)
+    {
+        System.Type[] forbidden = [typeof(ConcurrentDictionary<,>), typeof(ConditionalWeakTable<,>), typeof(Lock), typeof(SemaphoreSlim), typeof(object)];
+        var offending = new[] { Api, Scoring, Rules }.Single(a => a.GetName().Name == assembly).GetTypes()
+            .SelectMany(type => type.GetFields(BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly).Select(field => (type, field)))
+            .Where(x => !x.field.IsLiteral && forbidden.Any(f => f == (x.field.FieldType.IsGenericType ? x.field.FieldType.GetGenericTypeDefinition() : x.field.FieldType)))
+            .Select(x => $"{x.type.FullName}.{x.field.Name}")
+            .ToList();
+        Assert.Empty(offending);
+    }
+
+    /// <summary>Award rows change in one place, with their history, audit entry and the directory's invalidation.</summary>
+    [Fact]
+    public void Award_rows_are_written_in_one_file()
+    {
+        var writes = new Regex(@"\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+awards\b", RegexOptions.IgnoreCase);
+        var writers = Directory.EnumerateFiles(Path.Combine(RepositoryRoot(), "src"), "*.cs", SearchOption.AllDirectories)
+            .Where(path => !path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Where(path => writes.IsMatch(File.ReadAllText(path)))
+            .Select(path => Path.GetRelativePath(RepositoryRoot(), path).Replace(Path.DirectorySeparatorChar, '/'))
+            .ToList();
+        Assert.Equal(["src/Achievements.Api/Features/Awards/AwardLedger.cs"], writers);
+    }
+
+    private static string RepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Achievements.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("The repository root (Achievements.sln) was not found above the test's directory.");
+    }
+}
