@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
-using Assembly = System.Reflection.Assembly;
 using ArchUnitNET.Loader;
 using static ArchUnitNET.Fluent.Slices.SliceRuleDefinition;
+using Assembly = System.Reflection.Assembly;
 
 namespace Achievements.Api.Tests.Architecture;
 
