@@ -8,8 +8,8 @@ namespace Achievements.Api.Features.Awards;
 /// only right while this process is the one writer of the database: a row written behind its back is not seen.
 /// </summary>
 /// <remarks>
-/// Every write that can change an entry forgets it once its transaction has committed (<c>AuditTrail</c> does
-/// it for every audited change). A read that raced such a commit may have read the old rows; it must never be
+/// Every write that can change an entry forgets it once its transaction has committed: the award ledger for every
+/// award change, employee updates, and badge publish, archive and seeding (decision 0008). A read that raced such a commit may have read the old rows; it must never be
 /// kept as current. So a reader takes a <see cref="Ticket"/> (the clock) before it queries, and its entry counts
 /// only while no invalidation of that employee, or of everyone, has happened since: forgetting ticks the
 /// clock after the commit, so it is always later than the ticket of any read that could have missed the change.

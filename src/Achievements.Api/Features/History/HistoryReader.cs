@@ -10,7 +10,7 @@ namespace Achievements.Api.Features.History;
 /// its transaction. At a year of events per employee this read is most of an evaluation: through Dapper, a
 /// UTF-16 string per column and a JSON document per event it cost five times the bare read, so the attributes
 /// go from SQLite's UTF-8 to the policy's forward-only JSON reader without a copy, timestamps are parsed from
-/// their bytes, and event ids are not read at all. The one place the service speaks SQLite's C API (decision 0007).
+/// their bytes, and event ids are not read at all. One of the two places the service speaks SQLite's C API, with ingestion's event insert (decision 0007).
 /// </summary>
 internal static class HistoryReader
 {
