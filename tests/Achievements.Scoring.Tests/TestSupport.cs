@@ -124,7 +124,7 @@ internal sealed record Row(string Label, string Type, string Actor, string At, s
 /// <summary>
 /// Everyone's events, stored in row order and read through the real <see cref="CountingPolicy.Read(IEnumerable{ValueTuple{StoredEvent, string}}, IReadOnlySet{string})"/>
 /// over the built-in catalog. Corrections are answered in memory, the way the adversarial gate answers them, from
-/// every actor's events: a revert counts whoever sent it.
+/// every actor's events: a revert undoes an outcome whoever sent it.
 /// </summary>
 internal sealed class History
 {
