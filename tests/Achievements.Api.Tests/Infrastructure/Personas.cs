@@ -17,12 +17,12 @@ public sealed class Personas(AchievementsApp app)
 
     public static DateTimeOffset Now => AchievementsApp.Start;
 
-    public Personas PrMerged(string actor, DateTimeOffset at, string[]? reviewers = null, int linesAdded = 40, int linesDeleted = 5, bool? aiAssisted = null, string? prId = null)
+    public Personas PrMerged(string actor, DateTimeOffset at, string[]? reviewers = null, int linesAdded = 40, int linesDeleted = 5, bool? aiAssisted = null, string? prId = null, string repo = "web")
     {
         var attributes = new Dictionary<string, object?>
         {
             ["pr_id"] = prId ?? $"pr-{_prefix}-{++_next}",
-            ["repo"] = "web",
+            ["repo"] = repo,
             ["lines_added"] = linesAdded,
             ["lines_deleted"] = linesDeleted,
             ["merged_by"] = reviewers?.FirstOrDefault() ?? actor,

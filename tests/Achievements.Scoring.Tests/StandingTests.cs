@@ -1,0 +1,94 @@
+namespace Achievements.Scoring.Tests;
+
+/// <summary>A badge's standing over a history: the value, the tier, and exactly the events that are its evidence.</summary>
+public sealed class StandingTests
+{
+    // ana's year, oldest first. Now is Wednesday 15 January 2025, noon. 8 AI-assisted merges a1-a8 run one a week
+    // through ISO weeks 47-52 of 2024 and 1-2 of 2025; 8 plain merges p1-p8, seven of them on consecutive days in
+    // September, p8 in week 2 beside a8. Around them: merges the policy does not count (self: no independent
+    // review, in week 46; pend: not settled, in week 3), one outside the year, one without a repo, and tokens.
+    private const string Year = """
+        ancient  pr.merged        ana  -400d  {"repo":"legacy"}
+        norepo   pr.merged        ana  -200d  {"repo":null}
+        p1       pr.merged        ana  -120d  {"ai_assisted":false}
+        p2       pr.merged        ana  -119d  {}
+        p3       pr.merged        ana  -118d  {"ai_assisted":false}
+        p4       pr.merged        ana  -117d  {}
+        p5       pr.merged        ana  -116d  {"ai_assisted":false}
+        p6       pr.merged        ana  -115d  {}
+        p7       pr.merged        ana  -114d  {"ai_assisted":false}
+        t0       tokens.consumed  ana  -100d  {"tokens":9000000}
+        old      pr.merged        ana  -100d  {"repo":"api","ai_assisted":true}
+        self     pr.merged        ana  -64d   {"repo":"docs","ai_assisted":true,"reviewers":["ana"]}
+        a1       pr.merged        ana  -57d   {"ai_assisted":true}
+        a2       pr.merged        ana  -50d   {"ai_assisted":true,"repo":"api"}
+        a3       pr.merged        ana  -43d   {"ai_assisted":true}
+        r1       review.approved  ana  -40d   {}
+        t2       tokens.consumed  ana  -40d   {"tokens":200000}
+        a4       pr.merged        ana  -36d   {"ai_assisted":true}
+        a5       pr.merged        ana  -29d   {"ai_assisted":true}
+        a6       pr.merged        ana  -22d   {"ai_assisted":true}
+        a7       pr.merged        ana  -15d   {"ai_assisted":true}
+        t1       tokens.consumed  ana  -10d   {"tokens":300000}
+        p8       pr.merged        ana  -9d    {}
+        a8       pr.merged        ana  -8d    {"ai_assisted":true}
+        pend     pr.merged        ana  -2d    {"ai_assisted":true,"repo":"ops"}
+        """;
+
+    private static readonly History History = History.Parse(Year);
+
+    // metric | tier thresholds | requirement  ⇶  value | tier | evidence
+    public static TheoryData<string, string> Standings => Table.Parse("""
+        // Frugal Builder, the starter badge: AI-assisted merges per million tokens. Only the 8 AI-assisted merges of
+        // the 90 days are evidence: not the plain ones, not the tokens, not old (100 days back) or pend (unsettled)
+        count(pr.merged where ai_assisted == true, 90d) * 1000000 / sum(tokens.consumed.tokens, 90d) | 10 25 50 | count(pr.merged where ai_assisted == true, 90d) >= 5 ⇶ 16 | bronze | a1 a2 a3 a4 a5 a6 a7 a8
+        count(pr.merged where ai_assisted == true, 90d) * 1000000 / max(sum(tokens.consumed.tokens, 90d), 1) | 10 25 50 ⇶ 16 | bronze | a1 a2 a3 a4 a5 a6 a7 a8
+        // the plain merges are the rest: false or missing (norepo is plain too)
+        count(pr.merged where not ai_assisted, 365d) | 8 ⇶ 9 | bronze | norepo p1 p2 p3 p4 p5 p6 p7 p8
+
+        // Merge Master: every counted merge of the year
+        count(pr.merged, 365d) | 10 50 200 ⇶ 18 | bronze | norepo p1 p2 p3 p4 p5 p6 p7 old a1 a2 a3 a4 a5 a6 a7 p8 a8
+
+        // distinct: every counted merge of the year that carries a repo (web and api), not one per repo
+        distinct(pr.merged.repo, 365d) | 2 3 ⇶ 2 | bronze | p1 p2 p3 p4 p5 p6 p7 old a1 a2 a3 a4 a5 a6 a7 p8 a8
+        distinct(pr.merged.repo) | 2 3 ⇶ 3 | silver | ancient p1 p2 p3 p4 p5 p6 p7 old a1 a2 a3 a4 a5 a6 a7 p8 a8
+
+        // streak: only the events of the longest run. Steady Shipper's weeks 47-2 hold a1-a8 and p8; self and pend
+        // would make the run longer, but do not count
+        streak(pr.merged, week, 365d) | 4 12 26 ⇶ 8 | bronze | a1 a2 a3 a4 a5 a6 a7 p8 a8
+        streak(pr.merged, day) | 5 ⇶ 7 | bronze | p1 p2 p3 p4 p5 p6 p7
+        streak(pr.merged where ai_assisted == true, week, 30d) | 4 ⇶ 4 | bronze | a5 a6 a7 a8
+
+        // no counted outcome, no tier, though a constant reaches the threshold; one approval 40 days back is enough
+        count(review.approved, 30d) + 10 | 5 ⇶ 10 | none | none
+        count(review.approved, 90d) + 10 | 5 ⇶ 11 | bronze | r1
+
+        // an unmet requirement holds the tier back, not the evidence (no merge has counted in the last 7 days)
+        count(pr.merged where ai_assisted == true, 90d) | 5 | count(pr.merged, 7d) >= 1 ⇶ 8 | none | a1 a2 a3 a4 a5 a6 a7 a8
+        """);
+
+    [Theory]
+    [MemberData(nameof(Standings))]
+    public void A_standing_has_its_value_its_tier_and_exactly_the_events_that_made_it(string badge, string expected)
+    {
+        var fields = Table.Fields(badge);
+        var compiled = TestBadge.Compile(fields[0], fields[1], fields[2..]);
+
+        var standing = Scoring.Standings.Of(compiled, History.CountFor("ana"), History.Catalog, Time.Now);
+
+        Assert.Equal(expected, $"{Format.Number(standing.Value)} | {TestBadge.TierName(compiled, standing.TierRank)} | {History.Labels(standing.Evidence)}");
+    }
+
+    [Fact]
+    public void A_standing_as_of_an_earlier_moment_judges_what_had_settled_and_was_in_the_window_then()
+    {
+        var badge = TestBadge.Compile("count(pr.merged where ai_assisted == true, 90d)", "5");
+        var moment = Time.At("-28d");
+
+        var standing = Scoring.Standings.Of(badge, History.CountFor("ana", moment), History.Catalog, moment);
+
+        // 28 days back, a4 had settled and a5, a day old, had not; old was inside the 90 days.
+        Assert.Equal("old a1 a2 a3 a4", History.Labels(standing.Evidence));
+        Assert.Equal(0, standing.TierRank);
+    }
+}

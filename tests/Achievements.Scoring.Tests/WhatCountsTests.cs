@@ -1,0 +1,120 @@
+using FsCheck;
+using FsCheck.Xunit;
+
+namespace Achievements.Scoring.Tests;
+
+/// <summary>The counting policy of the built-in catalog, event by event: what the rules may see, and why not the rest.</summary>
+public sealed class WhatCountsTests
+{
+    // One history, each row an event and what the policy makes of it as of Now (Wednesday 15 January 2025, noon).
+    // bot-1 is a bot; cy and dan are a confirmed review ring. "counts" means the rules may see the event: volume
+    // and corrections count in that sense too, though only outcomes ever earn.
+    private const string Events = """
+        // label  type                  actor  at         source  attributes                               ⇶ verdict
+        // an independently reviewed, non-trivial, settled merge counts
+        m1        pr.merged             ana    -8d                {}                                       ⇶ counts
+        // no one but the author, or a bot, reviewed it: bots are taken out of every list as the event is read
+        m2        pr.merged             ana    -8d                {"reviewers":["ana"]}                    ⇶ independent-review
+        m3        pr.merged             ana    -8d                {"reviewers":["ana","bot-1"]}            ⇶ independent-review
+        // under 5 lines changed is trivial; 5 is enough
+        m4        pr.merged             ana    -8d                {"lines_added":3,"lines_deleted":1}      ⇶ non-trivial
+        m5        pr.merged             ana    -8d                {"lines_added":4,"lines_deleted":1}      ⇶ counts
+        // a merge settles after exactly 7 days, a kept suggestion after 24 hours
+        m6        pr.merged             ana    -6d23h             {}                                       ⇶ not-settled
+        m7        pr.merged             ana    -7d                {}                                       ⇶ counts
+        s1        suggestion.accepted   ana    -23h               {}                                       ⇶ not-settled
+        s2        suggestion.accepted   ana    -1d                {}                                       ⇶ counts
+        // one reason per event: a failed condition is named before settlement
+        m8        pr.merged             ana    -1d                {"reviewers":["ana"]}                    ⇶ independent-review
+        // a correction from the outcome's own source removes it, whoever sent it and however late
+        m9        pr.merged             ana    -30d               {}                                       ⇶ corrected
+        rv9       pr.reverted           ops    -1h                {"pr_id":"m9"}                           ⇶ counts
+        s3        suggestion.accepted   ana    -3d                {}                                       ⇶ corrected
+        ds3       suggestion.discarded  ana    -2d                {"suggestion_id":"s3"}                   ⇶ counts
+        // a revert of the same id from another source is about another pull request
+        m10       pr.merged             ana    -30d               {}                                       ⇶ counts
+        rv10      pr.reverted           ops    -1h        gitlab  {"pr_id":"m10"}                          ⇶ counts
+        // corrected is named before a failed condition
+        m11       pr.merged             ana    -30d               {"reviewers":["ana"]}                    ⇶ corrected
+        rv11      pr.reverted           ops    -1h                {"pr_id":"m11"}                          ⇶ counts
+        // over the cap of 10 a day, the earliest of the UTC day count, not the first stored; an excluded
+        // event takes no place under the cap
+        c11       pr.merged             ana    -20d               {}                                       ⇶ daily-cap
+        c0        pr.merged             ana    -20d11h30m         {"reviewers":["ana"]}                    ⇶ independent-review
+        c1        pr.merged             ana    -20d11h            {}                                       ⇶ counts
+        c2        pr.merged             ana    -20d10h            {}                                       ⇶ counts
+        c3        pr.merged             ana    -20d9h             {}                                       ⇶ counts
+        c4        pr.merged             ana    -20d8h             {}                                       ⇶ counts
+        c5        pr.merged             ana    -20d7h             {}                                       ⇶ counts
+        c6        pr.merged             ana    -20d6h             {}                                       ⇶ counts
+        c7        pr.merged             ana    -20d5h             {}                                       ⇶ counts
+        c8        pr.merged             ana    -20d4h             {}                                       ⇶ counts
+        c9        pr.merged             ana    -20d3h             {}                                       ⇶ counts
+        c10       pr.merged             ana    -20d2h             {}                                       ⇶ counts
+        // the next UTC day has a cap of its own
+        c12       pr.merged             ana    -19d11h            {}                                       ⇶ counts
+        // nothing a bot does counts, whatever it is
+        b1        pr.merged             bot-1  -30d               {}                                       ⇶ bot
+        b2        review.approved       bot-1  -2d                {"author":"ana"}                         ⇶ bot
+        b3        tokens.consumed       bot-1  -2d                {}                                       ⇶ bot
+        // approvals inside a confirmed ring stop counting; outside it they still count
+        r1        review.approved       cy     -2d                {"author":"dan"}                         ⇶ collusion
+        r2        review.approved       dan    -2d                {"author":"cy"}                          ⇶ collusion
+        r3        review.approved       cy     -2d                {"author":"ana"}                         ⇶ counts
+        // approving one's own pull request is no review
+        r4        review.approved       ana    -2d                {"author":"ana"}                         ⇶ not-self-review
+        // volume has no policy: it counts as it arrives
+        t1        tokens.consumed       ana    -1m                {"tokens":5000}                          ⇶ counts
+        // a type the catalog does not know is not read at all
+        x1        build.passed          ana    -2d                {"pipeline":"ci"}                        ⇶ ignored
+        """;
+
+    private static readonly History History = History.Of(
+        Table.Rows(Events).Select(row => Row.Parse(row.Left)),
+        bots: ["bot-1"],
+        collusion: CollusionGroups.From([(1, "cy"), (1, "dan")]));
+
+    public static TheoryData<string, string> Verdicts => Table.Parse(Events);
+
+    [Theory]
+    [MemberData(nameof(Verdicts))]
+    public void Each_event_counts_or_is_excluded_for_exactly_one_reason(string row, string verdict) =>
+        Assert.Equal(verdict, History.VerdictOf(Row.Parse(row).Label));
+
+    [Fact]
+    public void A_pending_merge_counts_once_it_has_settled()
+    {
+        var merged = History.Parse("m pr.merged ana -2d {}");
+
+        Assert.Equal(ExclusionReason.NotSettled, merged.CountFor("ana").All.Single().Reason);
+        Assert.True(merged.CountFor("ana", Time.Now.AddDays(5)).All.Single().Counts);
+    }
+
+    [Fact]
+    public void The_tally_splits_a_window_into_counted_pending_and_excluded_with_reasons()
+    {
+        var tally = History.CountFor("ana").Tally("pr.merged", TimeSpan.FromDays(30), Time.Now);
+
+        // m1 m5 m7 c1-c10 c12 count and m6 is pending; m2 m3 m8 c0 lack an independent review, m4 is trivial, c11 is over
+        // the cap. m9 m10 m11 lie exactly 30 days back, outside the half-open window.
+        Assert.Equal(14, tally.Counted);
+        Assert.Equal(1, tally.Pending);
+        Assert.Equal(
+            [new ExclusionCount("daily-cap", 1, null), new ExclusionCount("independent-review", 4, "exists(reviewers, r, r != actor)"), new ExclusionCount("non-trivial", 1, "lines_added + lines_deleted >= 5")],
+            tally.Excluded.OrderBy(x => x.Reason, StringComparer.Ordinal));
+    }
+
+    [Property(MaxTest = 100)]
+    public void Which_merges_of_a_day_count_does_not_depend_on_the_order_they_were_stored_in(PositiveInt merges, int seed)
+    {
+        // Up to 24 merges at distinct minutes of one UTC day (16 December, from midnight), stored in a shuffled order.
+        var minutes = Enumerable.Range(0, merges.Get % 24 + 1).Select(i => i * 37).ToArray();
+        new Random(seed).Shuffle(minutes);
+        string At(int minute) => $"-{((30 * 24) + 12) * 60 - minute}m";
+        var day = History.Of(minutes.Select(minute => new Row($"at{minute}", "pr.merged", "ana", At(minute))));
+
+        var counted = day.CountFor("ana").All.Where(e => e.Counts).Select(e => e.Stored.OccurredAt).Order();
+
+        Assert.Equal(minutes.Order().Take(10).Select(minute => Time.At(At(minute))), counted);
+    }
+}
