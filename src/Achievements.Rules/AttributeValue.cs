@@ -74,6 +74,10 @@ public readonly struct AttributeValue : IEquatable<AttributeValue>
     /// <example><c>AttributeValue.Text("web").TextValue</c> is <c>"web"</c>.</example>
     public string? TextValue => TextOrNull;
 
+    /// <summary>The strings of a list value, or null for any other kind.</summary>
+    /// <example><c>AttributeValue.List("ada", "grace").ListValue</c> is <c>["ada", "grace"]</c>.</example>
+    public IReadOnlyList<string>? ListValue => ListOrNull;
+
     /// <summary>The number of a <see cref="AttributeValueKind.Number"/> value; otherwise null.</summary>
     /// <example><c>AttributeValue.Number(40).NumberValue</c> is <c>40</c>.</example>
     public double? NumberValue => Kind == AttributeValueKind.Number ? _number : null;

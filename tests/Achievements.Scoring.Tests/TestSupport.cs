@@ -137,6 +137,7 @@ internal sealed class History
     private readonly IReadOnlySet<string> _bots;
     private readonly CollusionGroups _collusion;
     private readonly CorrectionIndex _corrections;
+    private readonly ShippingIndex _shipping;
 
     private History(IReadOnlyList<Row> rows, IReadOnlySet<string> bots, CollusionGroups collusion)
     {
@@ -147,6 +148,7 @@ internal sealed class History
         _reads = [.. Policy.Read(rows.Select((row, i) => (row.Stored(i + 1), row.StoredAttributes())), bots)
             .OrderBy(e => e.Stored.OccurredAt).ThenBy(e => e.Stored.Seq)];
         _corrections = CorrectionIndex.From(CorrectionIndex.LookupsFor(_reads).Select(lookup => (lookup, lookup.Find(_reads))));
+        _shipping = ShippingIndex.From(ShippingIndex.LookupsFor(_reads).Select(lookup => (lookup, lookup.Matching(_reads))), _corrections);
     }
 
     public static History Of(IEnumerable<Row> rows, IEnumerable<string>? bots = null, CollusionGroups? collusion = null)
@@ -165,7 +167,10 @@ internal sealed class History
 
     /// <summary>One employee's history, as evaluation loads it.</summary>
     public EmployeeHistory Of(string employee) =>
-        new(employee, _bots.Contains(employee), [.. _reads.Where(e => e.Stored.Actor == employee)], _corrections, Policy, _collusion);
+        new(employee, _bots.Contains(employee), [.. _reads.Where(e => e.Stored.Actor == employee)], _corrections, _shipping, Policy, _collusion, Circles);
+
+    /// <summary>Flagged closed circles whose members speak with one voice; none unless a test sets them.</summary>
+    public VoiceCircles Circles { get; init; } = VoiceCircles.None;
 
     public CountedEvents CountFor(string employee, DateTimeOffset? asOf = null) => Of(employee).CountAsOf(asOf ?? Time.Now);
 

@@ -16,19 +16,32 @@ public static class BuiltInSignals
 
     private static AttributeDefinition Text(string name) => new(name, "string");
 
+    /// <summary>The source whose token reports an employee cannot switch off: the model gateway.</summary>
+    public const string Gateway = "gateway";
+
     public static readonly IReadOnlyList<SignalDefinition> All =
     [
         new("tokens.consumed", SignalDefinition.Volume, "Tokens a model consumed on an employee's behalf. Spend, never an achievement.",
-            [Int("tokens"), Text("model")], null, null, null, [], true),
+            [Int("tokens"), Text("model")], null, null, null, [], true)
+        {
+            // Only the gateway's reports are complete: an employee can switch off their own tool's telemetry.
+            AuthoritativeSources = [Gateway],
+        },
         new("prompt.sent", SignalDefinition.Volume, "A prompt sent to an AI assistant. Activity, never an achievement.",
             [Int("tokens", optional: true)], null, null, null, [], true),
         new("suggestion.shown", SignalDefinition.Volume, "An AI suggestion shown in the editor.",
             [Text("suggestion_id"), Int("lines"), Text("language")], null, null, null, [], true),
-        new("suggestion.accepted", SignalDefinition.Outcome, "An AI suggestion the employee accepted into their code.",
-            [Text("suggestion_id"), Int("lines"), Text("language")],
+        new("suggestion.accepted", SignalDefinition.Outcome, "An AI suggestion the employee accepted into code that shipped: a pull request of theirs that merged and counted.",
+            [Text("suggestion_id"), Int("lines"), Text("language"), new("pr_id", "string", Optional: true)],
             // 24h: a suggestion deleted again within a day was not really kept.
             "24h", new CorrectedBy("suggestion.discarded", "suggestion_id"), 200,
-            [new("non-empty", "lines >= 1")], true),
+            [new("non-empty", "lines >= 1")], true)
+        {
+            // What an editor reports about its own user is attribution: it counts only inside the author's own reviewed,
+            // merged work, and never more lines than that work added.
+            ShippedBy = new("pr.merged", "pr_id", ShippedBy.SameActor, "30d", Lines: "lines", UpTo: "lines_added"),
+            Voices = new(Voices.FromShippedBy, PerVoice: 250, Window: "90d", Breadth: 3),
+        },
         new("suggestion.discarded", SignalDefinition.Correction, "An accepted suggestion that was deleted again.",
             [Text("suggestion_id")], null, null, null, [], true),
         new("pr.merged", SignalDefinition.Outcome, "A pull request the employee authored was merged.",
@@ -36,11 +49,20 @@ public static class BuiltInSignals
              new("reviewers", "string[]"), new("ai_assisted", "bool", Optional: true)],
             // 7d: most reverts of a bad merge happen within a week.
             "7d", new CorrectedBy("pr.reverted", "pr_id"), 10,
-            [new("independent-review", "exists(reviewers, r, r != actor)"), new("non-trivial", "lines_added + lines_deleted >= 5")], true),
+            [new("independent-review", "exists(reviewers, r, r != actor)"), new("non-trivial", "lines_added + lines_deleted >= 5")], true)
+        {
+            // 20 a year per reviewer: one reviewer alone stays below every starter badge's second tier, and breadth asks for three.
+            Voices = new("reviewers", PerVoice: 20, Window: "365d", Breadth: 3),
+        },
         new("pr.reverted", SignalDefinition.Correction, "A merged pull request was reverted.",
             [Text("pr_id")], null, null, null, [], true),
-        new("review.approved", SignalDefinition.Outcome, "The employee approved someone else's pull request.",
-            [Text("pr_id"), Text("author")], null, null, 20,
-            [new("not-self-review", "author != actor")], true),
+        new("review.approved", SignalDefinition.Outcome, "The employee approved someone else's pull request, which then merged and was not reverted.",
+            [Text("pr_id"), Text("author")], null, new CorrectedBy("pr.reverted", "pr_id"), 20,
+            [new("not-self-review", "author != actor")], true)
+        {
+            // An approval is a review only of work that shipped: the approved pull request, the author's, merged after it.
+            ShippedBy = new("pr.merged", "pr_id", "author", "30d"),
+            Voices = new("author", PerVoice: 20, Window: "180d", Breadth: 3),
+        },
     ];
 }

@@ -11,6 +11,42 @@ public sealed record AttributeDefinition(string Name, string Type, bool Optional
 /// <summary>Which correction undoes an outcome, matched on one attribute (<c>pr.reverted</c> on <c>pr_id</c>).</summary>
 public sealed record CorrectedBy(string Signal, string On);
 
+/// <summary>
+/// An outcome that counts only once other work shipped it: an approval once the pull request it approved merged, an
+/// accepted suggestion once a pull request of its author's that carries it merged. The shipping event must be of
+/// <paramref name="Signal"/>, from the same source, carry the same <paramref name="On"/> value, occur at or after the
+/// outcome, and count itself (its qualify conditions, settled, not corrected).
+/// </summary>
+/// <param name="Signal">The shipping signal, such as <c>pr.merged</c>.</param>
+/// <param name="On">The string attribute both carry, such as <c>pr_id</c>.</param>
+/// <param name="Actor">Whose the shipping event must be: <c>same</c> (the outcome's actor), or the name of one of the outcome's string attributes (an approval's <c>author</c>).</param>
+/// <param name="Within">How long the outcome waits for its shipping event (pending meanwhile); after that it is excluded as <c>not-merged</c>.</param>
+/// <param name="Lines">An attribute of the outcome to sum, such as an accepted suggestion's <c>lines</c>; null for none.</param>
+/// <param name="UpTo">The attribute of the shipping event that bounds that sum, such as <c>lines_added</c>: outcomes past it are <c>exceeds-merged-lines</c>.</param>
+public sealed record ShippedBy(string Signal, string On, string Actor, string Within, string? Lines = null, string? UpTo = null)
+{
+    public const string SameActor = "same";
+
+    public TimeSpan WithinWindow => PolicyDuration.TryParse(Within, out var window) ? window : TimeSpan.Zero;
+}
+
+/// <summary>
+/// Who vouches for an outcome, and how far one of them carries it. One relationship is one voice: within
+/// <paramref name="Window"/> a voice vouches for at most <paramref name="PerVoice"/> counted outcomes (the rest are
+/// <c>one-voice</c>), and a tier above a badge's lowest needs its evidence vouched for by at least
+/// <paramref name="Breadth"/> distinct voices.
+/// </summary>
+/// <param name="From">The attribute naming the vouchers (a string or a list, such as <c>reviewers</c> or <c>author</c>), or <c>shippedBy</c>: the vouchers of the event that shipped it.</param>
+/// <param name="PerVoice">How many counted outcomes one voice can vouch for within the window.</param>
+/// <param name="Window">The rolling window of that bound.</param>
+/// <param name="Breadth">Distinct voices a tier above the lowest needs.</param>
+public sealed record Voices(string From, int PerVoice, string Window, int Breadth)
+{
+    public const string FromShippedBy = "shippedBy";
+
+    public TimeSpan WindowSpan => PolicyDuration.TryParse(Window, out var window) ? window : TimeSpan.Zero;
+}
+
 /// <summary>A named per-event condition in the rule language's <c>where</c> scope; all must hold for an event to count.</summary>
 public sealed record QualifyCondition(string Name, string Condition);
 
@@ -30,6 +66,19 @@ public sealed record SignalDefinition(
     public const string Volume = "volume";
     public const string Correction = "correction";
     public static readonly IReadOnlyList<string> Kinds = [Outcome, Volume, Correction];
+
+    /// <summary>The outcome counts only once another event shipped it; null: it counts on its own.</summary>
+    public ShippedBy? ShippedBy { get; init; }
+
+    /// <summary>Who vouches for the outcome, and how far one voice carries it; null: no voice is asked for.</summary>
+    public Voices? Voices { get; init; }
+
+    /// <summary>
+    /// For a volume signal: the sources an employee cannot suppress (a model gateway, a provider's usage report).
+    /// A badge that reads the signal judges an employee only when one of them reported for them in its window;
+    /// otherwise it is <c>unmeasured</c>. Empty: no source is trusted, so no such badge can judge anyone.
+    /// </summary>
+    public IReadOnlyList<string> AuthoritativeSources { get; init; } = [];
 
     public AttributeDefinition? Attribute(string name) => Attributes.FirstOrDefault(a => a.Name == name);
 

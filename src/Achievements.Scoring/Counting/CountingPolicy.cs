@@ -22,6 +22,18 @@ public static class ExclusionReason
     public const string DailyCap = "daily-cap";
     public const string Bot = "bot";
     public const string Collusion = "collusion";
+
+    /// <summary>Its shipping event (the approved or carrying pull request) never merged and counted within the policy's limit.</summary>
+    public const string NotMerged = "not-merged";
+
+    /// <summary>Accepted lines beyond what the pull request that shipped them added.</summary>
+    public const string ExceedsMergedLines = "exceeds-merged-lines";
+
+    /// <summary>Nobody other than its author vouches for it.</summary>
+    public const string Unvouched = "unvouched";
+
+    /// <summary>Every voice vouching for it has vouched for as many outcomes as one voice may in the window.</summary>
+    public const string OneVoice = "one-voice";
 }
 
 /// <summary>
@@ -51,9 +63,17 @@ public sealed class CollusionGroups(IReadOnlyDictionary<string, HashSet<string>>
     }
 }
 
-/// <summary>An event with the policy's verdict: <see cref="Reason"/> is null when it counts.</summary>
+/// <summary>
+/// An event with the policy's verdict: <see cref="Reason"/> is null when it counts. A counted outcome whose signal asks
+/// for voices carries them (the distinct people, or closed circles, who vouch for it), and one that needed shipping
+/// carries the event that shipped it.
+/// </summary>
 public sealed record ClassifiedEvent(ReadEvent Read, string? Reason)
 {
+    public IReadOnlyList<string> Voices { get; init; } = [];
+
+    public ReadEvent? ShippedBy { get; init; }
+
     public StoredEvent Stored => Read.Stored;
 
     public RuleEvent Rule => Read.Rule;
@@ -80,7 +100,7 @@ public sealed record ExclusionCount(string Reason, int Count, string? Condition)
 public sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
 {
     // Built on first use; two threads judging one shared instance (the gate's) may both build it, to the same content.
-    private Dictionary<RuleEvent, long>? _seqs;
+    private Dictionary<RuleEvent, ClassifiedEvent>? _byRule;
 
     public IReadOnlyList<ClassifiedEvent> All { get; } = all;
 
@@ -99,11 +119,11 @@ public sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
                 .OrderByDescending(x => x.Count)]);
     }
 
-    /// <summary>The stored sequence numbers of counted events the rules reported, each once, in order: an award's evidence.</summary>
-    public IReadOnlyList<long> SeqsOf(IEnumerable<RuleEvent> events)
+    /// <summary>The counted events the rules reported, each once, in stored order: an award's evidence.</summary>
+    public IReadOnlyList<ClassifiedEvent> EvidenceOf(IEnumerable<RuleEvent> events)
     {
-        _seqs ??= All.Where(e => e.Counts).ToDictionary<ClassifiedEvent, RuleEvent, long>(e => e.Rule, e => e.Stored.Seq, ReferenceEqualityComparer.Instance);
-        return [.. events.Select(e => _seqs[e]).Distinct().Order()];
+        _byRule ??= All.Where(e => e.Counts).ToDictionary<ClassifiedEvent, RuleEvent, ClassifiedEvent>(e => e.Rule, e => e, ReferenceEqualityComparer.Instance);
+        return [.. events.Select(e => _byRule[e]).Distinct().OrderBy(e => e.Stored.Seq)];
     }
 }
 
@@ -125,6 +145,13 @@ public sealed record ReadEvent(StoredEvent Stored, RuleEvent Rule, SignalDefinit
 /// </summary>
 public sealed record KeyLookup(string Signal, string Attribute, IReadOnlyList<string> Keys)
 {
+    /// <summary>The events in memory that match: what the service reads from the events table for shipping.</summary>
+    public IEnumerable<ReadEvent> Matching(IEnumerable<ReadEvent> events)
+    {
+        var keys = Keys.ToHashSet(StringComparer.Ordinal);
+        return events.Where(e => e.Stored.Type == Signal && e.AttributeText(Attribute) is { } key && keys.Contains(key));
+    }
+
     /// <summary>The answer from events in memory: what the service's query returns from the events table.</summary>
     public IEnumerable<KeyedEvent> Find(IEnumerable<ReadEvent> events)
     {
@@ -268,30 +295,59 @@ public sealed class CountingPolicy
         return new ReadEvent(stored, new RuleEvent(stored.Type, stored.OccurredAt, stored.Actor, values), policy.Signal, policy.Schema, correctionKey);
     }
 
-    /// <summary>Judges every event as of <paramref name="asOf"/>: settlement depends on the moment, corrections and caps do not.</summary>
-    public CountedEvents Classify(IReadOnlyList<ReadEvent> events, bool isBot, CorrectionIndex corrections, CollusionGroups collusion, DateTimeOffset asOf)
+    /// <summary>
+    /// Judges every event as of <paramref name="asOf"/>: settlement and shipping depend on the moment, corrections do
+    /// not. Then the daily caps, the lines a shipping event bounds, and the voices.
+    /// </summary>
+    public CountedEvents Classify(IReadOnlyList<ReadEvent> events, bool isBot, CorrectionIndex corrections, CollusionGroups collusion, DateTimeOffset asOf) =>
+        Classify(events, isBot, corrections, collusion, ShippingIndex.None, VoiceCircles.None, asOf);
+
+    /// <inheritdoc cref="Classify(IReadOnlyList{ReadEvent}, bool, CorrectionIndex, CollusionGroups, DateTimeOffset)"/>
+    public CountedEvents Classify(IReadOnlyList<ReadEvent> events, bool isBot, CorrectionIndex corrections, CollusionGroups collusion, ShippingIndex shipping, VoiceCircles circles, DateTimeOffset asOf)
     {
         var classified = events
             .Where(e => e.Stored.OccurredAt <= asOf)
-            .Select(e => new ClassifiedEvent(e, isBot ? ExclusionReason.Bot : Judge(_signals[e.Stored.Type], e, corrections, collusion, asOf)))
+            .Select(e => isBot ? new ClassifiedEvent(e, ExclusionReason.Bot) : Judge(_signals[e.Stored.Type], e, corrections, collusion, shipping, asOf))
             .ToList();
-        return new CountedEvents(ApplyDailyCaps(classified));
+        return new CountedEvents(ApplyVoices(ApplyShippedLines(ApplyDailyCaps(classified)), circles));
     }
 
-    private static string? Judge(SignalPolicy policy, ReadEvent e, CorrectionIndex corrections, CollusionGroups collusion, DateTimeOffset asOf)
+    private ClassifiedEvent Judge(SignalPolicy policy, ReadEvent e, CorrectionIndex corrections, CollusionGroups collusion, ShippingIndex shipping, DateTimeOffset asOf)
     {
         if (e.CorrectedBy is { } correction
             && e.CorrectionKey is not null
             && corrections.Contains(e.Stored.Source, correction.Signal, e.CorrectionKey))
         {
-            return ExclusionReason.Corrected;
+            return new(e, ExclusionReason.Corrected);
         }
 
         if (e.Stored.Type == BuiltInSignals.Review.Signal && collusion.Colluded(e.Stored.Actor, e.AttributeText(BuiltInSignals.Review.Author)))
         {
-            return ExclusionReason.Collusion;
+            return new(e, ExclusionReason.Collusion);
         }
 
+        if (FailedCondition(policy, e) is { } failed)
+        {
+            return new(e, failed);
+        }
+
+        ReadEvent? shippedBy = null;
+        if (policy.Signal.ShippedBy is { } ship)
+        {
+            var (reason, found) = Shipping(e, ship, shipping, asOf);
+            if (reason is not null)
+            {
+                return new(e, reason);
+            }
+
+            shippedBy = found;
+        }
+
+        return new(e, e.Stored.OccurredAt + policy.Settlement > asOf ? ExclusionReason.NotSettled : null) { ShippedBy = shippedBy };
+    }
+
+    private static string? FailedCondition(SignalPolicy policy, ReadEvent e)
+    {
         foreach (var (name, predicate) in policy.Conditions)
         {
             if (!predicate.Test(e.Rule))
@@ -300,7 +356,138 @@ public sealed class CountingPolicy
             }
         }
 
-        return e.Stored.OccurredAt + policy.Settlement > asOf ? ExclusionReason.NotSettled : null;
+        return null;
+    }
+
+    /// <summary>
+    /// Whether the outcome shipped as of <paramref name="asOf"/>: an event of the shipping signal from the same source,
+    /// with the same key and the right actor, at or after the outcome, that counts itself (its conditions hold, it is
+    /// not corrected, it has settled). While one may still come, the outcome is pending; after the limit, not merged.
+    /// </summary>
+    private (string? Reason, ReadEvent? Shipped) Shipping(ReadEvent e, ShippedBy ship, ShippingIndex shipping, DateTimeOffset asOf)
+    {
+        var key = e.AttributeText(ship.On);
+        var actor = ship.Actor == ShippedBy.SameActor ? e.Stored.Actor : e.AttributeText(ship.Actor);
+        var pending = false;
+        if (key is not null && actor is not null && _signals.TryGetValue(ship.Signal, out var shippingPolicy))
+        {
+            foreach (var candidate in shipping.Candidates(e.Stored.Source, ship.Signal, key))
+            {
+                // An approval recorded after the merge reviewed nothing; the shipping event must come after the outcome.
+                if (candidate.Stored.Actor != actor || candidate.Stored.OccurredAt < e.Stored.OccurredAt || candidate.Stored.OccurredAt > asOf
+                    || shipping.Corrected(candidate) || FailedCondition(shippingPolicy, candidate) is not null)
+                {
+                    continue;
+                }
+
+                if (candidate.Stored.OccurredAt + shippingPolicy.Settlement <= asOf)
+                {
+                    return (null, candidate);
+                }
+
+                pending = true;
+            }
+        }
+
+        return pending || e.Stored.OccurredAt + ship.WithinWindow > asOf ? (ExclusionReason.NotSettled, null) : (ExclusionReason.NotMerged, null);
+    }
+
+    /// <summary>
+    /// The lines of outcomes one shipping event carries count up to what it added, in time order: a pull request that
+    /// added 40 lines ships at most 40 lines of accepted suggestions, however many name it.
+    /// </summary>
+    private static List<ClassifiedEvent> ApplyShippedLines(List<ClassifiedEvent> events)
+    {
+        var shipped = new Dictionary<ReadEvent, double>(ReferenceEqualityComparer.Instance);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (e.ShippedBy is not { } by || e.Read.Signal.ShippedBy is not { Lines: { } lines, UpTo: { } upTo } || !(e.Counts || e.Pending))
+            {
+                continue;
+            }
+
+            var total = shipped.GetValueOrDefault(by) + e.AttributeNumber(lines);
+            if (total > by.AttributeNumber(upTo))
+            {
+                events[i] = e with { Reason = ExclusionReason.ExceedsMergedLines, ShippedBy = null };
+                continue;
+            }
+
+            shipped[by] = total;
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// One relationship is one voice. Each counted outcome of a signal that asks for voices is vouched for by the
+    /// people its policy names, less its author, with a closed circle's members as one voice; none makes it
+    /// <c>unvouched</c>. Within the policy's rolling window a voice vouches for at most its bound: an outcome whose
+    /// every voice has reached it is <c>one-voice</c>.
+    /// </summary>
+    private List<ClassifiedEvent> ApplyVoices(List<ClassifiedEvent> events, VoiceCircles circles)
+    {
+        var vouched = new Dictionary<(string Signal, string Voice), Queue<DateTimeOffset>>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (!e.Counts || e.Read.Signal.Voices is not { } policy)
+            {
+                continue;
+            }
+
+            var voices = VouchersOf(e.Read, policy, e.ShippedBy)
+                .Where(voucher => voucher != e.Stored.Actor)
+                .Select(voucher => circles.VoiceOf(e.Stored.Actor, voucher))
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+            if (voices.Count == 0)
+            {
+                events[i] = e with { Reason = ExclusionReason.Unvouched };
+                continue;
+            }
+
+            var from = e.Stored.OccurredAt - policy.WindowSpan;
+            var open = voices.Where(voice =>
+            {
+                var times = vouched.TryGetValue((e.Stored.Type, voice), out var queue) ? queue : vouched[(e.Stored.Type, voice)] = new Queue<DateTimeOffset>();
+                while (times.TryPeek(out var oldest) && oldest <= from)
+                {
+                    times.Dequeue();
+                }
+
+                return times.Count < policy.PerVoice;
+            }).ToList();
+            if (open.Count == 0)
+            {
+                events[i] = e with { Reason = ExclusionReason.OneVoice };
+                continue;
+            }
+
+            foreach (var voice in voices)
+            {
+                vouched[(e.Stored.Type, voice)].Enqueue(e.Stored.OccurredAt);
+            }
+
+            events[i] = e with { Voices = voices };
+        }
+
+        return events;
+    }
+
+    /// <summary>The people an outcome's policy names as vouching for it: an attribute, or those of the event that shipped it.</summary>
+    private IEnumerable<string> VouchersOf(ReadEvent e, Voices policy, ReadEvent? shippedBy)
+    {
+        if (policy.From == Voices.FromShippedBy)
+        {
+            return shippedBy is not null && _signals.TryGetValue(shippedBy.Stored.Type, out var shipping) && shipping.Signal.Voices is { } its && its.From != Voices.FromShippedBy
+                ? VouchersOf(shippedBy, its, null)
+                : [];
+        }
+
+        var index = e.Schema.IndexOf(policy.From);
+        return index < 0 ? [] : e.Rule[index].ListValue ?? (e.Rule[index].TextValue is { } one ? [one] : []);
     }
 
     /// <summary>Over the cap, the earliest events of the UTC day count (or wait to settle) and the rest never will.</summary>
@@ -357,4 +544,52 @@ public sealed class CountingPolicy
             return -1;
         }
     }
+}
+
+/// <summary>
+/// The events that may ship an employee's outcomes (the pull requests their approvals and suggestions name), found by
+/// <see cref="LookupsFor"/> whoever's they are, with the corrections that apply to them.
+/// </summary>
+public sealed class ShippingIndex
+{
+    private readonly Dictionary<(string Source, string Signal, string Key), List<ReadEvent>> _byKey;
+    private readonly CorrectionIndex _corrections;
+
+    private ShippingIndex(Dictionary<(string Source, string Signal, string Key), List<ReadEvent>> byKey, CorrectionIndex corrections) =>
+        (_byKey, _corrections) = (byKey, corrections);
+
+    public static ShippingIndex None { get; } = new([], CorrectionIndex.None);
+
+    /// <summary>What to look up: one lookup per shipping signal, with the keys the outcomes carry.</summary>
+    public static IReadOnlyList<KeyLookup> LookupsFor(IEnumerable<ReadEvent> events) =>
+        [.. events.Where(e => e.Signal.ShippedBy is not null)
+            .Select(e => (Ship: e.Signal.ShippedBy!, Key: e.AttributeText(e.Signal.ShippedBy!.On)))
+            .Where(x => x.Key is not null)
+            .GroupBy(x => (x.Ship.Signal, x.Ship.On))
+            .Select(group => new KeyLookup(group.Key.Signal, group.Key.On, [.. group.Select(x => x.Key!).Distinct(StringComparer.Ordinal)]))];
+
+    /// <param name="answers">Each lookup with the events it found, read by the policy.</param>
+    /// <param name="corrections">The corrections of those events.</param>
+    public static ShippingIndex From(IEnumerable<(KeyLookup Lookup, IEnumerable<ReadEvent> Found)> answers, CorrectionIndex corrections)
+    {
+        var byKey = new Dictionary<(string, string, string), List<ReadEvent>>();
+        foreach (var (lookup, found) in answers)
+        {
+            foreach (var e in found)
+            {
+                if (e.AttributeText(lookup.Attribute) is { } key)
+                {
+                    (byKey.TryGetValue((e.Stored.Source, e.Stored.Type, key), out var list) ? list : byKey[(e.Stored.Source, e.Stored.Type, key)] = []).Add(e);
+                }
+            }
+        }
+
+        return new ShippingIndex(byKey, corrections);
+    }
+
+    public IReadOnlyList<ReadEvent> Candidates(string source, string signal, string key) =>
+        _byKey.TryGetValue((source, signal, key), out var found) ? found : [];
+
+    public bool Corrected(ReadEvent e) =>
+        e.CorrectedBy is { } by && e.CorrectionKey is not null && _corrections.Contains(e.Stored.Source, by.Signal, e.CorrectionKey);
 }

@@ -1,8 +1,16 @@
 namespace Achievements.Scoring;
 
 /// <summary>One employee's events, read once, with the corrections that apply to them: ready to be counted as of any moment.</summary>
-public sealed record EmployeeHistory(string EmployeeId, bool IsBot, IReadOnlyList<ReadEvent> Events, CorrectionIndex Corrections, CountingPolicy Policy, CollusionGroups Collusion)
+/// <param name="EmployeeId">Whose history it is.</param>
+/// <param name="IsBot">A bot's events never count.</param>
+/// <param name="Events">The employee's events, read, in time order.</param>
+/// <param name="Corrections">The corrections of those events.</param>
+/// <param name="Shipping">The events that may ship those outcomes (others' pull requests too), with their corrections.</param>
+/// <param name="Policy">The counting policy they were read with.</param>
+/// <param name="Collusion">Confirmed review rings.</param>
+/// <param name="Circles">Flagged closed circles, whose members speak with one voice.</param>
+public sealed record EmployeeHistory(string EmployeeId, bool IsBot, IReadOnlyList<ReadEvent> Events, CorrectionIndex Corrections, ShippingIndex Shipping, CountingPolicy Policy, CollusionGroups Collusion, VoiceCircles Circles)
 {
     /// <summary>What counts as of <paramref name="moment"/>: now for evaluation and progress, the grant time for clawback.</summary>
-    public CountedEvents CountAsOf(DateTimeOffset moment) => Policy.Classify(Events, IsBot, Corrections, Collusion, moment);
+    public CountedEvents CountAsOf(DateTimeOffset moment) => Policy.Classify(Events, IsBot, Corrections, Collusion, Shipping, Circles, moment);
 }

@@ -47,7 +47,8 @@ public sealed record EmployeeActivity(
                 continue;
             }
 
-            if (e.Counts && at > ringFrom && e.Stored.Type == BuiltInSignals.Review.Signal && e.AttributeText(BuiltInSignals.Review.Author) is { } author)
+            // Approvals that count, or wait for their pull request to merge: trading reviews is the tell, shipped or not yet.
+            if ((e.Counts || e.Pending) && at > ringFrom && e.Stored.Type == BuiltInSignals.Review.Signal && e.AttributeText(BuiltInSignals.Review.Author) is { } author)
             {
                 (approvals.TryGetValue(author, out var times) ? times : approvals[author] = []).Add(at);
             }

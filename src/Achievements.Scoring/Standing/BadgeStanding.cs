@@ -4,10 +4,19 @@ namespace Achievements.Scoring;
 
 /// <summary>
 /// Where an employee stands on a badge at one moment: the metric and requirements, the tier reached (-1 for none),
-/// and the evidence, the counted outcome events that made the metric.
+/// the evidence (the counted outcome events that made the metric), and how many distinct voices vouch for it.
 /// </summary>
-public sealed record BadgeStanding(BadgeOutcome Outcome, IReadOnlyList<long> Evidence, int TierRank)
+/// <param name="Outcome">The metric, the requirements, and the tier the metric alone reaches.</param>
+/// <param name="Evidence">The stored sequence numbers of the evidence.</param>
+/// <param name="TierRank">The tier the employee stands at, after breadth and measurement.</param>
+/// <param name="Voices">Distinct voices among the evidence.</param>
+/// <param name="VoicesNeeded">Voices a tier above the lowest needs (0: the badge's signals ask for none).</param>
+/// <param name="Limit">Why the tier is lower than the metric reaches: <c>one-voice</c> or <c>unmeasured</c>; null when it is not.</param>
+public sealed record BadgeStanding(BadgeOutcome Outcome, IReadOnlyList<long> Evidence, int TierRank, int Voices, int VoicesNeeded, string? Limit)
 {
+    /// <summary>The badge reads volume that no authoritative source reported for the employee: it cannot judge them.</summary>
+    public const string Unmeasured = "unmeasured";
+
     public double Value => Outcome.Value;
 }
 
@@ -15,8 +24,15 @@ public sealed record BadgeStanding(BadgeOutcome Outcome, IReadOnlyList<long> Evi
 public static class Standings
 {
     /// <summary>
-    /// Judges <paramref name="badge"/> over the counted events as of <paramref name="moment"/>. No counted outcome in
-    /// the evidence, no tier: a constant in a metric must not hand badges to people who did nothing.
+    /// Judges <paramref name="badge"/> over the counted events as of <paramref name="moment"/>.
+    /// <list type="bullet">
+    /// <item>No counted outcome in the evidence, no tier: a constant in a metric must not hand badges to people who did nothing.</item>
+    /// <item>One relationship is one voice: a tier above the lowest needs the evidence vouched for by as many distinct
+    /// voices as its signals' policies ask (three by default), else the standing stops at the lowest tier, <c>one-voice</c>.</item>
+    /// <item>Missing volume is not frugality: a badge that reads a volume signal judges an employee only when one of the
+    /// signal's authoritative sources reported for them inside the badge's window for it, else <c>unmeasured</c>.
+    /// This asks whether the employee is measured, never how much volume there is, so more volume still never helps.</item>
+    /// </list>
     /// </summary>
     public static BadgeStanding Of(CompiledBadge badge, CountedEvents counted, SignalCatalog catalog, DateTimeOffset moment)
     {
@@ -27,7 +43,26 @@ public static class Standings
         // filter, a window, a streak's run, a ratio's numerator. Only outcomes can be evidence.
         var read = new List<RuleEvent>();
         var outcome = badge.Evaluate(counted.Counted, moment, read);
-        var evidence = counted.SeqsOf(read.Where(e => catalog.IsOutcome(e.Signal)));
-        return new BadgeStanding(outcome, evidence, evidence.Count == 0 ? -1 : outcome.TierRank);
+        var evidence = counted.EvidenceOf(read.Where(e => catalog.IsOutcome(e.Signal)));
+        var voices = evidence.SelectMany(e => e.Voices).Distinct(StringComparer.Ordinal).Count();
+        var needed = evidence.Select(e => e.Read.Signal.Voices?.Breadth ?? 0).DefaultIfEmpty(0).Max();
+        var seqs = evidence.Select(e => e.Stored.Seq).ToList();
+        if (!Measured(badge, counted, catalog, moment))
+        {
+            return new BadgeStanding(outcome, seqs, -1, voices, needed, BadgeStanding.Unmeasured);
+        }
+
+        var rank = evidence.Count == 0 ? -1 : outcome.TierRank;
+        return rank > 0 && voices < needed
+            ? new BadgeStanding(outcome, seqs, 0, voices, needed, ExclusionReason.OneVoice)
+            : new BadgeStanding(outcome, seqs, rank, voices, needed, null);
     }
+
+    /// <summary>Whether every volume signal the badge reads has an authoritative report for the employee in its window.</summary>
+    private static bool Measured(CompiledBadge badge, CountedEvents counted, SignalCatalog catalog, DateTimeOffset moment) =>
+        badge.Signals.All(use => catalog.Find(use.Signal) is not { Kind: SignalDefinition.Volume } volume
+            || counted.All.Any(e => e.Stored.Type == use.Signal
+                && volume.AuthoritativeSources.Contains(e.Stored.Source)
+                && e.Stored.OccurredAt <= moment
+                && (use.Window is not { } window || e.Stored.OccurredAt > moment - window)));
 }

@@ -9,6 +9,8 @@ namespace Achievements.Api.Features.Awards;
 /// <summary>
 /// How far an employee is on every published badge, and why what they did counted or not: the page where
 /// someone learns that three pull requests did not count because nobody else reviewed them.
+/// It says when the tier is held back: <c>one-voice</c> (a tier above the lowest needs more distinct people
+/// vouching for the work) or <c>unmeasured</c> (the badge reads volume no authoritative source reported).
 /// Only the employee themselves and admins may read it. An award an admin revoked shows as revoked, so the
 /// employee is not led to work towards a badge that will not be granted until it is restored.
 /// </summary>
@@ -26,7 +28,12 @@ internal sealed record BadgeProgress(
     double Value,
     double Fraction,
     IReadOnlyList<RequirementProgress> Requirements,
-    IReadOnlyList<SignalTally> Signals);
+    IReadOnlyList<SignalTally> Signals,
+    VoiceProgress Voices,
+    string? LimitedBy);
+
+/// <summary>How many distinct people vouch for the work behind the badge, and how many a tier above the lowest needs.</summary>
+internal sealed record VoiceProgress(int Count, int Needed);
 
 internal sealed record NextTier(string Tier, double Threshold);
 
@@ -52,7 +59,8 @@ internal sealed class GetProgressHandler(IDbConnectionFactory connections, TimeP
 
         var badges = context.Badges.Select(badge =>
         {
-            var outcome = badge.Evaluate(counted.Counted, now);
+            var standing = context.Judge(badge, counted, now);
+            var outcome = standing.Outcome;
             var held = awards.TryGetValue(badge.Key, out var award);
             var nextRank = held ? (int)award.TierRank + 1 : 0;
             var tiers = badge.Definition.Tiers;
@@ -68,7 +76,9 @@ internal sealed class GetProgressHandler(IDbConnectionFactory connections, TimeP
                 outcome.Value,
                 fraction,
                 [.. badge.Definition.Requires.Select((source, i) => new RequirementProgress(source, outcome.RequirementsMet[i]))],
-                [.. badge.Signals.Select(use => counted.Tally(use.Signal, use.Window, now))]);
+                [.. badge.Signals.Select(use => counted.Tally(use.Signal, use.Window, now))],
+                new VoiceProgress(standing.Voices, standing.VoicesNeeded),
+                standing.Limit);
         });
         return new EmployeeProgress(query.EmployeeId, [.. badges]);
     }

@@ -19,8 +19,10 @@ internal sealed class SeedStarterBadgesHandler(IDbConnectionFactory connections,
     [
         ("merge-master", new BadgeDefinition("Merge Master", "Pull requests merged after someone else reviewed them, and not reverted, over the last year.", "🚀",
             "count(pr.merged, 365d)", [], [new("bronze", 10), new("silver", 50), new("gold", 200)])),
-        ("suggestion-savant", new BadgeDefinition("Suggestion Savant", "AI suggestions accepted and kept over 90 days, while accepting at least a quarter of what was shown.", "💡",
-            "count(suggestion.accepted, 90d)", ["count(suggestion.accepted, 30d) / count(suggestion.shown, 30d) >= 0.25"], [new("bronze", 50), new("silver", 250), new("gold", 1000)])),
+        // An accepted suggestion counts only once it shipped in a reviewed pull request of its author's that merged (the
+        // signal's policy), so the badge rewards AI help that reached production, not an editor's own report of it.
+        ("suggestion-savant", new BadgeDefinition("Suggestion Savant", "AI suggestions you accepted that shipped in your own reviewed, merged pull requests over 90 days.", "💡",
+            "count(suggestion.accepted, 90d)", [], [new("bronze", 50), new("silver", 250), new("gold", 1000)])),
         ("trusted-reviewer", new BadgeDefinition("Trusted Reviewer", "Approvals of other people's pull requests over the last 180 days.", "🔍",
             "count(review.approved, 180d)", [], [new("bronze", 10), new("silver", 50), new("gold", 200)])),
         ("steady-shipper", new BadgeDefinition("Steady Shipper", "The longest run of consecutive weeks with a merged pull request, over the last year.", "📦",

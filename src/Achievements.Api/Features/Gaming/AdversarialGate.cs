@@ -90,9 +90,10 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
             var reads = policy.Read(Ingest(run.Events, judge), bots);
             // The same lookups the service runs against the events table, answered from the persona's events.
             var corrections = CorrectionIndex.From(CorrectionIndex.LookupsFor(reads).Select(lookup => (lookup, lookup.Find(reads))));
+            var shipping = ShippingIndex.From(ShippingIndex.LookupsFor(reads).Select(lookup => (lookup, lookup.Matching(reads))), corrections);
             var counted = reads.GroupBy(e => e.Stored.Actor, StringComparer.Ordinal)
                 .Where(g => !bots.Contains(g.Key))
-                .ToDictionary(g => g.Key, g => policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, day), StringComparer.Ordinal);
+                .ToDictionary(g => g.Key, g => policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, shipping, VoiceCircles.None, day), StringComparer.Ordinal);
             var held = Detectors.All(counted, catalog, day, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
             return new Population(persona, counted, held);
         })];

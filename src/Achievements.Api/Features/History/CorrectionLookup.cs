@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text;
 using System.Text.Json;
 using Dapper;
 
@@ -7,7 +8,8 @@ namespace Achievements.Api.Features.History;
 /// <summary>
 /// The one way the service answers a <see cref="KeyLookup"/> from the events table: which events of a signal carry
 /// one of the given keys. Evaluation asks it for the corrections of an employee's outcomes; ingestion for the
-/// outcomes that new corrections undo (so that their authors are evaluated again). One statement per lookup,
+/// outcomes that new corrections undo (so that their authors are evaluated again); evaluation again for the pull
+/// requests that ship an employee's approvals and suggestions. One statement per lookup,
 /// whatever the number of keys; the adversarial gate answers the same lookups from its events in memory.
 /// </summary>
 internal static class CorrectionLookup
@@ -24,6 +26,43 @@ internal static class CorrectionLookup
         var rows = await connection.QueryAsync<(string Source, string Key, string Actor)>(new CommandDefinition(
             sql, new { lookup.Signal, Keys = JsonSerializer.Serialize(lookup.Keys) }, transaction, cancellationToken: cancellationToken));
         return [.. rows.Select(row => new KeyedEvent(row.Source, row.Key, row.Actor))];
+    }
+
+    /// <summary>
+    /// The events that may ship <paramref name="events"/>' outcomes (the pull requests their approvals and suggestions
+    /// name, whoever's they are), read by the policy, with the corrections that apply to them.
+    /// </summary>
+    public static async Task<ShippingIndex> ShippingOfAsync(DbConnection connection, DbTransaction? transaction, IEnumerable<ReadEvent> events, CountingPolicy policy, IReadOnlySet<string> bots, CancellationToken cancellationToken)
+    {
+        var answers = new List<(KeyLookup, IEnumerable<ReadEvent>)>();
+        foreach (var lookup in ShippingIndex.LookupsFor(events))
+        {
+            // The same question as a correction's, answered with whole events: shipping is judged by its own policy.
+            var sql = $"""
+                SELECT seq AS Seq, source AS Source, type AS Type, actor AS Actor, occurred_at AS OccurredAt, CAST(attributes AS TEXT) AS Attributes
+                FROM events
+                WHERE type = @Signal AND json_extract(attributes, '$.{lookup.Attribute}') IN (SELECT value FROM json_each(@Keys))
+                ORDER BY occurred_at, seq
+                """;
+            var rows = await connection.QueryAsync<ShippingRow>(new CommandDefinition(
+                sql, new { lookup.Signal, Keys = JsonSerializer.Serialize(lookup.Keys) }, transaction, cancellationToken: cancellationToken));
+            answers.Add((lookup, [.. rows.Select(row => policy.Read(row.Stored, Encoding.UTF8.GetBytes(row.Attributes), bots)).OfType<ReadEvent>()]));
+        }
+
+        var found = answers.SelectMany(a => a.Item2).ToList();
+        return ShippingIndex.From(answers, await CorrectionsOfAsync(connection, transaction, found, cancellationToken));
+    }
+
+    private sealed record ShippingRow
+    {
+        public long Seq { get; init; }
+        public required string Source { get; init; }
+        public required string Type { get; init; }
+        public required string Actor { get; init; }
+        public DateTimeOffset OccurredAt { get; init; }
+        public required string Attributes { get; init; }
+
+        public StoredEvent Stored => new() { Seq = Seq, Source = Source, Type = Type, Actor = Actor, OccurredAt = OccurredAt };
     }
 
     /// <summary>The corrections that apply to <paramref name="events"/>, whenever they arrived and whoever sent them.</summary>

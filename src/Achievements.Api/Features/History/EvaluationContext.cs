@@ -47,6 +47,7 @@ internal sealed class EvaluationContext
     public required DateTimeOffset Now { get; init; }
     public CollusionGroups Collusion { get; init; } = CollusionGroups.None;
     public IReadOnlySet<string> Held { get; init; } = new HashSet<string>();
+    public VoiceCircles Circles { get; init; } = VoiceCircles.None;
 
     public static async Task<EvaluationContext> LoadAsync(DbConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -86,7 +87,8 @@ internal sealed class EvaluationContext
 
         var events = HistoryReader.Read(connection, employeeId, Policy, Bots);
         var corrections = await CorrectionLookup.CorrectionsOfAsync(connection, transaction, events, cancellationToken);
-        return new EmployeeHistory(employeeId, employee.Value.IsBot != 0, events, corrections, Policy, Collusion);
+        var shipping = await CorrectionLookup.ShippingOfAsync(connection, transaction, events, Policy, Bots, cancellationToken);
+        return new EmployeeHistory(employeeId, employee.Value.IsBot != 0, events, corrections, shipping, Policy, Collusion, Circles);
     }
 
     private sealed record LiveBadgeRow

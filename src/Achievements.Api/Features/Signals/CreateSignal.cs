@@ -21,7 +21,10 @@ internal sealed record CreateSignal(
     string? Settlement,
     CorrectedBy? CorrectedBy,
     int? DailyCap,
-    List<QualifyCondition>? Qualify) : ICommand<SignalView>, ISignalPolicy;
+    List<QualifyCondition>? Qualify,
+    ShippedBy? ShippedBy = null,
+    Voices? Voices = null,
+    List<string>? AuthoritativeSources = null) : ICommand<SignalView>, ISignalPolicy;
 
 internal sealed partial class CreateSignalValidator : AbstractValidator<CreateSignal>
 {
@@ -85,7 +88,12 @@ internal sealed class CreateSignalHandler(IDbConnectionFactory connections, Time
             command.CorrectedBy,
             command.DailyCap,
             command.Qualify ?? [],
-            BuiltIn: false);
+            BuiltIn: false)
+        {
+            ShippedBy = command.ShippedBy,
+            Voices = command.Voices,
+            AuthoritativeSources = command.AuthoritativeSources ?? [],
+        };
 
         await using var connection = await connections.OpenAsync(cancellationToken);
         return await connection.InTransactionAsync(async transaction =>

@@ -13,6 +13,9 @@ internal interface ISignalPolicy
     CorrectedBy? CorrectedBy { get; }
     int? DailyCap { get; }
     List<QualifyCondition>? Qualify { get; }
+    ShippedBy? ShippedBy { get; }
+    Voices? Voices { get; }
+    List<string>? AuthoritativeSources { get; }
 }
 
 internal sealed class SignalPolicyValidator : AbstractValidator<ISignalPolicy>
@@ -30,6 +33,20 @@ internal sealed class SignalPolicyValidator : AbstractValidator<ISignalPolicy>
             .WithMessage($"A signal has at most {MaxConditions} qualify conditions.")
             .Must(q => q!.Select(c => c?.Name).Distinct().Count() == q!.Count).When(x => x.Qualify is not null)
             .WithMessage("Qualify condition names must be unique.");
+        RuleFor(x => x.ShippedBy!.Within).Must(PolicyDuration.IsValid).When(x => x.ShippedBy is not null).WithMessage(PolicyDuration.Rule).OverridePropertyName("shippedBy.within");
+        RuleFor(x => x.ShippedBy!.Signal).NotEmpty().When(x => x.ShippedBy is not null).OverridePropertyName("shippedBy.signal");
+        RuleFor(x => x.ShippedBy!.On).NotEmpty().When(x => x.ShippedBy is not null).OverridePropertyName("shippedBy.on");
+        RuleFor(x => x.ShippedBy!.Actor).NotEmpty().When(x => x.ShippedBy is not null).OverridePropertyName("shippedBy.actor")
+            .WithMessage("shippedBy.actor is 'same' (the outcome's actor) or one of the outcome's string attributes.");
+        RuleFor(x => x.Voices!.From).NotEmpty().When(x => x.Voices is not null).OverridePropertyName("voices.from");
+        RuleFor(x => x.Voices!.PerVoice).InclusiveBetween(1, 100_000).When(x => x.Voices is not null).OverridePropertyName("voices.perVoice")
+            .WithMessage("voices.perVoice is a whole number from 1 to 100000.");
+        RuleFor(x => x.Voices!.Breadth).InclusiveBetween(1, 100).When(x => x.Voices is not null).OverridePropertyName("voices.breadth")
+            .WithMessage("voices.breadth is a whole number from 1 to 100.");
+        RuleFor(x => x.Voices!.Window).Must(PolicyDuration.IsValid).When(x => x.Voices is not null).WithMessage(PolicyDuration.Rule).OverridePropertyName("voices.window");
+        RuleFor(x => x.AuthoritativeSources).Must(s => s!.Count <= 20 && s.All(source => !string.IsNullOrWhiteSpace(source) && source.Length <= 64))
+            .When(x => x.AuthoritativeSources is not null)
+            .WithMessage("authoritativeSources lists at most 20 source names of 1-64 characters.");
         RuleForEach(x => x.Qualify).ChildRules(condition =>
         {
             condition.RuleFor(c => c.Name).NotEmpty().Matches("^[a-z0-9][a-z0-9-]{0,47}$")
@@ -65,6 +82,21 @@ internal static class SignalPolicyCheck
             }
         }
 
+        if (ShippingProblem(signal, catalog) is { } shipping)
+        {
+            throw new ValidationException([new ValidationFailure("shippedBy", shipping)]);
+        }
+
+        if (VoicesProblem(signal, catalog) is { } voices)
+        {
+            throw new ValidationException([new ValidationFailure("voices", voices)]);
+        }
+
+        if (signal.AuthoritativeSources.Count > 0 && signal.Kind != SignalDefinition.Volume)
+        {
+            throw new ValidationException([new ValidationFailure("authoritativeSources", "Only volume signals have authoritative sources.")]);
+        }
+
         var ruleCatalog = new SignalCatalog([.. catalog.Signals.Where(s => s.Type != signal.Type), signal]).ToRuleCatalog();
         var diagnostics = signal.Qualify
             .SelectMany((condition, i) => RuleCompiler.Compile(condition.Condition, RuleKind.Qualify, ruleCatalog, signal.Type).Diagnostics
@@ -75,4 +107,41 @@ internal static class SignalPolicyCheck
             throw new RuleDiagnosticsException(diagnostics);
         }
     }
+
+    private static string? ShippingProblem(SignalDefinition signal, SignalCatalog catalog)
+    {
+        if (signal.ShippedBy is not { } ship)
+        {
+            return null;
+        }
+
+        var shipping = ship.Signal == signal.Type ? signal : catalog.Find(ship.Signal);
+        return shipping switch
+        {
+            _ when signal.Kind != SignalDefinition.Outcome => "Only outcome signals wait to be shipped.",
+            null => $"'{ship.Signal}' is not a signal in the catalog.",
+            _ when ship.Signal == signal.Type => "An outcome cannot be shipped by its own signal.",
+            { Kind: not SignalDefinition.Outcome } => $"'{ship.Signal}' is of kind {shipping.Kind}; what ships an outcome must be an outcome.",
+            _ when signal.Attribute(ship.On) is not { Type: "string" } => $"shippedBy.on must name one of {signal.Type}'s string attributes.",
+            _ when shipping.Attribute(ship.On) is not { Type: "string" } => $"'{ship.Signal}' has no string attribute '{ship.On}' to match on.",
+            _ when ship.Actor != ShippedBy.SameActor && signal.Attribute(ship.Actor) is not { Type: "string" } => $"shippedBy.actor must be 'same' or one of {signal.Type}'s string attributes.",
+            _ when (ship.Lines is null) != (ship.UpTo is null) => "shippedBy.lines and shippedBy.upTo go together.",
+            _ when ship.Lines is not null && signal.Attribute(ship.Lines) is not { IsNumeric: true } => $"shippedBy.lines must name one of {signal.Type}'s number attributes.",
+            _ when ship.UpTo is not null && shipping.Attribute(ship.UpTo) is not { IsNumeric: true } => $"shippedBy.upTo must name one of '{ship.Signal}''s number attributes.",
+            _ => null,
+        };
+    }
+
+    private static string? VoicesProblem(SignalDefinition signal, SignalCatalog catalog) =>
+        signal.Voices switch
+        {
+            null => null,
+            _ when signal.Kind != SignalDefinition.Outcome => "Only outcomes are vouched for.",
+            { From: Voices.FromShippedBy } when signal.ShippedBy is null => "voices.from 'shippedBy' needs a shippedBy policy.",
+            { From: Voices.FromShippedBy } when catalog.Find(signal.ShippedBy!.Signal)?.Voices is not { } shipping || shipping.From == Voices.FromShippedBy =>
+                $"voices.from 'shippedBy' needs '{signal.ShippedBy!.Signal}' to name its own voices.",
+            { From: Voices.FromShippedBy } => null,
+            { From: var from } when signal.Attribute(from) is not { Type: "string" or "string[]" } => $"voices.from must name one of {signal.Type}'s string or string[] attributes, or be 'shippedBy'.",
+            _ => null,
+        };
 }

@@ -11,14 +11,17 @@ internal static class SignalStore
     private const string SelectSignals = """
         SELECT type AS Type, kind AS Kind, description AS Description, attributes AS Attributes,
                settlement AS Settlement, corrected_by AS CorrectedBy, daily_cap AS DailyCap,
-               qualify AS Qualify, built_in AS BuiltIn
+               qualify AS Qualify, built_in AS BuiltIn, shipped_by AS ShippedBy, voices AS Voices,
+               authoritative_sources AS AuthoritativeSources
         FROM signals
         ORDER BY built_in DESC, type
         """;
 
     private const string InsertSignal = """
-        INSERT INTO signals (type, kind, description, attributes, settlement, corrected_by, daily_cap, qualify, built_in, updated_at)
-        VALUES (@Type, @Kind, @Description, @Attributes, @Settlement, @CorrectedBy, @DailyCap, @Qualify, @BuiltIn, @UpdatedAt)
+        INSERT INTO signals (type, kind, description, attributes, settlement, corrected_by, daily_cap, qualify, built_in,
+                             shipped_by, voices, authoritative_sources, updated_at)
+        VALUES (@Type, @Kind, @Description, @Attributes, @Settlement, @CorrectedBy, @DailyCap, @Qualify, @BuiltIn,
+                @ShippedBy, @Voices, @AuthoritativeSources, @UpdatedAt)
         ON CONFLICT (type) DO NOTHING
         """;
 
@@ -36,9 +39,19 @@ internal static class SignalStore
     }
 
     /// <summary>The JSON columns of a signal's policy, as stored.</summary>
-    public static (string? CorrectedBy, string Qualify) Columns(SignalDefinition signal) =>
-        (signal.CorrectedBy is null ? null : JsonSerializer.Serialize(signal.CorrectedBy, StorageJson.Options),
-         JsonSerializer.Serialize(signal.Qualify, StorageJson.Options));
+    public static PolicyColumns Columns(SignalDefinition signal) => new(
+        Json(signal.CorrectedBy),
+        JsonSerializer.Serialize(signal.Qualify, StorageJson.Options),
+        Json(signal.ShippedBy),
+        Json(signal.Voices),
+        JsonSerializer.Serialize(signal.AuthoritativeSources, StorageJson.Options));
+
+    private static string? Json<T>(T? value) where T : class => value is null ? null : JsonSerializer.Serialize(value, StorageJson.Options);
+
+    private static T? Parse<T>(string? json) where T : class => json is null ? null : JsonSerializer.Deserialize<T>(json, StorageJson.Options);
+
+    /// <summary>A policy's JSON columns.</summary>
+    internal sealed record PolicyColumns(string? CorrectedBy, string Qualify, string? ShippedBy, string? Voices, string AuthoritativeSources);
 
     private sealed record SignalRow
     {
@@ -51,6 +64,9 @@ internal static class SignalStore
         public long? DailyCap { get; init; }
         public required string Qualify { get; init; }
         public long BuiltIn { get; init; }
+        public string? ShippedBy { get; init; }
+        public string? Voices { get; init; }
+        public string AuthoritativeSources { get; init; } = "[]";
         public DateTimeOffset UpdatedAt { get; init; }
 
         public SignalDefinition ToDefinition() => new(
@@ -59,23 +75,35 @@ internal static class SignalStore
             Description,
             JsonSerializer.Deserialize<List<AttributeDefinition>>(Attributes, StorageJson.Options)!,
             Settlement,
-            CorrectedBy is null ? null : JsonSerializer.Deserialize<CorrectedBy>(CorrectedBy, StorageJson.Options),
+            Parse<CorrectedBy>(CorrectedBy),
             DailyCap is null ? null : (int)DailyCap.Value,
             JsonSerializer.Deserialize<List<QualifyCondition>>(Qualify, StorageJson.Options)!,
-            BuiltIn != 0);
-
-        public static SignalRow From(SignalDefinition signal, DateTimeOffset now) => new()
+            BuiltIn != 0)
         {
-            Type = signal.Type,
-            Kind = signal.Kind,
-            Description = signal.Description,
-            Attributes = JsonSerializer.Serialize(signal.Attributes, StorageJson.Options),
-            Settlement = signal.Settlement,
-            CorrectedBy = Columns(signal).CorrectedBy,
-            DailyCap = signal.DailyCap,
-            Qualify = Columns(signal).Qualify,
-            BuiltIn = signal.BuiltIn ? 1 : 0,
-            UpdatedAt = now,
+            ShippedBy = Parse<ShippedBy>(ShippedBy),
+            Voices = Parse<Voices>(Voices),
+            AuthoritativeSources = JsonSerializer.Deserialize<List<string>>(AuthoritativeSources, StorageJson.Options) ?? [],
         };
+
+        public static SignalRow From(SignalDefinition signal, DateTimeOffset now)
+        {
+            var columns = Columns(signal);
+            return new()
+            {
+                Type = signal.Type,
+                Kind = signal.Kind,
+                Description = signal.Description,
+                Attributes = JsonSerializer.Serialize(signal.Attributes, StorageJson.Options),
+                Settlement = signal.Settlement,
+                CorrectedBy = columns.CorrectedBy,
+                DailyCap = signal.DailyCap,
+                Qualify = columns.Qualify,
+                BuiltIn = signal.BuiltIn ? 1 : 0,
+                ShippedBy = columns.ShippedBy,
+                Voices = columns.Voices,
+                AuthoritativeSources = columns.AuthoritativeSources,
+                UpdatedAt = now,
+            };
+        }
     }
 }

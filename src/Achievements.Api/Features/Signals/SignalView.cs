@@ -15,6 +15,9 @@ internal sealed record SignalView(
     CorrectedBy? CorrectedBy,
     int? DailyCap,
     IReadOnlyList<QualifyCondition> Qualify,
+    ShippedBy? ShippedBy,
+    Voices? Voices,
+    IReadOnlyList<string> AuthoritativeSources,
     bool BuiltIn)
 {
     public static SignalView From(SignalDefinition signal) => new(
@@ -28,5 +31,8 @@ internal sealed record SignalView(
         signal.CorrectedBy,
         signal.DailyCap,
         signal.Qualify,
+        signal.ShippedBy,
+        signal.Voices,
+        signal.AuthoritativeSources,
         signal.BuiltIn);
 }

@@ -6,7 +6,8 @@ namespace Achievements.Api.Features.Signals;
 
 internal static class SignalsApi
 {
-    internal sealed record PolicyBody(string? Description, string? Settlement, CorrectedBy? CorrectedBy, int? DailyCap, List<QualifyCondition>? Qualify);
+    internal sealed record PolicyBody(string? Description, string? Settlement, CorrectedBy? CorrectedBy, int? DailyCap, List<QualifyCondition>? Qualify,
+        ShippedBy? ShippedBy, Voices? Voices, List<string>? AuthoritativeSources);
 
     public static RouteGroupBuilder MapSignalsApi(this RouteGroupBuilder api)
     {
@@ -28,7 +29,7 @@ internal static class SignalsApi
             .WithSummary("Add an organisation's own signal to the catalog.");
 
         signals.MapPut("/{type}", async Task<Ok<SignalView>> (string type, PolicyBody body, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new UpdateSignalPolicy(type, body.Description, body.Settlement, body.CorrectedBy, body.DailyCap, body.Qualify), ct)))
+                TypedResults.Ok(await mediator.Send(new UpdateSignalPolicy(type, body.Description, body.Settlement, body.CorrectedBy, body.DailyCap, body.Qualify, body.ShippedBy, body.Voices, body.AuthoritativeSources), ct)))
             .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
             .WithName("UpdateSignalPolicy")
             .WithSummary("Replace a signal's policy (settlement, correction, daily cap, qualify conditions); audited, re-evaluates everyone.");

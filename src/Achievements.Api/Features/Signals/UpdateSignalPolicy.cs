@@ -9,7 +9,8 @@ using Mediator;
 namespace Achievements.Api.Features.Signals;
 
 /// <summary>
-/// Replaces a signal's policy: settlement, correction, daily cap and qualify conditions. Kind and attributes
+/// Replaces a signal's policy: settlement, correction, daily cap, qualify conditions, shipping, voices and
+/// authoritative sources. Kind and attributes
 /// are fixed, so no policy change can turn spend into an outcome. Everyone is re-evaluated, since what
 /// counts has changed; awards already held stay unless a correction takes them back.
 /// </summary>
@@ -19,7 +20,10 @@ internal sealed record UpdateSignalPolicy(
     string? Settlement,
     CorrectedBy? CorrectedBy,
     int? DailyCap,
-    List<QualifyCondition>? Qualify) : ICommand<SignalView>, ISignalPolicy;
+    List<QualifyCondition>? Qualify,
+    ShippedBy? ShippedBy = null,
+    Voices? Voices = null,
+    List<string>? AuthoritativeSources = null) : ICommand<SignalView>, ISignalPolicy;
 
 internal sealed class UpdateSignalPolicyValidator : AbstractValidator<UpdateSignalPolicy>
 {
@@ -34,7 +38,8 @@ internal sealed class UpdateSignalPolicyHandler(IDbConnectionFactory connections
 {
     private const string UpdatePolicy = """
         UPDATE signals SET description = @Description, settlement = @Settlement, corrected_by = @CorrectedBy,
-               daily_cap = @DailyCap, qualify = @Qualify, updated_at = @Now
+               daily_cap = @DailyCap, qualify = @Qualify, shipped_by = @ShippedBy, voices = @Voices,
+               authoritative_sources = @AuthoritativeSources, updated_at = @Now
         WHERE type = @Type
         """;
 
@@ -53,11 +58,14 @@ internal sealed class UpdateSignalPolicyHandler(IDbConnectionFactory connections
                 CorrectedBy = command.CorrectedBy,
                 DailyCap = command.DailyCap,
                 Qualify = command.Qualify ?? [],
+                ShippedBy = command.ShippedBy,
+                Voices = command.Voices,
+                AuthoritativeSources = command.AuthoritativeSources ?? [],
             };
             SignalPolicyCheck.Ensure(after, catalog);
 
             var row = SignalStore.Columns(after);
-            await connection.ExecuteAsync(new CommandDefinition(UpdatePolicy, new { after.Type, after.Description, after.Settlement, row.CorrectedBy, after.DailyCap, row.Qualify, Now = now }, transaction, cancellationToken: cancellationToken));
+            await connection.ExecuteAsync(new CommandDefinition(UpdatePolicy, new { after.Type, after.Description, after.Settlement, row.CorrectedBy, after.DailyCap, row.Qualify, row.ShippedBy, row.Voices, row.AuthoritativeSources, Now = now }, transaction, cancellationToken: cancellationToken));
             await audit.RecordAsync(connection, transaction, "signal.policy-changed", new { before = SignalView.From(before), after = SignalView.From(after) }, cancellationToken);
             await EvaluationQueue.EnqueueEveryoneAsync(connection, transaction, now, cancellationToken);
             return SignalView.From(after);
