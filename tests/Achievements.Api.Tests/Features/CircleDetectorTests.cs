@@ -250,4 +250,27 @@ public sealed class CircleDetectorTests
 
         Assert.Equal(People("c", 10), Assert.Single(all, f => f.Detector == Finding.ClosedCircle).Employees);
     }
+
+    [Fact]
+    public void Members_of_one_circle_vouching_for_each_other_are_one_voice()
+    {
+        var circles = VoiceCircles.From([(7, "ann"), (7, "ben"), (7, "cat"), (9, "dan"), (9, "eve"), (9, "fay")]);
+
+        Assert.Equal("circle:7", circles.VoiceOf("ann", "ben"));
+        Assert.Equal("circle:7", circles.VoiceOf("ann", "cat"));
+        Assert.Equal("dev", circles.VoiceOf("ann", "dev"));
+        Assert.Equal("ben", circles.VoiceOf("dev", "ben"));
+        Assert.Equal("dan", circles.VoiceOf("ann", "dan"));
+        Assert.Equal("ben", VoiceCircles.None.VoiceOf("ann", "ben"));
+    }
+
+    [Fact]
+    public void Circle_flags_that_share_a_member_are_one_circle()
+    {
+        // The same circle flagged again with a member more: flags 4 and 11 are one relationship.
+        var circles = VoiceCircles.From([(4, "ann"), (4, "ben"), (4, "cat"), (11, "cat"), (11, "dan"), (11, "eve")]);
+
+        Assert.Equal("circle:4", circles.VoiceOf("ann", "eve"));
+        Assert.Equal("circle:4", circles.VoiceOf("dan", "ben"));
+    }
 }
