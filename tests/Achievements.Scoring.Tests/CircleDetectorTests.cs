@@ -1,14 +1,15 @@
 using System.Text.Json;
 
-namespace Achievements.Api.Tests.Features;
+namespace Achievements.Scoring.Tests;
 
 /// <summary>
 /// The closed-circle detector as a table: an organisation (who approved whom, on which team) and the circles it
-/// must find. Pure: <see cref="Detectors.ClosedCircles"/> is called directly, with the default thresholds.
+/// must find, with the default thresholds. Organisations of fifty are written by small builders rather than as
+/// rows of events; their approvals still go through the real counting policy into each employee's activity.
 /// </summary>
 public sealed class CircleDetectorTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset Now = Time.Now;
 
     private static readonly DetectionOptions Defaults = new();
 
@@ -50,14 +51,21 @@ public sealed class CircleDetectorTests
             return this;
         }
 
-        /// <summary>Approvals spread over the first 80 days of the 90-day window, one a day.</summary>
-        public Dictionary<string, EmployeeActivity> Activities() =>
-            _approvals.ToDictionary(
-                a => a.Key,
-                a => new EmployeeActivity(a.Key, Now,
-                    a.Value.ToDictionary(p => p.Key, p => Enumerable.Range(1, p.Value).Select(day => Now.AddDays(-(day % 80) - 1)).Order().ToArray(), StringComparer.Ordinal),
-                    [], 0, 0),
+        /// <summary>
+        /// Each approval as a <c>review.approved</c> event, an approver's spread over the first 80 days of the 90-day
+        /// window (one a day, well under the daily cap), counted by the real policy and reduced as evaluation does.
+        /// </summary>
+        public Dictionary<string, EmployeeActivity> Activities()
+        {
+            var rows = _approvals.SelectMany(given => given.Value
+                .SelectMany(author => Enumerable.Repeat(author.Key, author.Value))
+                .Select((author, n) => new Row($"{given.Key}.{n}", "review.approved", given.Key, $"-{1 + (n % 80)}d{n / 80}m", $$"""{"author":"{{author}}"}""")));
+            var history = History.Of(rows);
+            return history.Actors.ToDictionary(
+                employee => employee,
+                employee => EmployeeActivity.From(employee, history.CountFor(employee), History.Catalog, Now, Defaults),
                 StringComparer.Ordinal);
+        }
 
         public List<Finding> Circles(DetectionOptions? options = null) =>
             [.. Detectors.ClosedCircles(Activities(), Teams, Now, options ?? Defaults)];
