@@ -124,7 +124,7 @@ public sealed class DetectorTests
         var history = History.Of(rows);
         var counted = history.Actors.ToDictionary(a => a, a => history.CountFor(a), StringComparer.Ordinal);
 
-        Assert.Equal("review-ring ann ben 1; burst cat 20", Describe(Detectors.All(counted, History.Catalog, Time.Now, Options, withTokenBurn: false)));
+        Assert.Equal("review-ring ann ben 1; burst cat 20", Describe(Detectors.All(counted, new Dictionary<string, string?>(), History.Catalog, Time.Now, Options, withTokenBurn: false)));
     }
 
     private static Dictionary<string, EmployeeActivity> Activities(History history) =>

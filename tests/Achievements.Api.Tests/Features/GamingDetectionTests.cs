@@ -204,6 +204,125 @@ public sealed class GamingDetectionTests
         Assert.Single(await OpenFlagsAsync(app, "review-ring"));
     }
 
+    private static readonly string[] CircleMembers = ["cara", "dina", "emil", "finn", "gus", "hana", "ivo"];
+
+    /// <summary>
+    /// Seven people, each approving each of the six others twice and nobody else: twelve approvals, trusted-reviewer
+    /// bronze, all inside. No two of them trade five approvals, so the ring detector sees neither pairs nor groups;
+    /// only the closed-circle detector can. Each on a team of their own, or all on one.
+    /// </summary>
+    private static async Task CircleAsync(AchievementsApp app, bool oneTeam = false)
+    {
+        for (var i = 0; i < CircleMembers.Length; i++)
+        {
+            await app.PutEmployeeAsync(CircleMembers[i], CircleMembers[i], team: oneTeam ? "platform" : $"team-{i + 1}");
+        }
+
+        var events = new Personas(app);
+        foreach (var member in CircleMembers)
+        {
+            foreach (var (other, k) in CircleMembers.Where(o => o != member).Select((o, k) => (o, k)))
+            {
+                Approvals(events, member, other, 2, startDay: 1 + (3 * k));
+            }
+        }
+
+        await events.SendAsync();
+        await app.EvaluateAsync();
+    }
+
+    private static async Task<VoiceCircles> VoiceCirclesAsync(AchievementsApp app)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(app.ConnectionString);
+        await connection.OpenAsync(Ct);
+        return (await Achievements.Api.Features.History.EvaluationContext.LoadAsync(connection, Now, Ct)).Circles;
+    }
+
+    [Fact]
+    public async Task A_closed_circle_across_teams_is_flagged_holds_its_members_awards_and_makes_them_one_voice_until_dismissed()
+    {
+        await using var app = new AchievementsApp();
+        await CircleAsync(app);
+
+        Assert.Empty(await OpenFlagsAsync(app, "review-ring"));
+        var circle = Assert.Single(await OpenFlagsAsync(app, "closed-circle"));
+        Assert.Equal(CircleMembers.Order(StringComparer.Ordinal), Members(circle));
+        Assert.Equal(1.0, circle.GetProperty("score").GetDouble());
+        var evidence = circle.GetProperty("evidence").GetProperty("members").EnumerateArray().ToList();
+        Assert.Equal("team-1", evidence.Single(m => m.GetProperty("employee").GetString() == "cara").GetProperty("team").GetString());
+        Assert.All(evidence, m => Assert.Equal(12, m.GetProperty("inside").GetInt32()));
+        foreach (var member in CircleMembers)
+        {
+            Assert.Null(await app.TierOfAsync(member, "trusted-reviewer"));
+            Assert.Equal("held", (await app.ProgressAsync(member, "trusted-reviewer")).GetProperty("status").GetString());
+        }
+
+        var id = circle.GetProperty("id").GetInt64();
+        var voices = await VoiceCirclesAsync(app);
+        Assert.Equal($"circle:{id}", voices.VoiceOf("cara", "dina"));
+        Assert.Equal("outsider", voices.VoiceOf("cara", "outsider"));
+
+        var dismissed = await (await app.Admin().PostJsonAsync($"/api/v1/flags/{id}/dismiss", new { note = "The release guild" })).JsonAsync();
+
+        Assert.Equal("dismissed", dismissed.GetProperty("status").GetString());
+        Assert.Equal("bronze", await app.TierOfAsync("cara", "trusted-reviewer"));
+        Assert.Equal("dina", (await VoiceCirclesAsync(app)).VoiceOf("cara", "dina"));
+        await (await app.Admin().PostJsonAsync("/api/v1/detections", new { })).JsonAsync();
+        Assert.Empty(await OpenFlagsAsync(app, "closed-circle"));
+    }
+
+    [Fact]
+    public async Task Confirming_a_closed_circle_revokes_held_awards_and_its_approvals_stop_counting()
+    {
+        await using var app = new AchievementsApp();
+        await CircleAsync(app);
+        var circle = Assert.Single(await OpenFlagsAsync(app, "closed-circle"));
+        var id = circle.GetProperty("id").GetInt64();
+
+        await (await app.Admin().PostJsonAsync($"/api/v1/flags/{id}/confirm", new { note = "Traded approvals across teams" })).JsonAsync();
+        await app.EvaluateAsync();
+
+        var award = await (await app.Admin().GetAsync("/api/v1/employees/emil/badges/trusted-reviewer", Ct)).JsonAsync();
+        Assert.Equal("revoked", award.GetProperty("status").GetString());
+        Assert.Equal("collusion", award.GetProperty("reason").GetString());
+        Assert.Equal(12, (await app.ProgressAsync("emil", "trusted-reviewer")).Excluded("review.approved", "collusion"));
+        Assert.Equal($"circle:{id}", (await VoiceCirclesAsync(app)).VoiceOf("emil", "finn"));
+        var again = await (await app.Admin().PostJsonAsync("/api/v1/detections", new { })).JsonAsync();
+        Assert.Equal(0, again.GetProperty("flagged").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_flagged_circle_that_loses_a_member_is_the_same_circle_and_not_flagged_again()
+    {
+        await using var app = new AchievementsApp();
+        await CircleAsync(app);
+        var circle = Assert.Single(await OpenFlagsAsync(app, "closed-circle"));
+
+        // Cara now gives most of her approvals outside: the other six still keep 10 of 12 inside.
+        var events = new Personas(app);
+        for (var i = 0; i < 40; i++)
+        {
+            Approvals(events, "cara", $"colleague-{i}", 1, startDay: 30 + i);
+        }
+
+        await events.SendAsync();
+        await app.EvaluateAsync();
+        var run = await (await app.Admin().PostJsonAsync("/api/v1/detections", new { })).JsonAsync();
+
+        Assert.Equal(0, run.GetProperty("flagged").GetInt32());
+        Assert.Equal(circle.GetProperty("id").GetInt64(), Assert.Single(await OpenFlagsAsync(app, "closed-circle")).GetProperty("id").GetInt64());
+    }
+
+    [Fact]
+    public async Task The_same_circle_on_one_directory_team_is_not_flagged()
+    {
+        await using var app = new AchievementsApp();
+        await CircleAsync(app, oneTeam: true);
+
+        Assert.Empty(await OpenFlagsAsync(app));
+        Assert.Equal("bronze", await app.TierOfAsync("cara", "trusted-reviewer"));
+    }
+
     private static Personas Suggestions(Personas events, string actor, int count, TimeSpan apart, DateTimeOffset start)
     {
         for (var i = 0; i < count; i++)

@@ -126,9 +126,9 @@ public static class AppActions
     public static int Counted(this JsonElement badgeProgress, string signal) =>
         badgeProgress.GetProperty("signals").EnumerateArray().Single(s => s.GetProperty("type").GetString() == signal).GetProperty("counted").GetInt32();
 
-    public static async Task PutEmployeeAsync(this AchievementsApp app, string id, string displayName, bool isBot = false)
+    public static async Task PutEmployeeAsync(this AchievementsApp app, string id, string displayName, bool isBot = false, string? team = null)
     {
-        var response = await app.Admin().PutAsync($"/api/v1/employees/{id}", Problem.JsonBody(new { displayName, isBot }));
+        var response = await app.Admin().PutAsync($"/api/v1/employees/{id}", Problem.JsonBody(new { displayName, team, isBot }));
         Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created);
     }
 }

@@ -94,7 +94,9 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
             var counted = reads.GroupBy(e => e.Stored.Actor, StringComparer.Ordinal)
                 .Where(g => !bots.Contains(g.Key))
                 .ToDictionary(g => g.Key, g => policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, shipping, VoiceCircles.None, day), StringComparer.Ordinal);
-            var held = Detectors.All(counted, catalog, day, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
+            // Seeding puts a persona's employees on a team named after it (OrganisationSeeding): the same here.
+            var teams = run.Employees.ToDictionary(e => e.Id, _ => (string?)run.Persona, StringComparer.Ordinal);
+            var held = Detectors.All(counted, teams, catalog, day, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
             return new Population(persona, counted, held);
         })];
     }

@@ -29,7 +29,7 @@ internal enum DetectionRefresh
 /// <summary>
 /// Runs the detectors, stores new findings as flags, and holds the awards that the flagged behaviour may have
 /// earned: those granted inside the flag's window. A finding already open, confirmed, or dismissed within its
-/// window is not raised again.
+/// window is not raised again; nor is a closed circle all of whose members are in such a circle flag.
 /// </summary>
 /// <remarks>
 /// The detectors judge every active employee's <see cref="EmployeeActivity"/>, kept in memory by this app instance:
@@ -52,9 +52,23 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
         ORDER BY e.id
         """;
 
+    // The directory's teams, read each run rather than kept with the activities: a move between teams changes
+    // who may review whom without any event of the employee's.
+    private const string SelectTeams = "SELECT id AS Id, team AS Team FROM employees";
+
     private const string Suppressed = """
         SELECT COUNT(*) FROM flags
         WHERE finding = @Key AND (status IN ('open', 'confirmed') OR (status = 'dismissed' AND resolved_at > @Since))
+        """;
+
+    // A circle all of whose members are in one circle flag already is that circle again, less whoever drifted
+    // out of it: a large circle loses and regains a member from run to run as approvals leave the window, and an
+    // admin who dismissed it should not see it back one member short.
+    private const string SuppressedCircle = """
+        SELECT COUNT(*) FROM flags f
+        WHERE f.detector = @Detector AND (f.status IN ('open', 'confirmed') OR (f.status = 'dismissed' AND f.resolved_at > @Since))
+          AND NOT EXISTS (SELECT 1 FROM json_each(@Employees) j
+                          WHERE NOT EXISTS (SELECT 1 FROM flag_members m WHERE m.flag_id = f.id AND m.employee_id = j.value))
         """;
 
     private const string InsertFlag = """
@@ -89,7 +103,9 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
         // Ordered, so that the same organisation gives the same flags in the same order.
         var population = _activities.Where(a => !context.Bots.Contains(a.Key)).OrderBy(a => a.Key, StringComparer.Ordinal)
             .ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
-        var findings = Detectors.All(population, now, settings, withTokenBurn: refresh != DetectionRefresh.None).ToList();
+        var teams = (await connection.QueryAsync<(string Id, string? Team)>(new CommandDefinition(SelectTeams, cancellationToken: cancellationToken)))
+            .ToDictionary(e => e.Id, e => e.Team, StringComparer.Ordinal);
+        var findings = Detectors.All(population, teams, now, settings, withTokenBurn: refresh != DetectionRefresh.None).ToList();
         var (flagged, held) = await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
             var write = new WriteScope(connection, transaction, afterCommit, cancellationToken);
@@ -98,7 +114,9 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
             foreach (var finding in findings)
             {
                 var suppression = finding.WindowEnd - finding.WindowStart;
-                if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(Suppressed, new { finding.Key, Since = now - suppression }, transaction, cancellationToken: cancellationToken)) > 0)
+                var employees = JsonSerializer.Serialize(finding.Employees);
+                var suppressed = finding.Detector == Finding.ClosedCircle ? SuppressedCircle : Suppressed;
+                if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(suppressed, new { finding.Key, finding.Detector, Employees = employees, Since = now - suppression }, transaction, cancellationToken: cancellationToken)) > 0)
                 {
                     continue;
                 }
@@ -107,7 +125,7 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
                 {
                     finding.Detector,
                     finding.Key,
-                    Employees = JsonSerializer.Serialize(finding.Employees),
+                    Employees = employees,
                     finding.Score,
                     finding.WindowStart,
                     finding.WindowEnd,

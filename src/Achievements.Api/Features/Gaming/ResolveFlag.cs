@@ -11,7 +11,8 @@ namespace Achievements.Api.Features.Gaming;
 
 /// <summary>
 /// An admin's verdict on an open flag. Dismissing turns the held awards active again. Confirming revokes them
-/// (blocked, as an admin revocation), and for a ring the approvals between its members stop counting.
+/// (blocked, as an admin revocation), and for a ring or a closed circle the approvals between its members stop
+/// counting (reason <c>collusion</c>).
 /// </summary>
 internal sealed record ResolveFlag(long Id, bool Confirm, string? Note) : ICommand<Flag>;
 
@@ -47,7 +48,8 @@ internal sealed class ResolveFlagHandler(IDbConnectionFactory connections, TimeP
 
             var status = command.Confirm ? "confirmed" : "dismissed";
             await connection.ExecuteAsync(new CommandDefinition(Resolve, new { command.Id, Status = status, command.Note, Now = now }, transaction, cancellationToken: cancellationToken));
-            if (command.Confirm && flag.Detector == Finding.ReviewRing)
+            var collusion = Finding.Colluding.Contains(flag.Detector);
+            if (command.Confirm && collusion)
             {
                 await connection.ExecuteAsync(new CommandDefinition(InsertCollusion, flag.Members.Select(m => new { FlagId = flag.Id, EmployeeId = m }), transaction, cancellationToken: cancellationToken));
             }
@@ -55,7 +57,7 @@ internal sealed class ResolveFlagHandler(IDbConnectionFactory connections, TimeP
             foreach (var employee in flag.Members)
             {
                 _ = command.Confirm
-                    ? await ledger.BlockHeldAsync(write, employee, flag.Detector == Finding.ReviewRing ? ExclusionReason.Collusion : flag.Detector, now)
+                    ? await ledger.BlockHeldAsync(write, employee, collusion ? ExclusionReason.Collusion : flag.Detector, now)
                     : await ledger.ReleaseAsync(write, employee, now);
             }
 

@@ -7,7 +7,8 @@ namespace Achievements.Api.Features.History;
 
 /// <summary>
 /// What scoring needs once rather than per employee, loaded from the database: the catalog and its compiled policy,
-/// the live badges, who the bots are, the confirmed rings, and who is held by an open flag. Everything it decides
+/// the live badges, who the bots are, the confirmed rings, who is held by an open flag, and the closed circles not
+/// cleared by an admin. Everything it decides
 /// it asks of the scoring engine; it only loads.
 /// </summary>
 internal sealed class EvaluationContext
@@ -20,6 +21,14 @@ internal sealed class EvaluationContext
     private const string SelectHeld = """
         SELECT DISTINCT m.employee_id FROM flag_members m JOIN flags f ON f.id = m.flag_id
         WHERE f.status = 'open' AND f.detector IN (SELECT value FROM json_each(@Holding))
+        """;
+
+    // Closed circles flagged and open, or confirmed: their members' vouching for each other is one voice. A
+    // dismissed circle was judged honest, so its members are separate voices again.
+    private const string SelectCircles = """
+        SELECT f.id AS Flag, m.employee_id AS Employee FROM flags f JOIN flag_members m ON m.flag_id = f.id
+        WHERE f.detector = @Detector AND f.status IN ('open', 'confirmed')
+        ORDER BY f.id
         """;
 
     // The published badges' live versions: what evaluation judges.
@@ -47,6 +56,8 @@ internal sealed class EvaluationContext
     public required DateTimeOffset Now { get; init; }
     public CollusionGroups Collusion { get; init; } = CollusionGroups.None;
     public IReadOnlySet<string> Held { get; init; } = new HashSet<string>();
+
+    /// <summary>Open and confirmed closed circles, for counting their members' vouching for each other as one voice.</summary>
     public VoiceCircles Circles { get; init; } = VoiceCircles.None;
 
     public static async Task<EvaluationContext> LoadAsync(DbConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
@@ -66,6 +77,7 @@ internal sealed class EvaluationContext
             Now = now,
             Collusion = CollusionGroups.From(await connection.QueryAsync<(long Group, string Employee)>(new CommandDefinition(SelectCollusion, cancellationToken: cancellationToken))),
             Held = (await connection.QueryAsync<string>(new CommandDefinition(SelectHeld, new { Holding = JsonSerializer.Serialize(Finding.Holding) }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal),
+            Circles = VoiceCircles.From(await connection.QueryAsync<(long Flag, string Employee)>(new CommandDefinition(SelectCircles, new { Detector = Finding.ClosedCircle }, cancellationToken: cancellationToken))),
         };
     }
 
