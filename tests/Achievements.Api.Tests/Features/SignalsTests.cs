@@ -102,6 +102,7 @@ public sealed class SignalsTests
     [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{},"settlement":"soon"}""", "settlement")]
     [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{},"dailyCap":0}""", "dailyCap")]
     [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{"id":"string"},"correctedBy":{"signal":"pr.merged","on":"id"}}""", "correctedBy")]
+    [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{},"qualify":[null]}""", "qualify[0]")]
     public async Task Invalid_signals_are_400_problems_naming_the_field(string body, string field)
     {
         await using var app = new AchievementsApp();

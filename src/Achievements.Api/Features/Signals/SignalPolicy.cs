@@ -30,7 +30,7 @@ internal sealed class SignalPolicyValidator : AbstractValidator<ISignalPolicy>
             .WithMessage($"A signal has at most {MaxConditions} qualify conditions.")
             .Must(q => q!.Select(c => c?.Name).Distinct().Count() == q!.Count).When(x => x.Qualify is not null)
             .WithMessage("Qualify condition names must be unique.");
-        RuleForEach(x => x.Qualify).ChildRules(condition =>
+        RuleForEach(x => x.Qualify).NotNull().WithMessage("A qualify condition is an object with a name and a condition.").ChildRules(condition =>
         {
             condition.RuleFor(c => c.Name).NotEmpty().Matches("^[a-z0-9][a-z0-9-]{0,47}$")
                 .WithMessage("A condition name is 1-48 characters of a-z, 0-9 and '-', such as independent-review.");
