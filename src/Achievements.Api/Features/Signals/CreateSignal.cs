@@ -21,7 +21,7 @@ internal sealed record CreateSignal(
     string? Settlement,
     CorrectedBy? CorrectedBy,
     int? DailyCap,
-    List<QualifyCondition>? Qualify) : ICommand<SignalView>, ISignalPolicy;
+    IReadOnlyList<QualifyCondition>? Qualify) : ICommand<SignalView>, ISignalPolicy;
 
 internal sealed partial class CreateSignalValidator : AbstractValidator<CreateSignal>
 {

@@ -12,7 +12,7 @@ internal interface ISignalPolicy
     string? Settlement { get; }
     CorrectedBy? CorrectedBy { get; }
     int? DailyCap { get; }
-    List<QualifyCondition>? Qualify { get; }
+    IReadOnlyList<QualifyCondition>? Qualify { get; }
 }
 
 internal sealed class SignalPolicyValidator : AbstractValidator<ISignalPolicy>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Achievements.Api.Infrastructure.Auth;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -6,8 +7,6 @@ namespace Achievements.Api.Features.Signals;
 
 internal static class SignalsApi
 {
-    internal sealed record PolicyBody(string? Description, string? Settlement, CorrectedBy? CorrectedBy, int? DailyCap, List<QualifyCondition>? Qualify);
-
     public static RouteGroupBuilder MapSignalsApi(this RouteGroupBuilder api)
     {
         var signals = api.MapGroup("/signals").WithTags("Signals");
@@ -27,11 +26,11 @@ internal static class SignalsApi
             .WithName("CreateSignal")
             .WithSummary("Add an organisation's own signal to the catalog.");
 
-        signals.MapPut("/{type}", async Task<Ok<SignalView>> (string type, PolicyBody body, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new UpdateSignalPolicy(type, body.Description, body.Settlement, body.CorrectedBy, body.DailyCap, body.Qualify), ct)))
+        signals.MapPut("/{type}", async Task<Ok<SignalView>> (string type, JsonElement body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new UpdateSignalPolicy(type, body, PolicyEdit.Replace), ct)))
             .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
             .WithName("UpdateSignalPolicy")
-            .WithSummary("Replace a signal's policy (settlement, correction, daily cap, qualify conditions); audited, re-evaluates everyone.");
+            .WithSummary("Replace a signal's policy with the body, which may be its catalog entry as GET shows it; audited, re-evaluates everyone.");
 
         return api;
     }
