@@ -134,6 +134,9 @@ public static class AppActions
         return catalog.Single(s => (string?)s!["type"] == type)!.DeepClone().AsObject();
     }
 
+    public static Task<HttpResponseMessage> PatchSignalAsync(this AchievementsApp app, string type, string patch, string contentType = "application/merge-patch+json") =>
+        app.Admin().PatchAsync($"/api/v1/signals/{type}", new StringContent(patch, System.Text.Encoding.UTF8, contentType));
+
     public static async Task PutEmployeeAsync(this AchievementsApp app, string id, string displayName, bool isBot = false)
     {
         var response = await app.Admin().PutAsync($"/api/v1/employees/{id}", Problem.JsonBody(new { displayName, isBot }));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Achievements.Api.Infrastructure.Auth;
+using Achievements.Api.Infrastructure.Json;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -31,6 +32,13 @@ internal static class SignalsApi
             .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
             .WithName("UpdateSignalPolicy")
             .WithSummary("Replace a signal's policy with the body, which may be its catalog entry as GET shows it; audited, re-evaluates everyone.");
+
+        signals.MapPatch("/{type}", async Task<Ok<SignalView>> (string type, JsonElement patch, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new UpdateSignalPolicy(type, patch, PolicyEdit.MergePatch), ct)))
+            .Accepts<JsonElement>(JsonMergePatch.MediaType)
+            .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
+            .WithName("PatchSignalPolicy")
+            .WithSummary("Change some fields of a signal's policy with a JSON merge patch (RFC 7396); audited, re-evaluates everyone.");
 
         return api;
     }
