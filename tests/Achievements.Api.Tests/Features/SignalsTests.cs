@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Achievements.Api.Tests.Infrastructure;
 
 namespace Achievements.Api.Tests.Features;
@@ -102,12 +103,88 @@ public sealed class SignalsTests
     [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{},"settlement":"soon"}""", "settlement")]
     [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{},"dailyCap":0}""", "dailyCap")]
     [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{"id":"string"},"correctedBy":{"signal":"pr.merged","on":"id"}}""", "correctedBy")]
+    [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{},"qualify":[null]}""", "qualify[0]")]
     public async Task Invalid_signals_are_400_problems_naming_the_field(string body, string field)
     {
         await using var app = new AchievementsApp();
         var response = await app.Admin().PostAsync("/api/v1/signals", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct);
         var errors = await Problem.ValidationErrorsAsync(response);
         Assert.Contains(errors.Keys, key => key.StartsWith(field, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Every_built_in_signal_PUT_back_as_GET_shows_it_is_unchanged()
+    {
+        await using var app = new AchievementsApp();
+        var before = await app.Admin().GetStringAsync("/api/v1/signals", Ct);
+
+        foreach (var entry in JsonNode.Parse(before)!.AsArray().Where(s => (bool)s!["builtIn"]!))
+        {
+            var response = await app.Admin().PutAsync($"/api/v1/signals/{entry!["type"]}", Problem.JsonBody(entry), Ct);
+            Assert.True(JsonNode.DeepEquals(entry, JsonNode.Parse((await response.JsonAsync()).GetRawText())), $"PUT answers {entry["type"]} as it was.");
+        }
+
+        Assert.Equal(before, await app.Admin().GetStringAsync("/api/v1/signals", Ct));
+    }
+
+    [Theory]
+    [InlineData("type", "\"pr.landed\"")]
+    [InlineData("kind", "\"volume\"")]
+    [InlineData("attributes", """{"pr_id":"string"}""")]
+    [InlineData("optional", "[]")]
+    [InlineData("signed", """["lines_added"]""")]
+    [InlineData("builtIn", "false")]
+    [InlineData("kind", "null")]
+    public async Task A_PUT_that_changes_a_fixed_field_is_a_400_naming_it_and_changes_nothing(string field, string value)
+    {
+        await using var app = new AchievementsApp();
+        var entry = await app.SignalAsync("pr.merged");
+        var before = entry.DeepClone();
+        entry[field] = JsonNode.Parse(value);
+
+        var errors = await Problem.ValidationErrorsAsync(await app.Admin().PutAsync("/api/v1/signals/pr.merged", Problem.JsonBody(entry), Ct));
+
+        Assert.Equal([field], errors.Keys);
+        Assert.True(JsonNode.DeepEquals(before, await app.SignalAsync("pr.merged")), "The signal is as it was.");
+    }
+
+    [Fact]
+    public async Task A_PUT_names_each_fixed_field_it_would_change()
+    {
+        await using var app = new AchievementsApp();
+        var entry = await app.SignalAsync("pr.merged");
+        entry["kind"] = "volume";
+        entry["builtIn"] = false;
+
+        var errors = await Problem.ValidationErrorsAsync(await app.Admin().PutAsync("/api/v1/signals/pr.merged", Problem.JsonBody(entry), Ct));
+
+        Assert.Equal(["builtIn", "kind"], errors.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_PUT_without_the_fixed_fields_replaces_the_whole_policy()
+    {
+        await using var app = new AchievementsApp();
+
+        await (await app.Admin().PutAsync("/api/v1/signals/pr.merged", Problem.JsonBody(new { dailyCap = 5 }), Ct)).JsonAsync();
+
+        var merged = await app.SignalAsync("pr.merged");
+        Assert.Equal(5, (int?)merged["dailyCap"]);
+        Assert.Null(merged["settlement"]);
+        Assert.Null(merged["correctedBy"]);
+        Assert.Empty(merged["qualify"]!.AsArray());
+        Assert.Equal("outcome", (string?)merged["kind"]);
+        Assert.Equal("A pull request the employee authored was merged.", (string?)merged["description"]);
+    }
+
+    [Fact]
+    public async Task An_unknown_field_in_a_PUT_is_a_400_naming_it()
+    {
+        await using var app = new AchievementsApp();
+
+        var errors = await Problem.ValidationErrorsAsync(await app.Admin().PutAsync("/api/v1/signals/pr.merged", Problem.JsonBody(new { dailyCap = 5, bonus = 1 }), Ct));
+
+        Assert.Equal(["bonus"], errors.Keys);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Achievements.Api.Tests.Infrastructure;
 
@@ -125,6 +126,16 @@ public static class AppActions
 
     public static int Counted(this JsonElement badgeProgress, string signal) =>
         badgeProgress.GetProperty("signals").EnumerateArray().Single(s => s.GetProperty("type").GetString() == signal).GetProperty("counted").GetInt32();
+
+    /// <summary>One signal's catalog entry, exactly as <c>GET /api/v1/signals</c> shows it.</summary>
+    public static async Task<JsonObject> SignalAsync(this AchievementsApp app, string type)
+    {
+        var catalog = JsonNode.Parse(await app.Admin().GetStringAsync("/api/v1/signals"))!.AsArray();
+        return catalog.Single(s => (string?)s!["type"] == type)!.DeepClone().AsObject();
+    }
+
+    public static Task<HttpResponseMessage> PatchSignalAsync(this AchievementsApp app, string type, string patch, string contentType = "application/merge-patch+json") =>
+        app.Admin().PatchAsync($"/api/v1/signals/{type}", new StringContent(patch, System.Text.Encoding.UTF8, contentType));
 
     public static async Task PutEmployeeAsync(this AchievementsApp app, string id, string displayName, bool isBot = false, string? team = null)
     {

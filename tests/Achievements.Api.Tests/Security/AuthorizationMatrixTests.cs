@@ -31,6 +31,7 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/v1/signals", [U, A, A, A, A, A]),
         ("POST", "/api/v1/signals", [U, F, F, F, F, A]),
         ("PUT", "/api/v1/signals/{type}", [U, F, F, F, F, A]),
+        ("PATCH", "/api/v1/signals/{type}", [U, F, F, F, F, A]),
         ("POST", "/api/v1/events", [U, F, F, F, A, F]),
         ("POST", "/api/v1/badges", [U, F, F, F, F, A]),
         ("PUT", "/api/v1/badges/{key}", [U, F, F, F, F, A]),
@@ -98,9 +99,9 @@ public sealed class AuthorizationMatrixTests
             for (var caller = 0; caller < Callers.Length; caller++)
             {
                 var request = new HttpRequestMessage(new HttpMethod(method), Concrete(route));
-                if (method is "POST" or "PUT")
+                if (method is "POST" or "PUT" or "PATCH")
                 {
-                    request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+                    request.Content = new StringContent("{}", Encoding.UTF8, method == "PATCH" ? "application/merge-patch+json" : "application/json");
                 }
 
                 var status = (await clients[caller].SendAsync(request, TestContext.Current.CancellationToken)).StatusCode;

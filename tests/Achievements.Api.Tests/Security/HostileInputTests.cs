@@ -22,6 +22,7 @@ public sealed class HostileInputTests
         ("PUT", "/api/v1/employees/ada", false),
         ("POST", "/api/v1/signals", false),
         ("PUT", "/api/v1/signals/pr.merged", false),
+        ("PATCH", "/api/v1/signals/pr.merged", false),
         ("POST", "/api/v1/events", true),
         ("POST", "/api/v1/badges", false),
         ("PUT", "/api/v1/badges/merge-master", false),
@@ -74,7 +75,7 @@ public sealed class HostileInputTests
             foreach (var body in Corpus)
             {
                 var before = await CountsAsync(app);
-                var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+                var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = new StringContent(body, Encoding.UTF8, method == "PATCH" ? "application/merge-patch+json" : "application/json") };
                 var response = await (asSource ? source : admin).SendAsync(request, Ct);
                 var status = (int)response.StatusCode;
                 seen.Add(status);

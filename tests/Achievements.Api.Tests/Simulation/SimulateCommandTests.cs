@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Simulation;
 using Mediator;
@@ -36,9 +37,9 @@ public sealed class SimulateCommandTests
     {
         var (code, output) = await SimulateAsync(["--employees", "30", "--days", "120", "--seed", "3"], async (mediator, cancellationToken) =>
         {
-            var merged = BuiltInSignals.All.Single(s => s.Type == "pr.merged");
-            await mediator.Send(new UpdateSignalPolicy(merged.Type, null, merged.Settlement, merged.CorrectedBy, merged.DailyCap,
-                [.. merged.Qualify.Where(q => q.Name != "independent-review")]), cancellationToken);
+            var qualify = BuiltInSignals.All.Single(s => s.Type == "pr.merged").Qualify.Where(q => q.Name != "independent-review");
+            var patch = JsonSerializer.SerializeToElement(new { qualify }, JsonSerializerOptions.Web);
+            await mediator.Send(new UpdateSignalPolicy("pr.merged", patch, PolicyEdit.MergePatch), cancellationToken);
         });
 
         Assert.Equal(SimulateCommand.PromiseBroken, code);

@@ -21,10 +21,10 @@ internal sealed record CreateSignal(
     string? Settlement,
     CorrectedBy? CorrectedBy,
     int? DailyCap,
-    List<QualifyCondition>? Qualify,
+    IReadOnlyList<QualifyCondition>? Qualify,
     ShippedBy? ShippedBy = null,
     Voices? Voices = null,
-    List<string>? AuthoritativeSources = null) : ICommand<SignalView>, ISignalPolicy;
+    IReadOnlyList<string>? AuthoritativeSources = null) : ICommand<SignalView>, ISignalPolicy;
 
 internal sealed partial class CreateSignalValidator : AbstractValidator<CreateSignal>
 {

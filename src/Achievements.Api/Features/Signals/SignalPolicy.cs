@@ -12,10 +12,10 @@ internal interface ISignalPolicy
     string? Settlement { get; }
     CorrectedBy? CorrectedBy { get; }
     int? DailyCap { get; }
-    List<QualifyCondition>? Qualify { get; }
+    IReadOnlyList<QualifyCondition>? Qualify { get; }
     ShippedBy? ShippedBy { get; }
     Voices? Voices { get; }
-    List<string>? AuthoritativeSources { get; }
+    IReadOnlyList<string>? AuthoritativeSources { get; }
 }
 
 internal sealed class SignalPolicyValidator : AbstractValidator<ISignalPolicy>
@@ -47,7 +47,7 @@ internal sealed class SignalPolicyValidator : AbstractValidator<ISignalPolicy>
         RuleFor(x => x.AuthoritativeSources).Must(s => s!.Count <= 20 && s.All(source => !string.IsNullOrWhiteSpace(source) && source.Length <= 64))
             .When(x => x.AuthoritativeSources is not null)
             .WithMessage("authoritativeSources lists at most 20 source names of 1-64 characters.");
-        RuleForEach(x => x.Qualify).ChildRules(condition =>
+        RuleForEach(x => x.Qualify).NotNull().WithMessage("A qualify condition is an object with a name and a condition.").ChildRules(condition =>
         {
             condition.RuleFor(c => c.Name).NotEmpty().Matches("^[a-z0-9][a-z0-9-]{0,47}$")
                 .WithMessage("A condition name is 1-48 characters of a-z, 0-9 and '-', such as independent-review.");

@@ -5,7 +5,7 @@ using Dapper;
 
 namespace Achievements.Api.Features.Signals;
 
-/// <summary>The signal catalog as stored: loaded whole, inserted a signal at a time.</summary>
+/// <summary>The signal catalog as stored: loaded whole, inserted and its policy updated a signal at a time.</summary>
 internal static class SignalStore
 {
     private const string SelectSignals = """
@@ -25,6 +25,13 @@ internal static class SignalStore
         ON CONFLICT (type) DO NOTHING
         """;
 
+    private const string UpdatePolicy = """
+        UPDATE signals SET description = @Description, settlement = @Settlement, corrected_by = @CorrectedBy,
+               daily_cap = @DailyCap, qualify = @Qualify, shipped_by = @ShippedBy, voices = @Voices,
+               authoritative_sources = @AuthoritativeSources, updated_at = @UpdatedAt
+        WHERE type = @Type
+        """;
+
     public static async Task<SignalCatalog> LoadAsync(DbConnection connection, CancellationToken cancellationToken, DbTransaction? transaction = null)
     {
         var rows = await connection.QueryAsync<SignalRow>(new CommandDefinition(SelectSignals, transaction: transaction, cancellationToken: cancellationToken));
@@ -38,8 +45,12 @@ internal static class SignalStore
         return inserted == 1;
     }
 
+    /// <summary>Stores a signal's policy: everything but its type, kind and attributes, which are fixed at creation.</summary>
+    public static Task UpdatePolicyAsync(DbConnection connection, SignalDefinition signal, DateTimeOffset now, CancellationToken cancellationToken, DbTransaction? transaction = null) =>
+        connection.ExecuteAsync(new CommandDefinition(UpdatePolicy, SignalRow.From(signal, now), transaction, cancellationToken: cancellationToken));
+
     /// <summary>The JSON columns of a signal's policy, as stored.</summary>
-    public static PolicyColumns Columns(SignalDefinition signal) => new(
+    private static PolicyColumns Columns(SignalDefinition signal) => new(
         Json(signal.CorrectedBy),
         JsonSerializer.Serialize(signal.Qualify, StorageJson.Options),
         Json(signal.ShippedBy),

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Achievements.Api.Features.Signals;
 
 /// <summary>
@@ -18,8 +20,15 @@ internal sealed record SignalView(
     ShippedBy? ShippedBy,
     Voices? Voices,
     IReadOnlyList<string> AuthoritativeSources,
-    bool BuiltIn)
+    bool BuiltIn) : ISignalPolicy
 {
+    /// <summary>
+    /// The fields fixed when a signal is created, by their JSON names: an update may repeat them but not change
+    /// them, so that no policy can turn spend into an outcome. Every other field is policy.
+    /// </summary>
+    public static readonly IReadOnlyList<string> FixedFields =
+        [.. new[] { nameof(Type), nameof(Kind), nameof(Attributes), nameof(Optional), nameof(Signed), nameof(BuiltIn) }.Select(JsonNamingPolicy.CamelCase.ConvertName)];
+
     public static SignalView From(SignalDefinition signal) => new(
         signal.Type,
         signal.Kind,
@@ -35,4 +44,21 @@ internal sealed record SignalView(
         signal.Voices,
         signal.AuthoritativeSources,
         signal.BuiltIn);
+
+    /// <summary>
+    /// The signal with this view's policy fields, its fixed fields as they were: the one list of what an update
+    /// writes. A view read from a request may lack any field, so a missing <c>qualify</c> is none and a missing
+    /// or empty description keeps the signal's own.
+    /// </summary>
+    public SignalDefinition ApplyPolicyTo(SignalDefinition signal) => signal with
+    {
+        Description = string.IsNullOrEmpty(Description) ? signal.Description : Description,
+        Settlement = Settlement,
+        CorrectedBy = CorrectedBy,
+        DailyCap = DailyCap,
+        Qualify = Qualify ?? [],
+        ShippedBy = ShippedBy,
+        Voices = Voices,
+        AuthoritativeSources = AuthoritativeSources ?? [],
+    };
 }

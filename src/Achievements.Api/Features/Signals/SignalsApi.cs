@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Achievements.Api.Infrastructure.Auth;
+using Achievements.Api.Infrastructure.Json;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -6,9 +8,6 @@ namespace Achievements.Api.Features.Signals;
 
 internal static class SignalsApi
 {
-    internal sealed record PolicyBody(string? Description, string? Settlement, CorrectedBy? CorrectedBy, int? DailyCap, List<QualifyCondition>? Qualify,
-        ShippedBy? ShippedBy, Voices? Voices, List<string>? AuthoritativeSources);
-
     public static RouteGroupBuilder MapSignalsApi(this RouteGroupBuilder api)
     {
         var signals = api.MapGroup("/signals").WithTags("Signals");
@@ -28,11 +27,18 @@ internal static class SignalsApi
             .WithName("CreateSignal")
             .WithSummary("Add an organisation's own signal to the catalog.");
 
-        signals.MapPut("/{type}", async Task<Ok<SignalView>> (string type, PolicyBody body, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new UpdateSignalPolicy(type, body.Description, body.Settlement, body.CorrectedBy, body.DailyCap, body.Qualify, body.ShippedBy, body.Voices, body.AuthoritativeSources), ct)))
+        signals.MapPut("/{type}", async Task<Ok<SignalView>> (string type, JsonElement body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new UpdateSignalPolicy(type, body, PolicyEdit.Replace), ct)))
             .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
             .WithName("UpdateSignalPolicy")
-            .WithSummary("Replace a signal's policy (settlement, correction, daily cap, qualify conditions); audited, re-evaluates everyone.");
+            .WithSummary("Replace a signal's policy with the body, which may be its catalog entry as GET shows it; audited, re-evaluates everyone.");
+
+        signals.MapPatch("/{type}", async Task<Ok<SignalView>> (string type, JsonElement patch, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new UpdateSignalPolicy(type, patch, PolicyEdit.MergePatch), ct)))
+            .Accepts<JsonElement>(JsonMergePatch.MediaType)
+            .RequireAuthorization(ApiKeyAuthentication.AdminPolicy)
+            .WithName("PatchSignalPolicy")
+            .WithSummary("Change some fields of a signal's policy with a JSON merge patch (RFC 7396); audited, re-evaluates everyone.");
 
         return api;
     }
