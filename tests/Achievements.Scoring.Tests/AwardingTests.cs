@@ -17,16 +17,17 @@ public sealed class AwardingTests
         a1    pr.merged    ann    -30d   {}
         a2    pr.merged    ann    -20d   {}
         a3    pr.merged    ann    -10d   {}
-        // ben: five in the last 90 days
+        // ben: five in the last 90 days, reviewed by three people, since a tier above the lowest needs three voices
         b1    pr.merged    ben    -40d   {}
-        b2    pr.merged    ben    -35d   {}
-        b3    pr.merged    ben    -30d   {}
+        b2    pr.merged    ben    -35d   {"reviewers":["sue"]}
+        b3    pr.merged    ben    -30d   {"reviewers":["tom"]}
         b4    pr.merged    ben    -25d   {}
-        b5    pr.merged    ben    -20d   {}
-        // cat: five, 107 to 115 days back, so none in today's window; c1 reverted since
+        b5    pr.merged    ben    -20d   {"reviewers":["sue"]}
+        // cat: five, 107 to 115 days back, so none in today's window; c1 reverted since. Three reviewers, so that
+        // what holds her at bronze is the count
         c1    pr.merged    cat    -115d  {}
-        c2    pr.merged    cat    -113d  {}
-        c3    pr.merged    cat    -111d  {}
+        c2    pr.merged    cat    -113d  {"reviewers":["sue"]}
+        c3    pr.merged    cat    -111d  {"reviewers":["tom"]}
         c4    pr.merged    cat    -109d  {}
         c5    pr.merged    cat    -107d  {}
         rvc1  pr.reverted  ops    -50d   {"pr_id":"c1"}

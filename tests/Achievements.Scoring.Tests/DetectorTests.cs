@@ -106,7 +106,8 @@ public sealed class DetectorTests
             var (employee, spend) = (pair[0], pair[1]);
             var (tokens, outcomes) = Split(spend, '/');
             return Enumerable.Range(0, int.Parse(outcomes, CultureInfo.InvariantCulture))
-                .Select(n => new Row($"{employee}.s{n}", "suggestion.accepted", employee, $"-2d{n}m"))
+                // Merges, since a suggestion counts only once a merge ships it; up to 10 fit under one day's cap.
+                .Select(n => new Row($"{employee}.m{n}", "pr.merged", employee, $"-8d{n}m"))
                 .Prepend(new Row($"{employee}.t", "tokens.consumed", employee, "-1d", $$"""{"tokens":{{tokens}}}"""));
         });
 

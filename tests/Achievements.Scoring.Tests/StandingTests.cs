@@ -7,32 +7,36 @@ public sealed class StandingTests
     // through ISO weeks 47-52 of 2024 and 1-2 of 2025; 8 plain merges p1-p8, seven of them on consecutive days in
     // September, p8 in week 2 beside a8. Around them: merges the policy does not count (self: no independent
     // review, in week 46; pend: not settled, in week 3), one outside the year, one without a repo, and tokens.
+    // A tier above the lowest needs three voices: rex reviews most merges, sue the September run, tom the old ones.
+    // The tokens come through the model gateway, the source that measures spend; the approval r1 counts because
+    // rex's pull request merged after it.
     private const string Year = """
-        ancient  pr.merged        ana  -400d  {"repo":"legacy"}
-        norepo   pr.merged        ana  -200d  {"repo":null}
-        p1       pr.merged        ana  -120d  {"ai_assisted":false}
-        p2       pr.merged        ana  -119d  {}
-        p3       pr.merged        ana  -118d  {"ai_assisted":false}
-        p4       pr.merged        ana  -117d  {}
-        p5       pr.merged        ana  -116d  {"ai_assisted":false}
-        p6       pr.merged        ana  -115d  {}
-        p7       pr.merged        ana  -114d  {"ai_assisted":false}
-        t0       tokens.consumed  ana  -100d  {"tokens":9000000}
-        old      pr.merged        ana  -100d  {"repo":"api","ai_assisted":true}
-        self     pr.merged        ana  -64d   {"repo":"docs","ai_assisted":true,"reviewers":["ana"]}
-        a1       pr.merged        ana  -57d   {"ai_assisted":true}
-        a2       pr.merged        ana  -50d   {"ai_assisted":true,"repo":"api"}
-        a3       pr.merged        ana  -43d   {"ai_assisted":true}
-        r1       review.approved  ana  -40d   {}
-        t2       tokens.consumed  ana  -40d   {"tokens":200000}
-        a4       pr.merged        ana  -36d   {"ai_assisted":true}
-        a5       pr.merged        ana  -29d   {"ai_assisted":true}
-        a6       pr.merged        ana  -22d   {"ai_assisted":true}
-        a7       pr.merged        ana  -15d   {"ai_assisted":true}
-        t1       tokens.consumed  ana  -10d   {"tokens":300000}
-        p8       pr.merged        ana  -9d    {}
-        a8       pr.merged        ana  -8d    {"ai_assisted":true}
-        pend     pr.merged        ana  -2d    {"ai_assisted":true,"repo":"ops"}
+        ancient  pr.merged        ana  -400d           {"repo":"legacy","reviewers":["tom"]}
+        norepo   pr.merged        ana  -200d           {"repo":null}
+        p1       pr.merged        ana  -120d           {"ai_assisted":false,"reviewers":["sue"]}
+        p2       pr.merged        ana  -119d           {"reviewers":["sue"]}
+        p3       pr.merged        ana  -118d           {"ai_assisted":false,"reviewers":["sue"]}
+        p4       pr.merged        ana  -117d           {"reviewers":["sue"]}
+        p5       pr.merged        ana  -116d           {"ai_assisted":false,"reviewers":["sue"]}
+        p6       pr.merged        ana  -115d           {"reviewers":["sue"]}
+        p7       pr.merged        ana  -114d           {"ai_assisted":false,"reviewers":["sue"]}
+        t0       tokens.consumed  ana  -100d  gateway  {"tokens":9000000}
+        old      pr.merged        ana  -100d           {"repo":"api","ai_assisted":true,"reviewers":["tom"]}
+        self     pr.merged        ana  -64d            {"repo":"docs","ai_assisted":true,"reviewers":["ana"]}
+        a1       pr.merged        ana  -57d            {"ai_assisted":true}
+        a2       pr.merged        ana  -50d            {"ai_assisted":true,"repo":"api"}
+        a3       pr.merged        ana  -43d            {"ai_assisted":true}
+        r1       review.approved  ana  -40d            {}
+        mr1      pr.merged        rex  -39d            {"pr_id":"r1","reviewers":["ana"]}
+        t2       tokens.consumed  ana  -40d   gateway  {"tokens":200000}
+        a4       pr.merged        ana  -36d            {"ai_assisted":true}
+        a5       pr.merged        ana  -29d            {"ai_assisted":true}
+        a6       pr.merged        ana  -22d            {"ai_assisted":true}
+        a7       pr.merged        ana  -15d            {"ai_assisted":true}
+        t1       tokens.consumed  ana  -10d   gateway  {"tokens":300000}
+        p8       pr.merged        ana  -9d             {}
+        a8       pr.merged        ana  -8d             {"ai_assisted":true}
+        pend     pr.merged        ana  -2d             {"ai_assisted":true,"repo":"ops"}
         """;
 
     private static readonly History History = History.Parse(Year);

@@ -23,7 +23,8 @@ public sealed class WhatCountsTests
         m6        pr.merged             ana    -6d23h             {}                                       ⇶ not-settled
         m7        pr.merged             ana    -7d                {}                                       ⇶ counts
         s1        suggestion.accepted   ana    -23h               {}                                       ⇶ not-settled
-        s2        suggestion.accepted   ana    -1d                {}                                       ⇶ counts
+        // a suggestion also waits for a merge of its author's that carries it to settle (shipping): s2 rides in m7
+        s2        suggestion.accepted   ana    -7d1h              {"pr_id":"m7"}                           ⇶ counts
         // one reason per event: a failed condition is named before settlement
         m8        pr.merged             ana    -1d                {"reviewers":["ana"]}                    ⇶ independent-review
         // a correction from the outcome's own source removes it, whoever sent it and however late
@@ -60,7 +61,9 @@ public sealed class WhatCountsTests
         // approvals inside a confirmed ring stop counting; outside it they still count
         r1        review.approved       cy     -2d                {"author":"dan"}                         ⇶ collusion
         r2        review.approved       dan    -2d                {"author":"cy"}                          ⇶ collusion
-        r3        review.approved       cy     -2d                {"author":"ana"}                         ⇶ counts
+        // an approval counts once the approved pull request merged and settled (shipping): eve's mr3, reviewed by cy
+        r3        review.approved       cy     -9d                {"author":"eve"}                         ⇶ counts
+        mr3       pr.merged             eve    -8d                {"reviewers":["cy"],"pr_id":"r3"}        ⇶ counts
         // approving one's own pull request is no review
         r4        review.approved       ana    -2d                {"author":"ana"}                         ⇶ not-self-review
         // volume has no policy: it counts as it arrives
