@@ -9,7 +9,9 @@ public sealed class GamingDetectionTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly DateTimeOffset Now = Personas.Now;
 
-    private static Personas Approvals(Personas events, string approver, string author, int count, int startDay = 1)
+    // From 8 days back: each approved pull request merges an hour after its approval and has settled by now, so the
+    // approvals count.
+    private static Personas Approvals(Personas events, string approver, string author, int count, int startDay = 8)
     {
         for (var i = 0; i < count; i++)
         {
@@ -186,7 +188,8 @@ public sealed class GamingDetectionTests
         Assert.Single(await OpenFlagsAsync(app, "review-ring"));
 
         var more = new Personas(app);
-        Approvals(more, "ann", "ben", 6, startDay: 1);
+        // Old enough for the approved pull requests' merges to have settled, so that these approvals earn the award.
+        Approvals(more, "ann", "ben", 6, startDay: 8);
         await more.SendAsync(source);
         await app.EvaluateAsync();
 

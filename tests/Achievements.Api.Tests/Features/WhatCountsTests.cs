@@ -97,7 +97,8 @@ public sealed class WhatCountsTests
         var events = new Personas(app);
         for (var i = 0; i < 10; i++)
         {
-            events.PrMerged("ada", Now.AddDays(-20 - i), prId: $"ada-{i}");
+            // Three reviewers in turn: silver, a tier above the lowest, needs three voices.
+            events.PrMerged("ada", Now.AddDays(-20 - i), reviewers: [$"reviewer-{i % 3 + 1}"], prId: $"ada-{i}");
         }
 
         var source = await events.SendAsync();

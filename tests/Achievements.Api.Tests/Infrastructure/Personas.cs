@@ -6,11 +6,18 @@ namespace Achievements.Api.Tests.Infrastructure;
 
 /// <summary>
 /// Builds a year of events the way sources would send them, for the people in the tests' stories:
-/// an honest developer, and those who try to get badges without the work.
+/// an honest developer, and those who try to get badges without the work. Each event goes through a key of its
+/// source: pull requests and reviews through <see cref="Code"/>, tokens through the model <see cref="Gateway"/>.
 /// </summary>
 public sealed class Personas(AchievementsApp app)
 {
-    private readonly List<Dictionary<string, object?>> _events = [];
+    /// <summary>The code host: the source of every event unless it says otherwise.</summary>
+    public const string Code = "github";
+
+    /// <summary>The model gateway: the only authoritative source of token reports in the built-in catalog.</summary>
+    public const string Gateway = "gateway";
+
+    private readonly List<(string Source, Dictionary<string, object?> Event)> _events = [];
 
     // Ids stay unique across the Personas of one test, so a second batch is never taken for a replay.
     private readonly string _prefix = Guid.NewGuid().ToString("N")[..8];
@@ -40,21 +47,34 @@ public sealed class Personas(AchievementsApp app)
     public Personas PrReverted(string actor, DateTimeOffset at, string prId) =>
         Add("pr.reverted", actor, at, new() { ["pr_id"] = prId });
 
-    public Personas Tokens(string actor, DateTimeOffset at, long tokens) =>
-        Add("tokens.consumed", actor, at, new() { ["tokens"] = tokens, ["model"] = "large-model" });
+    /// <summary>Tokens as the model gateway reports them; an editor's own telemetry names its source instead.</summary>
+    public Personas Tokens(string actor, DateTimeOffset at, long tokens, string source = Gateway) =>
+        Add("tokens.consumed", actor, at, new() { ["tokens"] = tokens, ["model"] = "large-model" }, source: source);
 
     public Personas Prompt(string actor, DateTimeOffset at) =>
         Add("prompt.sent", actor, at, new() { ["tokens"] = 800 });
 
-    public Personas ReviewApproved(string actor, DateTimeOffset at, string author) =>
-        Add("review.approved", actor, at, new() { ["pr_id"] = $"pr-{++_next}", ["author"] = author });
+    /// <summary>
+    /// An approval of <paramref name="author"/>'s pull request and, unless <paramref name="merged"/> is false, that pull
+    /// request's merge an hour later, authored by <paramref name="author"/> and reviewed by the approver: an approval
+    /// counts only once the pull request it approved merged and settled (7 days), so one that should count is older.
+    /// </summary>
+    public Personas ReviewApproved(string actor, DateTimeOffset at, string author, bool merged = true)
+    {
+        var prId = $"pr-{_prefix}-{++_next}";
+        Add("review.approved", actor, at, new() { ["pr_id"] = prId, ["author"] = author });
+        return merged ? PrMerged(author, at.AddHours(1), reviewers: [actor], prId: prId) : this;
+    }
 
-    /// <summary>One merged, independently reviewed, non-trivial pull request every <paramref name="everyDays"/> days over the last year.</summary>
+    /// <summary>
+    /// One merged, independently reviewed, non-trivial pull request every <paramref name="everyDays"/> days over the last
+    /// year, reviewed by three colleagues in turn (a tier above the lowest needs three voices), and tokens through the gateway.
+    /// </summary>
     public Personas HonestDeveloper(string actor, int pullRequests, int everyDays = 17, long tokensPerDay = 20_000)
     {
         for (var i = 0; i < pullRequests; i++)
         {
-            PrMerged(actor, Now.AddDays(-10 - i * everyDays), reviewers: ["reviewer-1"]);
+            PrMerged(actor, Now.AddDays(-10 - i * everyDays), reviewers: [$"reviewer-{i % 3 + 1}"]);
         }
 
         for (var day = 1; day < 360; day += 3)
@@ -65,34 +85,41 @@ public sealed class Personas(AchievementsApp app)
         return this;
     }
 
-    public Personas Add(string type, string actor, DateTimeOffset at, Dictionary<string, object?> attributes, string? id = null)
+    public Personas Add(string type, string actor, DateTimeOffset at, Dictionary<string, object?> attributes, string? id = null, string source = Code)
     {
-        _events.Add(new Dictionary<string, object?>
+        _events.Add((source, new Dictionary<string, object?>
         {
             ["id"] = id ?? $"{type}-{actor}-{_prefix}-{++_next}",
             ["type"] = type,
             ["actor"] = actor,
             ["occurredAt"] = SampleEvents.Rfc3339(at),
             ["attributes"] = attributes,
-        });
+        }));
         return this;
     }
 
-    /// <summary>Sends everything added so far through a source key, in batches, asserting each event was accepted.</summary>
+    /// <summary>
+    /// Sends everything added so far, each event through a key of its source, in batches, asserting each event was
+    /// accepted. <paramref name="source"/> is the code host's key (a new one when null), returned for later batches.
+    /// </summary>
     public async Task<HttpClient> SendAsync(HttpClient? source = null)
     {
-        source ??= await app.Source();
-        foreach (var batch in _events.Chunk(1000))
+        source ??= await app.Source(Code);
+        foreach (var fromOneSource in _events.GroupBy(e => e.Source, e => e.Event))
         {
-            var result = await (await source.PostJsonAsync("/api/v1/events", new { events = batch })).JsonAsync();
-            Assert.Equal(batch.Length, result.GetProperty("accepted").GetInt32());
+            var client = fromOneSource.Key == Code ? source : await app.Source(fromOneSource.Key);
+            foreach (var batch in fromOneSource.Chunk(1000))
+            {
+                var result = await (await client.PostJsonAsync("/api/v1/events", new { events = batch })).JsonAsync();
+                Assert.Equal(batch.Length, result.GetProperty("accepted").GetInt32());
+            }
         }
 
         _events.Clear();
         return source;
     }
 
-    public IReadOnlyList<Dictionary<string, object?>> Pending => _events;
+    public IReadOnlyList<Dictionary<string, object?>> Pending => [.. _events.Select(e => e.Event)];
 }
 
 public static class AppActions
