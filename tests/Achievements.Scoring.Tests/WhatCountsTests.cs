@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.Json;
 using FsCheck;
 using FsCheck.Xunit;
 
@@ -13,7 +15,8 @@ public sealed class WhatCountsTests
         // label  type                  actor  at         source  attributes                               ⇶ verdict
         // an independently reviewed, non-trivial, settled merge counts
         m1        pr.merged             ana    -8d                {}                                       ⇶ counts
-        // no one but the author, or a bot, reviewed it: bots are taken out of every list as the event is read
+        // no one but the author, or a bot, reviewed it: bots are taken out of every list as the event is read. The
+        // condition names it, so no merge is ever unvouched, though nobody but its author vouches for it
         m2        pr.merged             ana    -8d                {"reviewers":["ana"]}                    ⇶ independent-review
         m3        pr.merged             ana    -8d                {"reviewers":["ana","bot-1"]}            ⇶ independent-review
         // under 5 lines changed is trivial; 5 is enough
@@ -66,6 +69,46 @@ public sealed class WhatCountsTests
         mr3       pr.merged             eve    -8d                {"reviewers":["cy"],"pr_id":"r3"}        ⇶ counts
         // approving one's own pull request is no review
         r4        review.approved       ana    -2d                {"author":"ana"}                         ⇶ not-self-review
+        // an approval waits for the approved pull request, kim's, to merge after it, and for that merge to settle;
+        // then both count. Until 30 days have passed without such a merge it is pending, after that not merged
+        a1        review.approved       gil    -3d                {"author":"kim"}                         ⇶ not-settled
+        a2        review.approved       gil    -5d                {"author":"kim"}                         ⇶ not-settled
+        ma2       pr.merged             kim    -4d                {"pr_id":"a2","reviewers":["gil"]}       ⇶ not-settled
+        a3        review.approved       gil    -10d               {"author":"kim"}                         ⇶ counts
+        ma3       pr.merged             kim    -9d                {"pr_id":"a3","reviewers":["gil"]}       ⇶ counts
+        a4        review.approved       gil    -29d23h            {"author":"kim"}                         ⇶ not-settled
+        a5        review.approved       gil    -30d               {"author":"kim"}                         ⇶ not-merged
+        // an approval recorded after the merge reviewed nothing: it waits like one without a merge, then is not merged
+        ma6       pr.merged             kim    -12d               {"pr_id":"a6","reviewers":["gil"]}       ⇶ counts
+        a6        review.approved       gil    -11d               {"author":"kim"}                         ⇶ not-settled
+        ma7       pr.merged             kim    -41d               {"pr_id":"a7","reviewers":["gil"]}       ⇶ counts
+        a7        review.approved       gil    -40d               {"author":"kim"}                         ⇶ not-merged
+        // a revert of the approved pull request corrects the approval too
+        a8        review.approved       gil    -20d               {"author":"kim"}                         ⇶ corrected
+        ma8       pr.merged             kim    -19d               {"pr_id":"a8","reviewers":["gil"]}       ⇶ corrected
+        rva8      pr.reverted           ops    -1d                {"pr_id":"a8"}                           ⇶ counts
+        // only a merge that is the approval's author's, from the approval's source, and that counts ships it
+        a9        review.approved       gil    -10d               {"author":"kim"}                         ⇶ not-settled
+        ma9       pr.merged             lee    -9d                {"pr_id":"a9","reviewers":["gil"]}       ⇶ counts
+        a12       review.approved       gil    -40d               {"author":"kim"}                         ⇶ not-merged
+        ma12      pr.merged             lee    -39d               {"pr_id":"a12","reviewers":["gil"]}      ⇶ counts
+        a10       review.approved       gil    -40d               {"author":"kim"}                         ⇶ not-merged
+        ma10      pr.merged             kim    -39d       gitlab  {"pr_id":"a10","reviewers":["gil"]}      ⇶ counts
+        a11       review.approved       gil    -40d               {"author":"kim"}                         ⇶ not-merged
+        ma11      pr.merged             kim    -39d               {"pr_id":"a11","reviewers":["gil"],"lines_added":1,"lines_deleted":0} ⇶ non-trivial
+        // an accepted suggestion counts only inside a merge of its own author's that names it in pr_id and counts:
+        // without one it is pending for 30 days, then not merged
+        s4        suggestion.accepted   hal    -29d               {}                                       ⇶ not-settled
+        s5        suggestion.accepted   hal    -30d               {}                                       ⇶ not-merged
+        s6        suggestion.accepted   hal    -10d               {"pr_id":"ms6"}                          ⇶ counts
+        ms6       pr.merged             hal    -9d                {}                                       ⇶ counts
+        s7        suggestion.accepted   hal    -40d               {"pr_id":"ms7"}                          ⇶ not-merged
+        ms7       pr.merged             kim    -39d               {}                                       ⇶ counts
+        // a merge ships at most the lines it added, earliest suggestion first: ms8 added 5
+        s8        suggestion.accepted   hal    -12d               {"pr_id":"ms8","lines":2}                ⇶ counts
+        s9        suggestion.accepted   hal    -11d               {"pr_id":"ms8","lines":3}                ⇶ counts
+        s10       suggestion.accepted   hal    -10d               {"pr_id":"ms8","lines":1}                ⇶ exceeds-merged-lines
+        ms8       pr.merged             hal    -9d                {"lines_added":5,"lines_deleted":0}      ⇶ counts
         // volume has no policy: it counts as it arrives
         t1        tokens.consumed       ana    -1m                {"tokens":5000}                          ⇶ counts
         // a type the catalog does not know is not read at all
@@ -83,6 +126,35 @@ public sealed class WhatCountsTests
     [MemberData(nameof(Verdicts))]
     public void Each_event_counts_or_is_excluded_for_exactly_one_reason(string row, string verdict) =>
         Assert.Equal(verdict, History.VerdictOf(Row.Parse(row).Label));
+
+    // runs of ivy's merges, one a day from an offset, each reviewed by those named; runs separated by ';'
+    //   ⇶ what the policy makes of the last merge
+    public static TheoryData<string, string> PerVoice => Table.Parse("""
+        // one reviewer vouches for at most 20 merges in 365 days: the 21st is one-voice
+        20 rex from -200d                                               ⇶ counts
+        21 rex from -200d                                               ⇶ one-voice
+        // one voice with room is enough; a voice that has none stays full
+        20 rex from -200d; 1 rex,sue from -100d                         ⇶ counts
+        20 rex from -200d; 1 sue,rex from -100d; 1 rex from -90d        ⇶ one-voice
+        // the window rolls: 365 days after the first of the 20, that one has left it
+        20 rex from -400d; 1 rex from -35d                              ⇶ counts
+        20 rex from -400d; 1 rex from -36d                              ⇶ one-voice
+        """);
+
+    [Theory]
+    [MemberData(nameof(PerVoice))]
+    public void One_voice_vouches_for_a_bounded_number_of_outcomes_in_a_rolling_window(string runs, string verdict)
+    {
+        var rows = runs.Split(';').SelectMany((run, i) =>
+        {
+            var words = run.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            var (count, reviewers, from) = (int.Parse(words[0], CultureInfo.InvariantCulture), words[1].Split(','), (int)Time.Span(words[3]).TotalDays);
+            var attributes = JsonSerializer.Serialize(new { reviewers });
+            return Enumerable.Range(0, count).Select(n => new Row($"v{i}.{n}", "pr.merged", "ivy", $"{from + n}d", attributes));
+        }).ToList();
+
+        Assert.Equal(verdict, History.Of(rows).VerdictOf(rows[^1].Label));
+    }
 
     [Fact]
     public void A_pending_merge_counts_once_it_has_settled()
