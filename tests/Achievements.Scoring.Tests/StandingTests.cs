@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Achievements.Scoring.Tests;
 
 /// <summary>A badge's standing over a history: the value, the tier, and exactly the events that are its evidence.</summary>
@@ -82,6 +84,68 @@ public sealed class StandingTests
 
         Assert.Equal(expected, $"{Format.Number(standing.Value)} | {TestBadge.TierName(compiled, standing.TierRank)} | {History.Labels(standing.Evidence)}");
     }
+
+    // Others' years. uno's 60 merges, one every 6 days from 10 days back, are all reviewed by rex; tri's by rex, sue
+    // and tom in turn. The Frugal Builders each have 8 AI-assisted merges, one a week from 10 days back, reviewed by
+    // the three in turn, and differ in where their tokens come from: only the model gateway measures spend.
+    private static readonly History Team = History.Of([
+        .. Merges("uno", 60, everyDays: 6, ["rex"]),
+        .. Merges("tri", 60, everyDays: 6, ["rex", "sue", "tom"]),
+        .. new[] { "edi", "gwy", "mix", "late" }.SelectMany(frugal => Merges(frugal, 8, everyDays: 7, ["rex", "sue", "tom"], aiAssisted: true)),
+        .. Table.Lines("""
+            edi.t    tokens.consumed  edi   -5d    editor   {"tokens":160000}
+            gwy.t    tokens.consumed  gwy   -5d    gateway  {"tokens":160000}
+            mix.t1   tokens.consumed  mix   -5d    gateway  {"tokens":160000}
+            mix.t2   tokens.consumed  mix   -4d    editor   {"tokens":160000}
+            late.t1  tokens.consumed  late  -100d  gateway  {"tokens":160000}
+            late.t2  tokens.consumed  late  -5d    editor   {"tokens":160000}
+            """).Select(Row.Parse),
+    ]);
+
+    // employee | metric | tier thresholds | requirement  ⇶  value | tier | voices/needed | limit
+    public static TheoryData<string, string> Limits => Table.Parse("""
+        // one reviewer for 60 merges: 20 count, the rest are one-voice, and Merge Master's value stays at bronze
+        uno  | count(pr.merged, 365d) | 10 50 200                     ⇶ 20 | bronze | 1/3 | none
+        // where 20 would reach silver, one voice holds the standing at bronze; the 20 that count, 6 days apart,
+        // give Steady Shipper a run of 17 weeks
+        uno  | count(pr.merged, 365d) | 10 15                         ⇶ 20 | bronze | 1/3 | one-voice
+        uno  | streak(pr.merged, week, 365d) | 4 12 26              ⇶ 17 | bronze | 1/3 | one-voice
+        // three reviewers in turn: every merge counts, and the tiers above the lowest are open
+        tri  | count(pr.merged, 365d) | 10 50 200                     ⇶ 60 | silver | 3/3 | none
+        tri  | count(pr.merged, 365d) | 10 15                         ⇶ 60 | silver | 3/3 | none
+        tri  | streak(pr.merged, week, 365d) | 4 12 26              ⇶ 51 | gold | 3/3 | none
+
+        // Frugal Builder reads tokens: with tokens only from the editor, which an employee can switch off, nobody
+        // measured the spend and the badge cannot judge, however good the ratio looks
+        edi  | count(pr.merged where ai_assisted == true, 90d) * 1000000 / sum(tokens.consumed.tokens, 90d) | 10 25 50 | count(pr.merged where ai_assisted == true, 90d) >= 5 ⇶ 50 | none | 3/3 | unmeasured
+        // with the gateway's tokens it judges: 8 merges per 160 000 tokens
+        gwy  | count(pr.merged where ai_assisted == true, 90d) * 1000000 / sum(tokens.consumed.tokens, 90d) | 10 25 50 | count(pr.merged where ai_assisted == true, 90d) >= 5 ⇶ 50 | gold | 3/3 | none
+        // once measured, the editor's tokens are spend too: they lower the ratio, never raise it
+        mix  | count(pr.merged where ai_assisted == true, 90d) * 1000000 / sum(tokens.consumed.tokens, 90d) | 10 25 50 | count(pr.merged where ai_assisted == true, 90d) >= 5 ⇶ 25 | silver | 3/3 | none
+        // the gateway must have reported inside the badge's window
+        late | count(pr.merged where ai_assisted == true, 90d) * 1000000 / sum(tokens.consumed.tokens, 90d) | 10 25 50 | count(pr.merged where ai_assisted == true, 90d) >= 5 ⇶ 50 | none | 3/3 | unmeasured
+        """);
+
+    [Theory]
+    [MemberData(nameof(Limits))]
+    public void A_tier_above_the_lowest_needs_three_voices_and_a_badge_reading_volume_needs_it_measured(string badge, string expected)
+    {
+        var fields = Table.Fields(badge);
+        var compiled = TestBadge.Compile(fields[1], fields[2], fields[3..]);
+
+        var standing = Scoring.Standings.Of(compiled, Team.CountFor(fields[0]), History.Catalog, Time.Now);
+
+        Assert.Equal(expected, $"{Format.Number(standing.Value)} | {TestBadge.TierName(compiled, standing.TierRank)} | {standing.Voices}/{standing.VoicesNeeded} | {standing.Limit ?? "none"}");
+    }
+
+    /// <summary>Merges one every <paramref name="everyDays"/> days from 10 days back, each reviewed by the next of <paramref name="reviewers"/>.</summary>
+    private static IEnumerable<Row> Merges(string actor, int count, int everyDays, string[] reviewers, bool? aiAssisted = null) =>
+        Enumerable.Range(0, count).Select(i => new Row(
+            $"{actor}.m{i}",
+            "pr.merged",
+            actor,
+            $"-{10 + i * everyDays}d",
+            JsonSerializer.Serialize(new { reviewers = new[] { reviewers[i % reviewers.Length] }, ai_assisted = aiAssisted })));
 
     [Fact]
     public void A_standing_as_of_an_earlier_moment_judges_what_had_settled_and_was_in_the_window_then()
