@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Achievements.Api.Tests.Infrastructure;
 
 namespace Achievements.Api.Tests.Features;
@@ -159,6 +160,59 @@ public sealed class WhatCountsTests
         Assert.Equal(11, award.GetProperty("evidence").GetArrayLength());
         Assert.Equal(["granted", "upgraded"], award.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("action").GetString()));
         Assert.Equal(["bronze", "silver"], award.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("tier").GetString()));
+    }
+
+    [Fact]
+    public async Task One_reviewer_alone_carries_nobody_past_the_first_tier_and_progress_says_so()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        for (var i = 0; i < 30; i++)
+        {
+            events.PrMerged("pat", Now.AddDays(-10 - i * 7), reviewers: ["reviewer-1"]);
+        }
+
+        await events.SendAsync();
+        await app.EvaluateAsync();
+
+        // One reviewer vouches for 20 merges a year: the oldest 20 count, a 20-week run that would be silver.
+        var shipper = await app.ProgressAsync("pat", "steady-shipper");
+        Assert.Equal(20, shipper.GetProperty("value").GetDouble());
+        Assert.Equal("bronze", shipper.GetProperty("tier").GetString());
+        Assert.Equal("one-voice", shipper.GetProperty("limitedBy").GetString());
+        Assert.Equal(1, shipper.GetProperty("voices").GetProperty("count").GetInt32());
+        Assert.Equal(3, shipper.GetProperty("voices").GetProperty("needed").GetInt32());
+        var merges = await app.ProgressAsync("pat", "merge-master");
+        Assert.Equal(20, merges.Counted("pr.merged"));
+        Assert.Equal(10, merges.Excluded("pr.merged", "one-voice"));
+    }
+
+    [Fact]
+    public async Task Frugal_builder_cannot_judge_spend_that_only_the_editor_reported()
+    {
+        await using var app = new AchievementsApp();
+        var events = new Personas(app);
+        for (var i = 0; i < 8; i++)
+        {
+            events.PrMerged("eve", Now.AddDays(-10 - i * 5), reviewers: [$"reviewer-{i % 3 + 1}"], aiAssisted: true);
+        }
+
+        events.Tokens("eve", Now.AddDays(-5), 100_000, source: "editor");
+        var source = await events.SendAsync();
+        await app.EvaluateAsync();
+
+        var unmeasured = await app.ProgressAsync("eve", "frugal-builder");
+        Assert.Equal("unmeasured", unmeasured.GetProperty("limitedBy").GetString());
+        Assert.Equal(JsonValueKind.Null, unmeasured.GetProperty("tier").ValueKind);
+
+        // Once the gateway reports, the badge judges all the spend: 8 merges per 400 000 tokens is 20 a million.
+        await new Personas(app).Tokens("eve", Now.AddDays(-4), 300_000).SendAsync(source);
+        await app.EvaluateAsync();
+
+        var measured = await app.ProgressAsync("eve", "frugal-builder");
+        Assert.Equal(JsonValueKind.Null, measured.GetProperty("limitedBy").ValueKind);
+        Assert.Equal(20, measured.GetProperty("value").GetDouble());
+        Assert.Equal("bronze", await app.TierOfAsync("eve", "frugal-builder"));
     }
 
     [Fact]
