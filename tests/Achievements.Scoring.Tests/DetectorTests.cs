@@ -11,7 +11,8 @@ public sealed class DetectorTests
 {
     private static readonly DetectionOptions Options = new();
 
-    // approver→author×approvals, a day back unless @ says otherwise
+    // approver→author×approvals, a day back unless @ says otherwise. No approved pull request merges: the approvals
+    // are pending, and rings are seen in them too, until after 30 days they are not merged
     public static TheoryData<string, string> Rings => Table.Parse("""
         // two who each give the other 5 or more approvals, 60 % or more of their own
         ann→ben×5 ben→ann×5                                             ⇶ review-ring ann ben 1
@@ -22,6 +23,9 @@ public sealed class DetectorTests
         ann→ben×5 ann→cat×4 ben→ann×5                                   ⇶ none
         // outside the 90-day window
         ann→ben×5@-91d ben→ann×5@-91d                                   ⇶ none
+        // approvals of pull requests that never merged, past the 30 days they may wait, earn nothing and show nothing
+        ann→ben×5@-29d ben→ann×5@-29d                                   ⇶ review-ring ann ben 1
+        ann→ben×5@-31d ben→ann×5@-31d                                   ⇶ none
         // a group of 3 to 6, each trading 5 or more with one member, keeping 80 % or more of their approvals inside
         ann→ben×5 ben→cat×5 cat→ann×5                                   ⇶ review-ring ann ben cat 1
         ann→ben×3 ben→ann×3 ben→cat×3 cat→ben×3 cat→ann×3 ann→cat×3     ⇶ review-ring ann ben cat 1
