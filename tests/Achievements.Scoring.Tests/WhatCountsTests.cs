@@ -156,6 +156,27 @@ public sealed class WhatCountsTests
         Assert.Equal(verdict, History.Of(rows).VerdictOf(rows[^1].Label));
     }
 
+    [Fact(Skip = "Engine bug, reported: a suggestion waiting for a merge takes a place under the daily cap, and the cap is applied before the lines a merge ships")]
+    public void An_accepted_suggestion_that_no_merge_ships_never_raises_the_count_of_those_that_do()
+    {
+        // 199 suggestions waiting for a merge, then s1 (3 lines) the same UTC day, filling the 3 lines big added; s2 and
+        // s3 (1 line each) on later days exceed them. One more waiting suggestion s0 before s1 pushes s1 over the cap
+        // of 200, and frees big's lines for s2 and s3: the count rises from 1 to 2.
+        List<Row> Day(bool withS0) =>
+        [
+            .. Enumerable.Range(0, 199).Select(i => new Row($"f{i}", "suggestion.accepted", "hal", $"-20d11h{i}s")),
+            .. withS0 ? [new Row("s0", "suggestion.accepted", "hal", "-20d10h")] : Array.Empty<Row>(),
+            new Row("s1", "suggestion.accepted", "hal", "-20d1h", """{"pr_id":"big","lines":3}"""),
+            new Row("s2", "suggestion.accepted", "hal", "-19d", """{"pr_id":"big","lines":1}"""),
+            new Row("s3", "suggestion.accepted", "hal", "-18d", """{"pr_id":"big","lines":1}"""),
+            new Row("big", "pr.merged", "hal", "-10d", """{"lines_added":3,"lines_deleted":2}"""),
+        ];
+        int Counted(bool withS0) => History.Of(Day(withS0)).CountFor("hal").All.Count(e => e.Counts && e.Stored.Type == "suggestion.accepted");
+
+        var (before, after) = (Counted(withS0: false), Counted(withS0: true));
+        Assert.True(after <= before, $"{before} counted suggestions became {after}");
+    }
+
     [Fact]
     public void A_pending_merge_counts_once_it_has_settled()
     {
