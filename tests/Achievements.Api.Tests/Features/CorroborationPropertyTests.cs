@@ -221,8 +221,13 @@ public sealed class CorroborationPropertyTests
         {
             yield return new Sent("pr.merged", Employee, At, Personas.Code, Json(new()
             {
-                ["pr_id"] = id, ["repo"] = Repo, ["lines_added"] = LinesAdded, ["lines_deleted"] = 0,
-                ["merged_by"] = Reviewers[0], ["reviewers"] = Reviewers, ["ai_assisted"] = AiAssisted,
+                ["pr_id"] = id,
+                ["repo"] = Repo,
+                ["lines_added"] = LinesAdded,
+                ["lines_deleted"] = 0,
+                ["merged_by"] = Reviewers[0],
+                ["reviewers"] = Reviewers,
+                ["ai_assisted"] = AiAssisted,
             }));
             if (RevertedAt is { } revertedAt)
             {
@@ -240,7 +245,12 @@ public sealed class CorroborationPropertyTests
             {
                 yield return new Sent("pr.merged", MergedBy, mergedAt, Personas.Code, Json(new()
                 {
-                    ["pr_id"] = id, ["repo"] = "web", ["lines_added"] = 20, ["lines_deleted"] = 2, ["merged_by"] = Employee, ["reviewers"] = new[] { Employee },
+                    ["pr_id"] = id,
+                    ["repo"] = "web",
+                    ["lines_added"] = 20,
+                    ["lines_deleted"] = 2,
+                    ["merged_by"] = Employee,
+                    ["reviewers"] = new[] { Employee },
                 }));
             }
         }
@@ -250,7 +260,10 @@ public sealed class CorroborationPropertyTests
     {
         public Sent Event(string id) => new("suggestion.accepted", Employee, At, Personas.Code, Json(new()
         {
-            ["suggestion_id"] = id, ["lines"] = Lines, ["language"] = "go", ["pr_id"] = PrId,
+            ["suggestion_id"] = id,
+            ["lines"] = Lines,
+            ["language"] = "go",
+            ["pr_id"] = PrId,
         }));
     }
 
