@@ -226,7 +226,8 @@ public sealed class GamingDetectionTests
         {
             foreach (var (other, k) in CircleMembers.Where(o => o != member).Select((o, k) => (o, k)))
             {
-                Approvals(events, member, other, 2, startDay: 1 + (3 * k));
+                // From 8 days back, so that the approved pull requests' merges have settled and the approvals count.
+                Approvals(events, member, other, 2, startDay: 8 + (3 * k));
             }
         }
 
