@@ -30,6 +30,7 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
     /// <summary>The library is generated from a fixed seed, so the gate's verdict is the same every time.</summary>
     public const int Seed = 7;
 
+    /// <summary>The source of every event whose persona names none.</summary>
     private const string Source = "gate";
 
     // The key names the day, the catalog and the personas, everything a population depends on.
@@ -108,18 +109,18 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
     private static List<(StoredEvent Event, string Attributes)> Ingest(IEnumerable<SimulatedEvent> events, EventJudge judge)
     {
         var stored = new List<(StoredEvent Event, string Attributes)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<(string Source, string Id)>();
         var errors = new List<EventError>();
-        foreach (var incoming in events.Select(e => IncomingEvent.From(e.ToJson())))
+        foreach (var (source, incoming) in events.Select(e => (e.Source ?? Source, IncomingEvent.From(e.ToJson()))))
         {
             // Only the verdict matters here; the errors are cleared so that a year of events does not pile them up.
             errors.Clear();
-            if (judge.Judge(incoming, errors) && seen.Add(incoming.IdText!))
+            if (judge.Judge(incoming, errors) && seen.Add((source, incoming.IdText!)))
             {
                 stored.Add((new StoredEvent
                 {
                     Seq = stored.Count + 1,
-                    Source = Source,
+                    Source = source,
                     Type = incoming.TypeText!,
                     Actor = incoming.ActorText!,
                     OccurredAt = incoming.OccurredAtValue!.Value,

@@ -4,6 +4,8 @@ namespace Achievements.Api.Features.Gaming.Personas;
 /// A farming persona is a strategy for badges without the work. Each one below is written against a
 /// specific defence; the comment on each says which one should stop it. Their colleagues are passive:
 /// they are named as reviewers but send nothing, so anything the run earns is the farmer's doing.
+/// Every persona marks its farming (<see cref="Timeline.Farming"/>); what it writes outside that is genuine
+/// work, which may earn what it earns on its own.
 /// </summary>
 internal abstract class FarmingPersona : IPersona
 {
@@ -47,6 +49,7 @@ internal sealed class TokenBurner : FarmingPersona
         var peer = line.Employee("peer-1");
         foreach (var day in line.WorkingDays())
         {
+            using var farming = line.Farming();
             for (var i = line.Random.Next(5, 16); i > 0; i--)
             {
                 line.Tokens(burner, line.At(day, 7, 22), line.Random.Next(100_000, 400_000));
@@ -58,6 +61,7 @@ internal sealed class TokenBurner : FarmingPersona
             }
         }
 
+        // The two reviewed merges are real work.
         foreach (var day in Spread(line, 2))
         {
             line.PrMerged(burner, line.At(day, 10, 17), [peer], line.Random.Next(20, 200), line.Random.Next(0, 40), aiAssisted: true);
@@ -75,6 +79,7 @@ internal sealed class PromptSpammer : FarmingPersona
     protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
     {
         var spammer = line.Employee("dev");
+        using var farming = line.Farming();
         foreach (var day in line.WorkingDays())
         {
             for (var i = line.Random.Next(20, 45); i > 0; i--)
@@ -100,6 +105,7 @@ internal sealed class SelfMerger : FarmingPersona
     protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
     {
         var merger = line.Employee("dev");
+        using var farming = line.Farming();
         foreach (var day in line.WorkingDays())
         {
             if (line.Random.NextDouble() < 0.6)
@@ -123,6 +129,7 @@ internal sealed class TrivialSplitter : FarmingPersona
     {
         var splitter = line.Employee("dev");
         var peer = line.Employee("peer-1");
+        using var farming = line.Farming();
         foreach (var day in line.WorkingDays())
         {
             for (var i = line.Random.Next(2, 6); i > 0; i--)
@@ -137,7 +144,8 @@ internal sealed class TrivialSplitter : FarmingPersona
 
 /// <summary>
 /// Merges that are reverted within hours, re-merged under a new id and reverted again. Corrections remove
-/// every reverted merge; only three merges in the whole run stick, and they are weeks apart.
+/// every reverted merge; only three merges in the whole run stick, and they are weeks apart. Those three are
+/// the genuine work; every merge that is reverted, and its revert, is the farming.
 /// </summary>
 internal sealed class RevertAndRemerge : FarmingPersona
 {
@@ -158,9 +166,10 @@ internal sealed class RevertAndRemerge : FarmingPersona
             var attempts = line.Random.Next(2, 4);
             for (var attempt = 1; attempt <= attempts; attempt++)
             {
+                var sticks = attempt == attempts && sticking.Contains(change);
+                using var farming = sticks ? null : line.Farming();
                 var prId = line.PrMerged(reverter, line.Clamp(at), [peer], line.Random.Next(30, 200), line.Random.Next(0, 30));
-                var last = attempt == attempts;
-                if (!last || !sticking.Contains(change))
+                if (!sticks)
                 {
                     line.PrReverted(reverter, line.Clamp(at.AddMinutes(line.Random.Next(20, 240))), prId);
                 }
@@ -181,6 +190,7 @@ internal sealed class AcceptThenDiscard : FarmingPersona
     protected override IReadOnlyList<SimulatedEmployee> Play(Timeline line)
     {
         var farmer = line.Employee("dev");
+        using var farming = line.Farming();
         foreach (var day in line.WorkingDays())
         {
             for (var i = line.Random.Next(8, 20); i > 0; i--)
@@ -214,6 +224,8 @@ internal sealed class ReviewRing : FarmingPersona
     {
         string[] members = [line.Employee("a"), line.Employee("b"), line.Employee("c")];
         string[] outsiders = [line.Employee("peer-1"), line.Employee("peer-2")];
+        // Everything the ring writes is the trade, the approvals of outsiders' pull requests that never merge included.
+        using var farming = line.Farming();
         var approvals = new int[members.Length];
         foreach (var day in line.WorkingDays())
         {
@@ -263,6 +275,7 @@ internal sealed class BotAccount : FarmingPersona
     {
         var bot = line.Employee("bot");
         string[] peers = [line.Employee("peer-1"), line.Employee("peer-2")];
+        using var farming = line.Farming();
         foreach (var day in line.WorkingDays(daysOff: 0))
         {
             for (var i = line.Random.Next(1, 3); i > 0; i--)
@@ -282,7 +295,8 @@ internal sealed class BotAccount : FarmingPersona
 
 /// <summary>
 /// Bursts of 25 or more accepted suggestions inside five minutes, several times a week, with a high accept
-/// ratio. Each event counts on its own; the burst detector must flag and hold.
+/// ratio. Each event counts on its own; the burst detector must flag and hold. The bursts are the farming; the
+/// few suggestions between them are genuine.
 /// </summary>
 internal sealed class BurstFarmer : FarmingPersona
 {
@@ -295,6 +309,7 @@ internal sealed class BurstFarmer : FarmingPersona
         {
             if (line.Random.NextDouble() < 0.65)
             {
+                using var farming = line.Farming();
                 var start = line.At(day, 9, 17);
                 var burst = line.Random.Next(25, 41);
                 for (var i = 0; i < burst; i++)
@@ -326,7 +341,10 @@ internal sealed class BurstFarmer : FarmingPersona
     }
 }
 
-/// <summary>A handful of real reviewed pull requests, each posted many times under the same event id. Replays are duplicates.</summary>
+/// <summary>
+/// A handful of real reviewed pull requests, each posted many times under the same event id. Replays are duplicates.
+/// The first post of each is genuine work, every copy after it the farming.
+/// </summary>
 internal sealed class Replayer : FarmingPersona
 {
     private const int PullRequests = 6;
@@ -350,8 +368,10 @@ internal sealed class Replayer : FarmingPersona
                 ["merged_by"] = peer,
                 ["reviewers"] = new[] { peer },
             };
+            line.Add("pr.merged", replayer, at, merged, eventId);
             // The same event, byte for byte, posted again and again.
-            for (var copy = line.Random.Next(20, 60); copy > 0; copy--)
+            using var farming = line.Farming();
+            for (var copy = line.Random.Next(19, 59); copy > 0; copy--)
             {
                 line.Add("pr.merged", replayer, at, merged, eventId);
             }
