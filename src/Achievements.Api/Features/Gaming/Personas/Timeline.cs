@@ -26,15 +26,15 @@ internal sealed class Timeline(string idPrefix, DateTimeOffset now, int days, Ra
     public string NextId(string kind) => $"{idPrefix}-{kind}-{++_next}";
 
     /// <summary>
-    /// Monday to Friday in the window, oldest first. About one working day in twenty is skipped:
-    /// holidays and sick days, so that no two people's calendars line up exactly.
+    /// Monday to Friday in the window, oldest first, today only once it has begun. About one working day in
+    /// twenty is skipped: holidays and sick days, so that no two people's calendars line up exactly.
     /// </summary>
     public IEnumerable<DateTime> WorkingDays(double daysOff = 0.05)
     {
         for (var back = days - 1; back >= 0; back--)
         {
             var day = Now.UtcDateTime.Date.AddDays(-back);
-            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || new DateTimeOffset(day, TimeSpan.Zero) >= Now)
             {
                 continue;
             }
@@ -47,13 +47,16 @@ internal sealed class Timeline(string idPrefix, DateTimeOffset now, int days, Ra
     }
 
     /// <summary>
-    /// A moment on <paramref name="day"/> between the given hours (UTC). A moment after now is pulled back
-    /// to a few minutes before it: today's events have already happened.
+    /// A moment on <paramref name="day"/> between the given hours (UTC). Today's hours end at now: today's
+    /// events have already happened, spread over the part of the day gone by rather than piled up just before now,
+    /// where they would look like a burst. A moment today before the hours have begun is a few minutes before now.
     /// </summary>
     public DateTimeOffset At(DateTime day, double fromHour = 9, double toHour = 18)
     {
-        var at = new DateTimeOffset(day, TimeSpan.Zero).AddHours(fromHour + (Random.NextDouble() * (toHour - fromHour)));
-        return Clamp(at);
+        var start = new DateTimeOffset(day, TimeSpan.Zero);
+        var until = Math.Min(toHour, (Now - start).TotalHours);
+        var share = Random.NextDouble();
+        return until > fromHour ? start.AddHours(fromHour + (share * (until - fromHour))) : Clamp(start.AddHours(fromHour));
     }
 
     /// <summary>Keeps a derived moment (a revert after a merge) inside the run: never later than now.</summary>
