@@ -145,7 +145,11 @@ public sealed class PersonaLibraryTests
     [Fact]
     public void The_library_finds_personas_by_their_exact_names()
     {
-        string[] farming = ["token-burner", "prompt-spammer", "self-merger", "trivial-splitter", "revert-and-remerge", "accept-then-discard", "review-ring", "bot-account", "burst-farmer", "replayer"];
+        string[] farming =
+        [
+            "token-burner", "prompt-spammer", "self-merger", "trivial-splitter", "revert-and-remerge", "accept-then-discard", "review-ring", "bot-account", "burst-farmer", "replayer",
+            "agent-loop", "rubber-stamper", "patron-fed-farmer", "closed-circle", "mixed-circle", "token-hider",
+        ];
 
         Assert.Equal(farming, PersonaLibrary.Farming.Select(p => p.Name));
         Assert.Equal(["honest-strong", "honest-steady", "honest-light"], PersonaLibrary.Honest.Select(p => p.Name));
