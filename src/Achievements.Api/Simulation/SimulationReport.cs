@@ -209,9 +209,11 @@ internal sealed class SimulationReport
         var line = new StringBuilder();
         for (var column = 0; column < cells.Length; column++)
         {
-            // Text left, numbers right; the last column is not padded so that lines carry no trailing blanks.
+            // Text (the persona and the awards) left, numbers right; the last column is not padded so that lines
+            // carry no trailing blanks.
             var cell = cells[column];
-            line.Append(column == cells.Length - 1 ? cell : column == 0 ? cell.PadRight(widths[column]) : cell.PadLeft(widths[column]));
+            var text = column == 0 || column >= cells.Length - 2;
+            line.Append(column == cells.Length - 1 ? cell : text ? cell.PadRight(widths[column]) : cell.PadLeft(widths[column]));
             if (column < cells.Length - 1)
             {
                 line.Append("  ");
