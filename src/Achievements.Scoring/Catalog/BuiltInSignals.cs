@@ -25,7 +25,6 @@ public static class BuiltInSignals
         new("suggestion.shown", SignalDefinition.Volume, "An AI suggestion shown in the editor.",
             [Text("suggestion_id"), Int("lines"), Text("language")], null, null, null, [], true),
         new("suggestion.accepted", SignalDefinition.Outcome, "An AI suggestion the employee accepted into their code.",
-            // pr_id: the pull request the accepted code went into, when the editor knows it.
             [Text("suggestion_id"), Int("lines"), Text("language"), new("pr_id", "string", Optional: true)],
             // 24h: a suggestion deleted again within a day was not really kept.
             "24h", new CorrectedBy("suggestion.discarded", "suggestion_id"), 200,
