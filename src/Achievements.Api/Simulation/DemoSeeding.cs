@@ -14,7 +14,8 @@ internal static class DemoSeeding
 {
     public const string Flag = "--demo";
 
-    private const int Employees = 60;
+    // Every farming persona (55 employees) and nine honest teams of five.
+    private const int Employees = 100;
     private const int Days = 365;
     private const int Seed = 7;
 
@@ -45,7 +46,7 @@ internal static class DemoSeeding
         await output.WriteLineAsync($"""
 
             --demo: seeded {organisation.Employees} employees and {events} events over {Days} days (seed {Seed}) and evaluated them: {summary.Granted} awards granted.
-            Every farming persona is in there too (token-burner, review-ring, replayer, ...), with its employees' teams named after it.
+            Every farming persona is in there too (token-burner, review-ring, closed-circle, ...), with its employees' teams named after it (a review circle's members each on a team of their own).
 
             An employee key for {strong.Id}, a strong honest developer, to see their own progress:
 

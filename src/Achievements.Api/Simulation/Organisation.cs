@@ -8,8 +8,12 @@ namespace Achievements.Api.Simulation;
 /// </summary>
 internal sealed record Organisation(IReadOnlyList<PersonaRun> Runs)
 {
-    /// <summary>Each honest persona brings itself and two colleagues.</summary>
-    private const int HonestRunSize = 3;
+    /// <summary>
+    /// Each honest persona brings itself and four colleagues: a team of five, so that over a year an honest
+    /// developer's work is vouched for by at least three people, while no colleague approves so much of it that
+    /// the team looks like a ring.
+    /// </summary>
+    private const int HonestRunSize = 5;
 
     public int Employees => Runs.Sum(run => run.Employees.Count);
 
@@ -25,17 +29,18 @@ internal sealed record Organisation(IReadOnlyList<PersonaRun> Runs)
         }
 
         var teams = honestEmployees / HonestRunSize;
+        var left = honestEmployees % HonestRunSize;
         for (var team = 0; team < teams; team++)
         {
-            // One in four is strong, two are steady, one is light; the first few teams take a fourth
-            // colleague each so that the head count comes out exact.
+            // One in four is strong, two are steady, one is light; the employees left over join the first
+            // teams, one each in turn, so that the head count comes out exact.
             var (name, habits) = (team % 4) switch
             {
                 0 => ("honest-strong", PersonaLibrary.Strong),
                 2 => ("honest-light", PersonaLibrary.Light),
                 _ => ("honest-steady", PersonaLibrary.Steady),
             };
-            var peers = team < honestEmployees % HonestRunSize ? 3 : 2;
+            var peers = HonestRunSize - 1 + (left / teams) + (team < left % teams ? 1 : 0);
             runs.Add(new HonestPersona(name, habits, peers).Generate($"{name}-{team + 1:000}", now, days, new Random(master.Next())));
         }
 

@@ -8,10 +8,12 @@ namespace Achievements.Api.Simulation;
 
 /// <summary>
 /// Puts persona runs through the service the way real sources would: the directory first (so that bots are
-/// known as bots before their first event), then every event through ingestion, then one evaluation.
+/// known as bots before their first event), then every event through ingestion under the source that posts it,
+/// then one evaluation.
 /// </summary>
 internal static class OrganisationSeeding
 {
+    /// <summary>The source of every event whose persona names none.</summary>
     public const string Source = "simulation";
 
     /// <summary>Seeds the runs and evaluates everyone they touched.</summary>
@@ -22,15 +24,17 @@ internal static class OrganisationSeeding
         {
             foreach (var employee in run.Employees)
             {
-                await mediator.Send(new PutEmployee(employee.Id, employee.DisplayName, run.Persona, employee.IsBot), cancellationToken);
+                await mediator.Send(new PutEmployee(employee.Id, employee.DisplayName, employee.Team ?? run.Persona, employee.IsBot), cancellationToken);
             }
         }
 
         foreach (var run in all)
         {
-            foreach (var batch in run.Events.Chunk(IngestEventsValidator.MaxBatch))
+            // Each source posts its own events, in time order; a correction must come from its outcome's source.
+            foreach (var (source, batch) in run.Events.GroupBy(e => e.Source ?? Source, StringComparer.Ordinal)
+                .SelectMany(bySource => bySource.Chunk(IngestEventsValidator.MaxBatch).Select(batch => (bySource.Key, batch))))
             {
-                var result = await mediator.Send(new IngestEvents(Source, [.. batch.Select(e => e.ToJson())]), cancellationToken);
+                var result = await mediator.Send(new IngestEvents(source, [.. batch.Select(e => e.ToJson())]), cancellationToken);
                 if (result.Rejected > 0)
                 {
                     // A persona that writes an invalid event is a bug in the persona, not a finding.

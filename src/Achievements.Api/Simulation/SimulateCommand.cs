@@ -8,7 +8,8 @@ namespace Achievements.Api.Simulation;
 /// <summary>
 /// <c>simulate --employees N --days N --seed N</c>: runs a simulated organisation through the real ingestion and
 /// evaluation on a throwaway database and reports what each persona earned. It fails (exit 1) when a farming
-/// persona holds an active award or a strong honest developer holds none, so it can guard the central promise in CI.
+/// persona holds an active award above what its genuine work alone earns, or a strong honest developer holds none,
+/// so it can guard the central promise in CI.
 /// </summary>
 internal static class SimulateCommand
 {
@@ -26,8 +27,8 @@ internal static class SimulateCommand
           --days N        days of history ending at 2026-06-01T12:00Z, 1 to 365 (default 365)
           --seed N        seed of the random generator; the same seed gives the same output (default 7)
 
-        Exit codes: 0 the promise held, 1 a farming persona earned an active award or a strong
-        honest developer earned nothing, 2 bad arguments.
+        Exit codes: 0 the promise held, 1 a farming persona holds an active award above what its
+        genuine work alone earns, or a strong honest developer earned nothing, 2 bad arguments.
         """;
 
     public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, adjustCatalog: null, CancellationToken.None);
@@ -111,11 +112,11 @@ internal static class SimulateCommand
 
     private static string Verdict(SimulationReport report)
     {
-        var problems = report.FarmingWinners.Select(persona => $"farming persona {persona} holds an active award")
+        var problems = report.FarmingWinners.Select(winner => $"farming persona {winner.Persona} holds an active award above its genuine work: {string.Join(", ", winner.Awards.Distinct())}")
             .Concat(report.StrongWithoutAward.Select(employee => $"strong honest developer {employee} earned nothing"))
             .ToList();
         return problems.Count == 0
-            ? $"Verdict: the promise holds. No farming persona holds an active award; all {report.StrongDevelopers} strong honest developers earned at least one."
+            ? $"Verdict: the promise holds. No farming persona holds an active award above what its genuine work earns; all {report.StrongDevelopers} strong honest developers earned at least one."
             : $"Verdict: the promise is broken: {string.Join("; ", problems)}.";
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Achievements.Api.Features.Awards;
+using Achievements.Api.Features.Gaming;
 using Achievements.Api.Features.Gaming.Personas;
 using Achievements.Api.Features.History;
 using Achievements.Api.Infrastructure.Storage;
@@ -11,7 +12,11 @@ using Mediator;
 
 namespace Achievements.Api.Simulation;
 
-/// <summary>One line of the report: a farming persona, or all honest teams of one kind together.</summary>
+/// <summary>
+/// One line of the report: a farming persona, or all honest teams of one kind together. For a farming persona,
+/// <c>GenuineAwards</c> is what its genuine events alone earn (every employee's tier, as the gate judges it) and
+/// <c>AboveGenuine</c> the active awards higher than that: the farming that paid.
+/// </summary>
 internal sealed record PersonaOutcome(
     string Persona,
     bool Farming,
@@ -21,6 +26,8 @@ internal sealed record PersonaOutcome(
     long Tokens,
     int CountedOutcomes,
     IReadOnlyList<string> ActiveAwards,
+    IReadOnlyList<string> GenuineAwards,
+    IReadOnlyList<string> AboveGenuine,
     int Held,
     int Flags);
 
@@ -37,8 +44,11 @@ internal sealed class SimulationReport
 
     public required IReadOnlyList<PersonaOutcome> Rows { get; init; }
 
-    /// <summary>Farming personas with an active award: each one is a way to earn a badge without the work.</summary>
-    public required IReadOnlyList<string> FarmingWinners { get; init; }
+    /// <summary>
+    /// Farming personas holding an active award above what their genuine work alone earns, with those awards: each
+    /// one is a way to earn a badge without the work.
+    /// </summary>
+    public required IReadOnlyList<(string Persona, IReadOnlyList<string> Awards)> FarmingWinners { get; init; }
 
     /// <summary>Honest-strong developers (not their colleagues) without any active award.</summary>
     public required IReadOnlyList<string> StrongWithoutAward { get; init; }
@@ -55,12 +65,18 @@ internal sealed class SimulationReport
             .ToDictionary(row => row.Employee, row => (int)row.Held, StringComparer.Ordinal);
         var flags = await OpenFlagsAsync(connection, cancellationToken);
 
+        var genuine = GenuineTiers(runs.Where(run => run.Farming), context, now);
         var awards = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var aboveGenuine = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var counted = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var employee in runs.SelectMany(run => run.Employees))
         {
-            var badges = await mediator.Send(new GetEmployeeBadges(employee.Id), cancellationToken);
-            awards[employee.Id] = [.. badges.Badges.Select(b => $"{b.Badge}:{b.Tier}")];
+            var badges = (await mediator.Send(new GetEmployeeBadges(employee.Id), cancellationToken)).Badges;
+            awards[employee.Id] = [.. badges.Select(b => $"{b.Badge}:{b.Tier}")];
+            // Only farming personas' employees have genuine tiers: all of an honest team's work is genuine.
+            aboveGenuine[employee.Id] = genuine.TryGetValue(employee.Id, out var tiers)
+                ? [.. badges.Where(b => b.TierRank > tiers[b.Badge].Rank).Select(b => $"{b.Badge}:{b.Tier} (genuine {tiers[b.Badge].Name ?? "none"})")]
+                : [];
             counted[employee.Id] = await CountedOutcomesAsync(connection, context, employee.Id, now, cancellationToken);
         }
 
@@ -78,6 +94,8 @@ internal sealed class SimulationReport
                     group.Sum(run => Tokens(run.Events)),
                     employees.Sum(id => counted[id]),
                     [.. employees.SelectMany(id => awards[id])],
+                    [.. employees.SelectMany(id => genuine.TryGetValue(id, out var tiers) ? tiers.Where(t => t.Value.Name is not null).Select(t => $"{t.Key}:{t.Value.Name}") : [])],
+                    [.. employees.SelectMany(id => aboveGenuine[id])],
                     employees.Sum(id => held.GetValueOrDefault(id)),
                     flags.Count(flagged => flagged.Overlaps(employees)));
             })
@@ -89,7 +107,7 @@ internal sealed class SimulationReport
         return new SimulationReport
         {
             Rows = rows,
-            FarmingWinners = [.. rows.Where(row => row.Farming && row.ActiveAwards.Count > 0).Select(row => row.Persona)],
+            FarmingWinners = [.. rows.Where(row => row.Farming && row.AboveGenuine.Count > 0).Select(row => (row.Persona, row.AboveGenuine))],
             StrongWithoutAward = [.. strong.Where(id => awards[id].Count == 0)],
             StrongDevelopers = strong.Count,
         };
@@ -98,7 +116,7 @@ internal sealed class SimulationReport
     /// <summary>A plain-text table, the same bytes for the same seed: no timings, no ids that change between runs.</summary>
     public void WriteTo(TextWriter output)
     {
-        string[] header = ["persona", "teams", "employees", "events", "tokens", "counted", "held", "flags", "active awards"];
+        string[] header = ["persona", "teams", "employees", "events", "tokens", "counted", "held", "flags", "genuine work earns", "active awards"];
         var lines = Rows.Select(row => new[]
         {
             row.Persona,
@@ -109,6 +127,8 @@ internal sealed class SimulationReport
             Number(row.CountedOutcomes),
             Number(row.Held),
             Number(row.Flags),
+            // Honest teams' events are all genuine: what they hold is what their work earns.
+            row.Farming ? Awards(row.GenuineAwards) : "(all genuine)",
             Awards(row.ActiveAwards),
         }).ToList();
         var widths = header.Select((title, column) => lines.Select(line => line[column].Length).Append(title.Length).Max()).ToArray();
@@ -119,6 +139,31 @@ internal sealed class SimulationReport
         {
             output.WriteLine(Line(line, widths));
         }
+    }
+
+    /// <summary>
+    /// Each farming persona's employees' tiers on every live badge from their genuine events alone, counted in memory
+    /// by the gate's own counting: the bar an active award must not be above.
+    /// </summary>
+    private static Dictionary<string, Dictionary<string, (int Rank, string? Name)>> GenuineTiers(IEnumerable<PersonaRun> runs, EvaluationContext context, DateTimeOffset now)
+    {
+        var counting = new PersonaCounting(context.Catalog, now, OrganisationSeeding.Source);
+        var tiers = new Dictionary<string, Dictionary<string, (int Rank, string? Name)>>(StringComparer.Ordinal);
+        foreach (var run in runs)
+        {
+            var bots = run.Employees.Where(e => e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+            var counted = counting.Count(run.Events.Where(e => !e.Farmed), bots);
+            foreach (var employee in run.Employees)
+            {
+                tiers[employee.Id] = context.Badges.ToDictionary(badge => badge.Key, badge =>
+                {
+                    var rank = counted.TryGetValue(employee.Id, out var events) ? context.Judge(badge, events, now).TierRank : -1;
+                    return (rank, badge.TierName(rank));
+                }, StringComparer.Ordinal);
+            }
+        }
+
+        return tiers;
     }
 
     /// <summary>Counted outcome events as of now, by the same policy evaluation uses: what the badges could see.</summary>
@@ -164,9 +209,11 @@ internal sealed class SimulationReport
         var line = new StringBuilder();
         for (var column = 0; column < cells.Length; column++)
         {
-            // Text left, numbers right; the last column is not padded so that lines carry no trailing blanks.
+            // Text (the persona and the awards) left, numbers right; the last column is not padded so that lines
+            // carry no trailing blanks.
             var cell = cells[column];
-            line.Append(column == cells.Length - 1 ? cell : column == 0 ? cell.PadRight(widths[column]) : cell.PadLeft(widths[column]));
+            var text = column == 0 || column >= cells.Length - 2;
+            line.Append(column == cells.Length - 1 ? cell : text ? cell.PadRight(widths[column]) : cell.PadLeft(widths[column]));
             if (column < cells.Length - 1)
             {
                 line.Append("  ");

@@ -494,7 +494,9 @@ public sealed class CountingPolicy
     private List<ClassifiedEvent> ApplyDailyCaps(List<ClassifiedEvent> events)
     {
         var capped = events
-            .Where(e => (e.Counts || e.Pending) && _signals[e.Stored.Type].Signal.DailyCap is not null)
+            // An outcome still waiting for its shipping event takes no place under the cap: otherwise unshipped work
+            // could push shipped work out and change what its merge ships.
+            .Where(e => (e.Counts || (e.Pending && (e.Read.Signal.ShippedBy is null || e.ShippedBy is not null))) && _signals[e.Stored.Type].Signal.DailyCap is not null)
             .GroupBy(e => (e.Stored.Type, Day: e.Stored.OccurredAt.UtcDateTime.Date))
             .SelectMany(day => day.OrderBy(e => e.Stored.OccurredAt).ThenBy(e => e.Stored.Seq).Skip(_signals[day.Key.Type].Signal.DailyCap!.Value))
             .ToHashSet();

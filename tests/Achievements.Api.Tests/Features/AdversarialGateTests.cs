@@ -1,11 +1,23 @@
 using System.Net;
+using System.Text.Json;
+using Achievements.Api.Features.Badges;
+using Achievements.Api.Features.Gaming;
+using Achievements.Api.Features.Gaming.Personas;
 using Achievements.Api.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
 
 namespace Achievements.Api.Tests.Features;
 
-/// <summary>Before a rule goes live it must stop every farming persona: the adversarial gate on publishing.</summary>
+/// <summary>
+/// Before a rule goes live it must stop every farming persona: the adversarial gate on publishing. A persona beats
+/// a rule only if its farmed events raise its tier above what its genuine events alone earn.
+/// </summary>
 public sealed class AdversarialGateTests
 {
+    private static readonly DateTimeOffset Now = AchievementsApp.Start;
+
+    private static readonly SignalCatalog Catalog = new(BuiltInSignals.All);
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
@@ -37,6 +49,96 @@ public sealed class AdversarialGateTests
         var personas = problem.GetProperty("personas").EnumerateArray().Select(p => p.GetProperty("persona").GetString()).ToList();
         Assert.Contains("self-merger", personas);
         Assert.Contains("self-merger", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_persona_is_named_with_its_employee_the_badge_the_tier_its_farming_earns_and_the_tier_of_its_genuine_work()
+    {
+        await using var app = new AchievementsApp();
+        await app.Admin().PutAsync("/api/v1/signals/pr.merged", new StringContent("""
+            {"settlement":"7d","correctedBy":{"signal":"pr.reverted","on":"pr_id"},"dailyCap":10,
+             "qualify":[{"name":"non-trivial","condition":"lines_added + lines_deleted >= 5"}]}
+            """, System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        var problem = await Problem.AssertAsync(await app.Admin().PostJsonAsync("/api/v1/badges/merge-master/publish", new { }), HttpStatusCode.UnprocessableEntity);
+
+        // The self-merger's merges are all farmed: its genuine work earns nothing.
+        var selfMerger = problem.GetProperty("personas").EnumerateArray().First(p => p.GetProperty("persona").GetString() == "self-merger");
+        Assert.StartsWith("gate", selfMerger.GetProperty("employee").GetString(), StringComparison.Ordinal);
+        Assert.Equal("merge-master", selfMerger.GetProperty("badge").GetString());
+        Assert.Contains(selfMerger.GetProperty("tier").GetString(), new[] { "bronze", "silver", "gold" });
+        Assert.Equal(JsonValueKind.Null, selfMerger.GetProperty("genuineTier").ValueKind);
+        Assert.Contains("self-merger's farming earns", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_persona_whose_genuine_merges_touch_three_repos_has_not_beaten_a_three_repo_badge_whatever_it_farms()
+    {
+        var persona = new ScriptedPersona("three-repos", line =>
+        {
+            var dev = line.Employee("dev");
+            Merge(line, dev, "peer-1", "web", daysAgo: 30);
+            Merge(line, dev, "peer-2", "api", daysAgo: 60);
+            Merge(line, dev, "peer-3", "billing", daysAgo: 90);
+            using (line.Farming())
+            {
+                Merge(line, dev, "friend", "mobile", daysAgo: 20);
+                Merge(line, dev, "friend", "infra", daysAgo: 40);
+            }
+
+            return [new(dev, "Three Repos")];
+        });
+
+        var report = Gate(persona).Run([Polyglot(("bronze", 3))], Catalog, Now);
+
+        var verdict = Assert.Single(report.Verdicts);
+        Assert.Equal(("bronze", "bronze", false), (verdict.Tier, verdict.GenuineTier, verdict.BeatsRule));
+        Assert.Empty(report.Beaten);
+    }
+
+    [Fact]
+    public void A_persona_whose_farming_adds_a_repo_beats_a_repo_badge_and_is_named_with_both_tiers()
+    {
+        var persona = new ScriptedPersona("borrowed-repo", line =>
+        {
+            var dev = line.Employee("dev");
+            Merge(line, dev, "peer-1", "web", daysAgo: 30);
+            Merge(line, dev, "peer-2", "api", daysAgo: 60);
+            using (line.Farming())
+            {
+                Merge(line, dev, "peer-3", "billing", daysAgo: 90);
+            }
+
+            return [new(dev, "Borrowed Repo")];
+        });
+
+        var beaten = Assert.Single(Gate(persona).Run([Polyglot(("bronze", 2), ("silver", 3))], Catalog, Now).Beaten);
+
+        Assert.Equal(("borrowed-repo", "gate0-dev", "polyglot", "silver", "bronze"), (beaten.Persona, beaten.Employee, beaten.Badge, beaten.Tier, beaten.GenuineTier));
+    }
+
+    [Fact]
+    public void A_persona_a_detector_holds_has_not_beaten_the_rule_even_where_its_farming_raised_its_tier()
+    {
+        // Twenty-five merges in four minutes, three weeks ago: the burst detector holds whatever they earned.
+        var persona = new ScriptedPersona("merge-burst", line =>
+        {
+            var dev = line.Employee("dev");
+            using (line.Farming())
+            {
+                for (var i = 0; i < 25; i++)
+                {
+                    line.PrMerged(dev, line.Now.AddDays(-21).AddSeconds(i * 10), [line.Employee($"peer-{(i % 5) + 1}")], 40, 5);
+                }
+            }
+
+            return [new(dev, "Merge Burst")];
+        });
+
+        var verdict = Assert.Single(Gate(persona).Run([Polyglot(("bronze", 2))], Catalog, Now).Verdicts);
+
+        Assert.True(verdict.Held && verdict.RaisedByFarming);
+        Assert.False(verdict.BeatsRule);
     }
 
     [Fact]
@@ -74,5 +176,29 @@ public sealed class AdversarialGateTests
         await Problem.AssertAsync(await app.Admin().PostJsonAsync("/api/v1/badges/approver/publish", new { }), HttpStatusCode.UnprocessableEntity);
         var badge = await (await app.Admin().GetAsync("/api/v1/badges/approver", Ct)).JsonAsync();
         Assert.Equal("draft", badge.GetProperty("status").GetString());
+    }
+
+    private static AdversarialGate Gate(IPersona persona) => new([persona], Options.Create(new DetectionOptions()));
+
+    private static CompiledBadge Polyglot(params (string Name, double Threshold)[] tiers) =>
+        BadgeRules.Compile("polyglot", 1, new BadgeDefinition("Polyglot", "Repositories with a merged pull request over the last year.", "🌐",
+            "distinct(pr.merged.repo, 365d)", [], [.. tiers.Select(t => new TierDefinition(t.Name, t.Threshold))]), Catalog.ToRuleCatalog());
+
+    /// <summary>A reviewed, non-trivial merge into <paramref name="repo"/>, settled long ago.</summary>
+    private static void Merge(Timeline line, string author, string reviewer, string repo, int daysAgo) =>
+        line.PrMerged(author, line.Now.AddDays(-daysAgo), [line.Employee(reviewer)], 40, 5, repo: repo);
+
+    /// <summary>A farming persona the test writes event by event, marking its farming as the library's do.</summary>
+    private sealed class ScriptedPersona(string name, Func<Timeline, IReadOnlyList<SimulatedEmployee>> play) : IPersona
+    {
+        public string Name => name;
+
+        public bool Farming => true;
+
+        public PersonaRun Generate(string idPrefix, DateTimeOffset now, int days, Random random)
+        {
+            var line = new Timeline(idPrefix, now, days, random);
+            return line.Finish(name, farming: true, play(line));
+        }
     }
 }

@@ -122,6 +122,7 @@ public sealed class AwardsTests
         Assert.Equal(12, award.GetProperty("value").GetDouble());
     }
 
+    // Publishes a badge, which the gate refuses on this branch.
     [Fact]
     public async Task A_revoked_award_is_never_granted_again_until_restored()
     {
@@ -186,6 +187,7 @@ public sealed class AwardsTests
         await Problem.AssertAsync(await employee.PostJsonAsync("/api/v1/employees/ada/badges/merge-master/revoke", new { reason = "x" }), HttpStatusCode.Forbidden);
     }
 
+    // Publishes a badge, which the gate refuses on this branch.
     [Fact]
     public async Task The_audit_log_records_admin_changes_newest_first_and_filters_by_time()
     {

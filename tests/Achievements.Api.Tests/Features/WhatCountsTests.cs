@@ -82,6 +82,7 @@ public sealed class WhatCountsTests
         Assert.Equal(1, (await app.ProgressAsync("ada", "merge-master")).Excluded("pr.merged", "corrected"));
     }
 
+    // Publishes a badge, which the gate refuses on this branch.
     [Fact]
     public async Task A_correction_downgrades_to_the_tier_still_earned_and_spares_an_award_that_did_not_need_the_outcome()
     {
@@ -113,6 +114,7 @@ public sealed class WhatCountsTests
         Assert.Equal("bronze", await app.TierOfAsync("ada", "two-tier"));
     }
 
+    // Publishes a badge, which the gate refuses on this branch.
     [Fact]
     public async Task Awards_are_durable_when_a_rolling_window_later_drops_below_the_threshold()
     {
@@ -129,6 +131,7 @@ public sealed class WhatCountsTests
         Assert.Equal("bronze", await app.TierOfAsync("ada", "merge-master"));
     }
 
+    // Publishes a badge, which the gate refuses on this branch.
     [Fact]
     public async Task Reaching_a_higher_tier_upgrades_the_award_and_keeps_its_history()
     {

@@ -75,10 +75,81 @@ public sealed class PersonaLibraryTests
         Assert.Contains(merged, e => e.Attributes.TryGetValue("ai_assisted", out var ai) && ai is true);
     }
 
+    public static TheoryData<string> Honest => [.. PersonaLibrary.Honest.Select(persona => persona.Name)];
+
+    [Theory]
+    [MemberData(nameof(Honest))]
+    public void Honest_suggestions_go_into_pull_requests_the_developer_merges_within_two_working_weeks_and_fit_in_them(string name)
+    {
+        var run = PersonaLibrary.Find(name)!.Generate("team-1", Now, 365, new Random(7));
+        var developer = run.Employees[0].Id;
+        var merges = run.Events.Where(e => e.Type == "pr.merged" && e.Actor == developer).ToDictionary(e => (string)e.Attributes["pr_id"]!);
+        var accepted = run.Events.Where(e => e.Type == "suggestion.accepted").ToList();
+        var linked = accepted.Where(e => e.Attributes.ContainsKey("pr_id")).ToList();
+
+        Assert.All(linked, e =>
+        {
+            var merge = merges[(string)e.Attributes["pr_id"]!];
+            Assert.True(merge.OccurredAt >= e.OccurredAt && merge.OccurredAt - e.OccurredAt <= TimeSpan.FromDays(21), $"{e.Id} at {e.OccurredAt:O}, merged {merge.OccurredAt:O}");
+        });
+        // A light developer merges every two or three weeks, so much of what it accepts never ships; a strong one ships nearly all.
+        Assert.True(linked.Count >= accepted.Count * (name == "honest-strong" ? 0.9 : 0.3), $"{linked.Count} of {accepted.Count} accepted suggestions name a pull request");
+        Assert.All(linked.GroupBy(e => (string)e.Attributes["pr_id"]!), pr =>
+            Assert.True(pr.Sum(e => (int)e.Attributes["lines"]!) <= (int)merges[pr.Key].Attributes["lines_added"]!, pr.Key));
+    }
+
+    [Theory]
+    [MemberData(nameof(Honest))]
+    public void Every_honest_approval_comes_before_the_merge_of_the_pull_request_it_approves(string name)
+    {
+        var run = PersonaLibrary.Find(name)!.Generate("team-1", Now, 365, new Random(7));
+        var merges = run.Events.Where(e => e.Type == "pr.merged").ToDictionary(e => (string)e.Attributes["pr_id"]!);
+
+        Assert.All(run.Events.Where(e => e.Type == "review.approved"), approval =>
+        {
+            var merge = merges[(string)approval.Attributes["pr_id"]!];
+            Assert.Equal(approval.Attributes["author"], merge.Actor);
+            Assert.Contains(approval.Actor, (IEnumerable<string>)merge.Attributes["reviewers"]!);
+            Assert.True(approval.OccurredAt < merge.OccurredAt, $"{approval.Id} at {approval.OccurredAt:O}, merged {merge.OccurredAt:O}");
+        });
+    }
+
+    [Theory]
+    [MemberData(nameof(Honest))]
+    public void An_honest_developer_is_vouched_for_by_at_least_three_colleagues_none_of_them_more_than_once_a_month(string name)
+    {
+        var run = PersonaLibrary.Find(name)!.Generate("team-1", Now, 365, new Random(7));
+        var developer = run.Employees[0].Id;
+
+        var reviewers = run.Events.Where(e => e.Type == "pr.merged" && e.Actor == developer).SelectMany(e => (IEnumerable<string>)e.Attributes["reviewers"]!).Distinct().ToList();
+        var approved = run.Events.Where(e => e.Type == "review.approved" && e.Actor == developer).Select(e => (string)e.Attributes["author"]!).Distinct().ToList();
+        var approvalsOfTheDeveloper = run.Events.Where(e => e.Type == "review.approved" && (string)e.Attributes["author"]! == developer);
+
+        Assert.True(reviewers.Count >= 3, string.Join(", ", reviewers));
+        Assert.True(approved.Count >= 3, string.Join(", ", approved));
+        Assert.All(approvalsOfTheDeveloper.GroupBy(e => (e.Actor, e.OccurredAt.Year, e.OccurredAt.Month)), month => Assert.Single(month));
+    }
+
+    [Fact]
+    public void Honest_spend_comes_from_the_model_gateway_and_a_team_is_one_run()
+    {
+        var run = PersonaLibrary.Find("honest-steady")!.Generate("team-1", Now, 365, new Random(7));
+
+        Assert.All(run.Events.Where(e => e.Type == "tokens.consumed"), e => Assert.Equal(Timeline.Gateway, e.Source));
+        Assert.All(run.Events.Where(e => e.Type != "tokens.consumed"), e => Assert.Null(e.Source));
+        Assert.All(run.Events, e => Assert.False(e.Farmed));
+        Assert.Single(run.Employees.Select(e => e.Team).Distinct());
+        Assert.Equal("Team 1", run.Employees[0].Team);
+    }
+
     [Fact]
     public void The_library_finds_personas_by_their_exact_names()
     {
-        string[] farming = ["token-burner", "prompt-spammer", "self-merger", "trivial-splitter", "revert-and-remerge", "accept-then-discard", "review-ring", "bot-account", "burst-farmer", "replayer"];
+        string[] farming =
+        [
+            "token-burner", "prompt-spammer", "self-merger", "trivial-splitter", "revert-and-remerge", "accept-then-discard", "review-ring", "bot-account", "burst-farmer", "replayer",
+            "agent-loop", "rubber-stamper", "patron-fed-farmer", "closed-circle", "mixed-circle", "token-hider",
+        ];
 
         Assert.Equal(farming, PersonaLibrary.Farming.Select(p => p.Name));
         Assert.Equal(["honest-strong", "honest-steady", "honest-light"], PersonaLibrary.Honest.Select(p => p.Name));

@@ -11,7 +11,7 @@ public sealed class SimulateCommandTests
     [Fact]
     public async Task A_small_organisation_keeps_the_promise_and_prints_its_table()
     {
-        var (code, output) = await SimulateAsync(["--employees", "30", "--days", "365", "--seed", "3"]);
+        var (code, output) = await SimulateAsync(["--employees", "60", "--days", "365", "--seed", "3"]);
 
         Assert.Equal(SimulateCommand.Success, code);
         Assert.Contains("persona", output);
@@ -22,9 +22,23 @@ public sealed class SimulateCommandTests
     }
 
     [Fact]
+    public async Task The_table_shows_beside_each_farming_persona_what_its_genuine_work_earns_and_the_verdict_names_farming_that_paid()
+    {
+        var (_, output) = await SimulateAsync(["--employees", "60", "--days", "365", "--seed", "3"]);
+        var lines = output.Split('\n');
+
+        Assert.Contains("genuine work earns", lines.First(line => line.StartsWith("persona", StringComparison.Ordinal)));
+        // The token hider's work is all genuine, and what it earns is the same either way; an honest team's is all genuine.
+        var hider = lines.First(line => line.StartsWith("token-hider", StringComparison.Ordinal));
+        Assert.Contains("merge-master:", hider);
+        Assert.Contains("(all genuine)", lines.First(line => line.StartsWith("honest-strong", StringComparison.Ordinal)));
+        Assert.DoesNotContain("farming persona token-hider", output);
+    }
+
+    [Fact]
     public async Task The_same_seed_prints_the_same_bytes()
     {
-        string[] args = ["--employees", "25", "--days", "30", "--seed", "5"];
+        string[] args = ["--employees", "60", "--days", "30", "--seed", "5"];
 
         var first = await SimulateAsync(args);
         var second = await SimulateAsync(args);
@@ -35,7 +49,7 @@ public sealed class SimulateCommandTests
     [Fact]
     public async Task Without_independent_review_a_self_merger_wins_and_the_command_fails()
     {
-        var (code, output) = await SimulateAsync(["--employees", "30", "--days", "120", "--seed", "3"], async (mediator, cancellationToken) =>
+        var (code, output) = await SimulateAsync(["--employees", "60", "--days", "120", "--seed", "3"], async (mediator, cancellationToken) =>
         {
             var qualify = BuiltInSignals.All.Single(s => s.Type == "pr.merged").Qualify.Where(q => q.Name != "independent-review");
             // Loosened twice over: no independent-review condition, and no voices asked for (voices leave out the author too).
@@ -44,7 +58,7 @@ public sealed class SimulateCommandTests
         });
 
         Assert.Equal(SimulateCommand.PromiseBroken, code);
-        Assert.Contains("farming persona self-merger holds an active award", output);
+        Assert.Matches(@"farming persona self-merger holds an active award above its genuine work: [^;]*merge-master:[a-z]+ \(genuine none\)", output);
     }
 
     [Theory]

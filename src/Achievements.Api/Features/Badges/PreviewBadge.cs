@@ -22,7 +22,7 @@ internal sealed record PreviewBadge(
 internal sealed record BadgePreview(int EvaluatedEmployees, IReadOnlyList<TierCount> Tiers, IReadOnlyList<PreviewStanding> Top, IReadOnlyList<PreviewWarning> Warnings);
 
 /// <summary>Something an admin should know before publishing: a persona that beats the rule, or a rule too easy to mean anything.</summary>
-internal sealed record PreviewWarning(string Code, string Message, string? Persona = null, string? Employee = null, string? Tier = null)
+internal sealed record PreviewWarning(string Code, string Message, string? Persona = null, string? Employee = null, string? Tier = null, string? GenuineTier = null)
 {
     public const string PersonaBeatsRule = "persona-beats-rule";
     public const string TooEasy = "too-easy";
@@ -61,7 +61,9 @@ internal sealed class PreviewBadgeHandler(IDbConnectionFactory connections, Time
         var tiers = badge.Definition.Tiers.Select((tier, rank) => new TierCount(tier.Name!, tier.Threshold, ranks.Count(r => r == rank))).ToList();
         var top = standings.Where(s => s.Value > 0).OrderByDescending(s => s.Value).ThenBy(s => s.Employee, StringComparer.Ordinal).Take(TopCount).ToList();
         var warnings = gate.Run([badge], context.Catalog, now).Beaten
-            .Select(v => new PreviewWarning(PreviewWarning.PersonaBeatsRule, $"The {v.Persona} persona would earn {v.Tier} without the work; publishing would be refused.", v.Persona, v.Employee, v.Tier))
+            .Select(v => new PreviewWarning(PreviewWarning.PersonaBeatsRule,
+                $"The {v.Persona} persona's farming would earn {v.Tier} where its genuine work alone earns {v.GenuineTier ?? "nothing"}; publishing would be refused.",
+                v.Persona, v.Employee, v.Tier, v.GenuineTier))
             .ToList();
         // A badge most people hold says nothing about anyone.
         if (standings.Count > 0 && ranks.Count(r => r >= 0) * 2 > standings.Count)

@@ -13,7 +13,8 @@ namespace Achievements.Api.Features.Badges;
 /// <summary>
 /// Makes the latest version live and queues every employee for re-evaluation against it. The rule is compiled
 /// again against today's catalog (a draft saved before a catalog change must still pass the checker) and run
-/// through the adversarial gate: if any farming persona would keep an active tier, publishing is refused.
+/// through the adversarial gate: if any farming persona's farming would raise an active tier above what its genuine
+/// work alone earns, publishing is refused.
 /// </summary>
 internal sealed record PublishBadge(string Key) : ICommand<BadgeView>;
 
@@ -41,9 +42,11 @@ internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, Time
         var beaten = gate.Run([badge], catalog, now).Beaten;
         if (beaten.Count > 0)
         {
+            // Each persona once in the detail, by its first employee the farming raised; every one in the list.
+            var raised = beaten.GroupBy(v => v.Persona).Select(g => $"{g.Key}'s farming earns {g.First().Tier} where its genuine work alone earns {g.First().GenuineTier ?? "nothing"}");
             throw new UnprocessableException(
-                $"Publishing '{command.Key}' is refused: {string.Join(", ", beaten.Select(v => v.Persona).Distinct())} would earn it without the work.",
-                new Dictionary<string, object?> { ["personas"] = beaten.Select(v => new { v.Persona, v.Employee, v.Tier }).ToList() });
+                $"Publishing '{command.Key}' is refused: {string.Join("; ", raised)}.",
+                new Dictionary<string, object?> { ["personas"] = beaten.Select(v => new { v.Persona, v.Employee, v.Badge, v.Tier, v.GenuineTier }).ToList() });
         }
 
         return await connection.InTransactionAsync(async (transaction, afterCommit) =>

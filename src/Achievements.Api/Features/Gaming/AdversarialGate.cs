@@ -1,24 +1,34 @@
-using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Gaming.Personas;
 using Achievements.Api.Infrastructure.Storage;
 
 namespace Achievements.Api.Features.Gaming;
 
-/// <summary>What one persona's employee would hold under a badge: a tier, and whether a detector holds it.</summary>
-internal sealed record PersonaVerdict(string Persona, bool Farming, string Employee, string Badge, string Tier, bool Held);
+/// <summary>
+/// What one persona's employee would hold under a badge: the tier with every event the persona writes, the tier its
+/// genuine events alone earn (null for none), and whether a detector holds it.
+/// </summary>
+/// <remarks><c>RaisedByFarming</c>: the tier with every event is above the genuine one.</remarks>
+internal sealed record PersonaVerdict(string Persona, bool Farming, string Employee, string Badge, string? Tier, string? GenuineTier, bool Held, bool RaisedByFarming)
+{
+    /// <summary>Farming that pays: an active tier above what the genuine work earns. A held tier has been stopped.</summary>
+    public bool BeatsRule => Farming && RaisedByFarming && !Held;
+}
 
-/// <summary>The gate's answer for a set of badges: every tier any persona would reach.</summary>
+/// <summary>The gate's answer for a set of badges: every tier any persona would reach, with or without its farming.</summary>
 internal sealed record GateReport(IReadOnlyList<PersonaVerdict> Verdicts)
 {
-    /// <summary>Farming personas that would hold an active tier: each one is a way to game the badge.</summary>
-    public IReadOnlyList<PersonaVerdict> Beaten => [.. Verdicts.Where(v => v.Farming && !v.Held)];
+    /// <summary>Farming personas whose farming would raise an active tier: each one is a way to game the badge.</summary>
+    public IReadOnlyList<PersonaVerdict> Beaten => [.. Verdicts.Where(v => v.BeatsRule)];
 }
 
 /// <summary>
 /// Before a rule goes live, it is run against a library of farming personas (and a few honest ones) in memory,
 /// through the same ingestion checks, counting policy, evaluation and detectors as real data, under the
-/// catalog's current policy. A persona whose awards all end up held has been stopped; one that keeps an
-/// active tier has beaten the rule, and publishing is refused.
+/// catalog's current policy. Every persona marks its events genuine or farmed, and each farming persona's
+/// employees are judged twice: with all their events and with the genuine ones alone. A persona beats the rule
+/// only if its farmed events raise its tier above what its genuine events alone earn, and a detector does not
+/// hold it; then publishing is refused. The genuine work earns what it earns: a farmer who really merged ten
+/// reviewed pull requests has not gamed a badge for ten merges.
 /// </summary>
 /// <remarks>
 /// A singleton per app. Generating and judging the library does not depend on the badge, so the judged populations
@@ -30,6 +40,7 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
     /// <summary>The library is generated from a fixed seed, so the gate's verdict is the same every time.</summary>
     public const int Seed = 7;
 
+    /// <summary>The source of every event whose persona names none.</summary>
     private const string Source = "gate";
 
     // The key names the day, the catalog and the personas, everything a population depends on.
@@ -46,13 +57,16 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
         var verdicts = new List<PersonaVerdict>();
         foreach (var population in populations)
         {
-            foreach (var (employee, events) in population.Counted)
+            foreach (var employee in population.Counted.Keys.Union(population.Genuine.Keys, StringComparer.Ordinal))
             {
                 foreach (var badge in badges)
                 {
-                    if (badge.TierName(Standings.Of(badge, events, catalog, day).TierRank) is { } tier)
+                    var rank = RankOf(badge, population.Counted, employee, catalog, day);
+                    var genuine = ReferenceEquals(population.Counted, population.Genuine) ? rank : RankOf(badge, population.Genuine, employee, catalog, day);
+                    if (rank >= 0 || genuine >= 0)
                     {
-                        verdicts.Add(new PersonaVerdict(population.Persona.Name, population.Persona.Farming, employee, badge.Key, tier, population.Held.Contains(employee)));
+                        verdicts.Add(new PersonaVerdict(population.Persona.Name, population.Persona.Farming, employee, badge.Key,
+                            badge.TierName(rank), badge.TierName(genuine), population.Held.Contains(employee), rank > genuine));
                     }
                 }
             }
@@ -60,6 +74,9 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
 
         return new GateReport(verdicts);
     }
+
+    private static int RankOf(CompiledBadge badge, Dictionary<string, CountedEvents> counted, string employee, SignalCatalog catalog, DateTimeOffset day) =>
+        counted.TryGetValue(employee, out var events) ? Standings.Of(badge, events, catalog, day).TierRank : -1;
 
     private IReadOnlyList<Population> PopulationsFor(SignalCatalog catalog, DateTimeOffset day)
     {
@@ -81,55 +98,25 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
 
     private List<Population> Judge(SignalCatalog catalog, DateTimeOffset day)
     {
-        var policy = CountingPolicy.Compile(catalog);
-        var judge = new EventJudge(catalog, day);
+        var counting = new PersonaCounting(catalog, day, Source);
         return [.. personas.Select((persona, i) =>
         {
             var run = persona.Generate($"gate{i}", day, 365, new Random(Seed + i));
             var bots = run.Employees.Where(e => e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-            var reads = policy.Read(Ingest(run.Events, judge), bots);
-            // The same lookups the service runs against the events table, answered from the persona's events.
-            var corrections = CorrectionIndex.From(CorrectionIndex.LookupsFor(reads).Select(lookup => (lookup, lookup.Find(reads))));
-            var shipping = ShippingIndex.From(ShippingIndex.LookupsFor(reads).Select(lookup => (lookup, lookup.Matching(reads))), corrections);
-            var counted = reads.GroupBy(e => e.Stored.Actor, StringComparer.Ordinal)
-                .Where(g => !bots.Contains(g.Key))
-                .ToDictionary(g => g.Key, g => policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, shipping, VoiceCircles.None, day), StringComparer.Ordinal);
+            var counted = counting.Count(run.Events, bots);
+            // The detectors see everything the persona did, as they would in production: a held employee has been
+            // stopped whatever the genuine work alone would earn.
             // Seeding puts a persona's employees on a team named after it (OrganisationSeeding): the same here.
             var teams = run.Employees.ToDictionary(e => e.Id, _ => (string?)run.Persona, StringComparer.Ordinal);
             var held = Detectors.All(counted, teams, catalog, day, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
-            return new Population(persona, counted, held);
+            var genuine = run.Events.Any(e => e.Farmed) ? counting.Count(run.Events.Where(e => !e.Farmed), bots) : counted;
+            return new Population(persona, counted, genuine, held);
         })];
     }
 
-    /// <summary>One persona's employees with their events judged, and who the detectors would hold.</summary>
-    private sealed record Population(IPersona Persona, Dictionary<string, CountedEvents> Counted, HashSet<string> Held);
-
     /// <summary>
-    /// The ingestion checks, in memory, by ingestion's own <see cref="EventJudge"/>: invalid events are rejected and a
-    /// repeated id is a duplicate.
+    /// One persona's employees with every event judged and with only the genuine ones (the same dictionary when
+    /// nothing is farmed), and who the detectors would hold.
     /// </summary>
-    private static List<(StoredEvent Event, string Attributes)> Ingest(IEnumerable<SimulatedEvent> events, EventJudge judge)
-    {
-        var stored = new List<(StoredEvent Event, string Attributes)>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var errors = new List<EventError>();
-        foreach (var incoming in events.Select(e => IncomingEvent.From(e.ToJson())))
-        {
-            // Only the verdict matters here; the errors are cleared so that a year of events does not pile them up.
-            errors.Clear();
-            if (judge.Judge(incoming, errors) && seen.Add(incoming.IdText!))
-            {
-                stored.Add((new StoredEvent
-                {
-                    Seq = stored.Count + 1,
-                    Source = Source,
-                    Type = incoming.TypeText!,
-                    Actor = incoming.ActorText!,
-                    OccurredAt = incoming.OccurredAtValue!.Value,
-                }, incoming.Attributes.GetRawText()));
-            }
-        }
-
-        return [.. stored.OrderBy(e => e.Event.OccurredAt).ThenBy(e => e.Event.Seq)];
-    }
+    private sealed record Population(IPersona Persona, Dictionary<string, CountedEvents> Counted, Dictionary<string, CountedEvents> Genuine, HashSet<string> Held);
 }

@@ -2,11 +2,25 @@ using System.Text.Json;
 
 namespace Achievements.Api.Features.Gaming.Personas;
 
-/// <summary>An employee a persona brings into a simulated organisation.</summary>
-internal sealed record SimulatedEmployee(string Id, string DisplayName, bool IsBot = false);
+/// <summary>An employee a persona brings into a simulated organisation, in the directory's <c>Team</c> (null: a team named after the persona).</summary>
+internal sealed record SimulatedEmployee(string Id, string DisplayName, bool IsBot = false, string? Team = null);
 
 /// <summary>An event as a source would post it; <see cref="ToJson"/> gives the ingestion wire shape.</summary>
-internal sealed record SimulatedEvent(string Id, string Type, string Actor, DateTimeOffset OccurredAt, IReadOnlyDictionary<string, object?> Attributes)
+/// <remarks>
+/// <c>Farmed</c> says whether the event is the persona's farming rather than work it really did. The gate judges a
+/// farming persona twice, with every event and with only the genuine ones: a rule is beaten only when the farmed
+/// events raise a tier. It is never on the wire: a source does not say which of its events are gaming.
+/// <c>Source</c> is the source that posts it, such as <c>gateway</c> for spend a model gateway measured; null for
+/// the run's default source.
+/// </remarks>
+internal sealed record SimulatedEvent(
+    string Id,
+    string Type,
+    string Actor,
+    DateTimeOffset OccurredAt,
+    IReadOnlyDictionary<string, object?> Attributes,
+    bool Farmed = false,
+    string? Source = null)
 {
     private static readonly JsonSerializerOptions Wire = new(JsonSerializerDefaults.Web);
 

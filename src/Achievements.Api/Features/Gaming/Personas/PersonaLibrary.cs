@@ -24,6 +24,12 @@ internal static class PersonaLibrary
         new BotAccount(),
         new BurstFarmer(),
         new Replayer(),
+        new AgentLoop(),
+        new RubberStamper(),
+        new PatronFedFarmer(),
+        new ClosedCircle(),
+        new MixedCircle(),
+        new TokenHider(),
     ];
 
     public static IReadOnlyList<IPersona> Honest { get; } =

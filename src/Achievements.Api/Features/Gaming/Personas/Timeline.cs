@@ -6,12 +6,16 @@ namespace Achievements.Api.Features.Gaming.Personas;
 /// </summary>
 internal sealed class Timeline(string idPrefix, DateTimeOffset now, int days, Random random)
 {
+    /// <summary>The source a model gateway posts from: spend it measured, not spend an editor plugin reports about its own user.</summary>
+    public const string Gateway = "gateway";
+
     private static readonly string[] Repos = ["web", "api", "billing", "mobile", "infra", "search"];
     private static readonly string[] Languages = ["csharp", "typescript", "python", "sql", "go"];
     private static readonly string[] Models = ["large-model", "small-model"];
 
     private readonly List<SimulatedEvent> _events = [];
     private int _next;
+    private bool _farming;
 
     public Random Random { get; } = random;
 
@@ -22,15 +26,15 @@ internal sealed class Timeline(string idPrefix, DateTimeOffset now, int days, Ra
     public string NextId(string kind) => $"{idPrefix}-{kind}-{++_next}";
 
     /// <summary>
-    /// Monday to Friday in the window, oldest first. About one working day in twenty is skipped:
-    /// holidays and sick days, so that no two people's calendars line up exactly.
+    /// Monday to Friday in the window, oldest first, today only once it has begun. About one working day in
+    /// twenty is skipped: holidays and sick days, so that no two people's calendars line up exactly.
     /// </summary>
     public IEnumerable<DateTime> WorkingDays(double daysOff = 0.05)
     {
         for (var back = days - 1; back >= 0; back--)
         {
             var day = Now.UtcDateTime.Date.AddDays(-back);
-            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
+            if (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || new DateTimeOffset(day, TimeSpan.Zero) >= Now)
             {
                 continue;
             }
@@ -43,18 +47,32 @@ internal sealed class Timeline(string idPrefix, DateTimeOffset now, int days, Ra
     }
 
     /// <summary>
-    /// A moment on <paramref name="day"/> between the given hours (UTC). A moment after now is pulled back
-    /// to a few minutes before it: today's events have already happened.
+    /// A moment on <paramref name="day"/> between the given hours (UTC). Today's hours end at now: today's
+    /// events have already happened, spread over the part of the day gone by rather than piled up just before now,
+    /// where they would look like a burst. A moment today before the hours have begun is a few minutes before now.
     /// </summary>
     public DateTimeOffset At(DateTime day, double fromHour = 9, double toHour = 18)
     {
-        var at = new DateTimeOffset(day, TimeSpan.Zero).AddHours(fromHour + (Random.NextDouble() * (toHour - fromHour)));
-        return Clamp(at);
+        var start = new DateTimeOffset(day, TimeSpan.Zero);
+        var until = Math.Min(toHour, (Now - start).TotalHours);
+        var share = Random.NextDouble();
+        return until > fromHour ? start.AddHours(fromHour + (share * (until - fromHour))) : Clamp(start.AddHours(fromHour));
     }
 
     /// <summary>Keeps a derived moment (a revert after a merge) inside the run: never later than now.</summary>
     public DateTimeOffset Clamp(DateTimeOffset at) =>
         at <= Now ? at : Now.AddSeconds(-Random.Next(1, 600));
+
+    /// <summary>
+    /// Marks every event written until the returned scope is disposed as farmed: what the persona does to earn
+    /// without the work, as opposed to the genuine work it may do besides. Scopes nest.
+    /// </summary>
+    public IDisposable Farming()
+    {
+        var scope = new FarmingScope(this, _farming);
+        _farming = true;
+        return scope;
+    }
 
     public string Repo() => Repos[Random.Next(Repos.Length)];
 
@@ -62,13 +80,13 @@ internal sealed class Timeline(string idPrefix, DateTimeOffset now, int days, Ra
 
     public string Model() => Models[Random.Next(Models.Length)];
 
-    public string PrMerged(string author, DateTimeOffset at, IReadOnlyList<string> reviewers, int linesAdded, int linesDeleted, bool? aiAssisted = null, string? prId = null)
+    public string PrMerged(string author, DateTimeOffset at, IReadOnlyList<string> reviewers, int linesAdded, int linesDeleted, bool? aiAssisted = null, string? prId = null, string? repo = null)
     {
         prId ??= NextId("pr");
         var attributes = new Dictionary<string, object?>
         {
             ["pr_id"] = prId,
-            ["repo"] = Repo(),
+            ["repo"] = repo ?? Repo(),
             ["lines_added"] = linesAdded,
             ["lines_deleted"] = linesDeleted,
             ["merged_by"] = reviewers.Count > 0 ? reviewers[0] : author,
@@ -89,8 +107,9 @@ internal sealed class Timeline(string idPrefix, DateTimeOffset now, int days, Ra
     public void ReviewApproved(string reviewer, DateTimeOffset at, string author, string? prId = null) =>
         Add("review.approved", reviewer, at, new Dictionary<string, object?> { ["pr_id"] = prId ?? NextId("pr"), ["author"] = author });
 
+    /// <summary>Spend as the model gateway measured it, posted from the <see cref="Gateway"/> source.</summary>
     public void Tokens(string actor, DateTimeOffset at, long tokens) =>
-        Add("tokens.consumed", actor, at, new Dictionary<string, object?> { ["tokens"] = tokens, ["model"] = Model() });
+        Add("tokens.consumed", actor, at, new Dictionary<string, object?> { ["tokens"] = tokens, ["model"] = Model() }, source: Gateway);
 
     public void Prompt(string actor, DateTimeOffset at, long tokens) =>
         Add("prompt.sent", actor, at, new Dictionary<string, object?> { ["tokens"] = tokens });
@@ -103,14 +122,24 @@ internal sealed class Timeline(string idPrefix, DateTimeOffset now, int days, Ra
         return id;
     }
 
-    public void SuggestionAccepted(string actor, DateTimeOffset at, string suggestionId, int lines, string language) =>
-        Add("suggestion.accepted", actor, at, Suggestion(suggestionId, lines, language));
+    /// <summary>An accepted suggestion, with the pull request the accepted code went into when the editor knows it.</summary>
+    public void SuggestionAccepted(string actor, DateTimeOffset at, string suggestionId, int lines, string language, string? prId = null)
+    {
+        var attributes = Suggestion(suggestionId, lines, language);
+        if (prId is not null)
+        {
+            attributes["pr_id"] = prId;
+        }
+
+        Add("suggestion.accepted", actor, at, attributes);
+    }
 
     public void SuggestionDiscarded(string actor, DateTimeOffset at, string suggestionId) =>
         Add("suggestion.discarded", actor, at, new Dictionary<string, object?> { ["suggestion_id"] = suggestionId });
 
-    public void Add(string type, string actor, DateTimeOffset at, IReadOnlyDictionary<string, object?> attributes, string? eventId = null) =>
-        _events.Add(new SimulatedEvent(eventId ?? NextId("ev"), type, actor, at, attributes));
+    /// <summary>Writes an event, farmed when inside <see cref="Farming"/>, from <paramref name="source"/> (null: the run's default source).</summary>
+    public void Add(string type, string actor, DateTimeOffset at, IReadOnlyDictionary<string, object?> attributes, string? eventId = null, string? source = null) =>
+        _events.Add(new SimulatedEvent(eventId ?? NextId("ev"), type, actor, at, attributes, _farming, source));
 
     /// <summary>The run, its events in time order (a stable sort keeps replays and causes in the order written).</summary>
     public PersonaRun Finish(string persona, bool farming, IReadOnlyList<SimulatedEmployee> employees) =>
@@ -118,4 +147,9 @@ internal sealed class Timeline(string idPrefix, DateTimeOffset now, int days, Ra
 
     private static Dictionary<string, object?> Suggestion(string id, int lines, string language) =>
         new() { ["suggestion_id"] = id, ["lines"] = lines, ["language"] = language };
+
+    private sealed class FarmingScope(Timeline line, bool previous) : IDisposable
+    {
+        public void Dispose() => line._farming = previous;
+    }
 }
