@@ -17,12 +17,13 @@ public sealed class AwardingTests
         a1    pr.merged    ann    -30d   {}
         a2    pr.merged    ann    -20d   {}
         a3    pr.merged    ann    -10d   {}
-        // ben: five in the last 90 days, reviewed by three people, since a tier above the lowest needs three voices
-        b1    pr.merged    ben    -40d   {}
-        b2    pr.merged    ben    -35d   {"reviewers":["sue"]}
-        b3    pr.merged    ben    -30d   {"reviewers":["tom"]}
-        b4    pr.merged    ben    -25d   {}
-        b5    pr.merged    ben    -20d   {"reviewers":["sue"]}
+        // ben: five in the last 90 days, each reviewed by two of three people: a tier above the lowest needs three
+        // voices, and must not rest on any one of them alone
+        b1    pr.merged    ben    -40d   {"reviewers":["rev","sue"]}
+        b2    pr.merged    ben    -35d   {"reviewers":["sue","tom"]}
+        b3    pr.merged    ben    -30d   {"reviewers":["tom","rev"]}
+        b4    pr.merged    ben    -25d   {"reviewers":["rev","sue"]}
+        b5    pr.merged    ben    -20d   {"reviewers":["sue","tom"]}
         // cat: five, 107 to 115 days back, so none in today's window; c1 reverted since. Three reviewers, so that
         // what holds her at bronze is the count
         c1    pr.merged    cat    -115d  {}

@@ -90,7 +90,8 @@ public sealed class StandingTests
     // the three in turn, and differ in where their tokens come from: only the model gateway measures spend.
     private static readonly History Team = History.Of([
         .. Merges("uno", 60, everyDays: 6, ["rex"]),
-        .. Merges("tri", 60, everyDays: 6, ["rex", "sue", "tom"]),
+        // Two of six reviewers on each merge: 20 merges a voice, within every voice's bound.
+        .. Merges("tri", 60, everyDays: 6, ["rex", "sue", "tom", "uma", "vic", "wes"]),
         .. new[] { "edi", "gwy", "mix", "late" }.SelectMany(frugal => Merges(frugal, 8, everyDays: 7, ["rex", "sue", "tom"], aiAssisted: true)),
         .. Table.Lines("""
             edi.t    tokens.consumed  edi   -5d    editor   {"tokens":160000}
@@ -111,9 +112,9 @@ public sealed class StandingTests
         uno  | count(pr.merged, 365d) | 10 15                         ⇶ 20 | bronze | 1/3 | one-voice
         uno  | streak(pr.merged, week, 365d) | 4 12 26              ⇶ 17 | bronze | 1/3 | one-voice
         // three reviewers in turn: every merge counts, and the tiers above the lowest are open
-        tri  | count(pr.merged, 365d) | 10 50 200                     ⇶ 60 | silver | 3/3 | none
-        tri  | count(pr.merged, 365d) | 10 15                         ⇶ 60 | silver | 3/3 | none
-        tri  | streak(pr.merged, week, 365d) | 4 12 26              ⇶ 51 | gold | 3/3 | none
+        tri  | count(pr.merged, 365d) | 10 50 200                     ⇶ 60 | silver | 6/3 | none
+        tri  | count(pr.merged, 365d) | 10 15                         ⇶ 60 | silver | 6/3 | none
+        tri  | streak(pr.merged, week, 365d) | 4 12 26              ⇶ 51 | gold | 6/3 | none
 
         // Frugal Builder reads tokens: with tokens only from the editor, which an employee can switch off, nobody
         // measured the spend and the badge cannot judge, however good the ratio looks
@@ -138,14 +139,14 @@ public sealed class StandingTests
         Assert.Equal(expected, $"{Format.Number(standing.Value)} | {TestBadge.TierName(compiled, standing.TierRank)} | {standing.Voices}/{standing.VoicesNeeded} | {standing.Limit ?? "none"}");
     }
 
-    /// <summary>Merges one every <paramref name="everyDays"/> days from 10 days back, each reviewed by the next of <paramref name="reviewers"/>.</summary>
+    /// <summary>Merges one every <paramref name="everyDays"/> days from 10 days back, each reviewed by the next two of <paramref name="reviewers"/> (so no tier rests on one of them alone).</summary>
     private static IEnumerable<Row> Merges(string actor, int count, int everyDays, string[] reviewers, bool? aiAssisted = null) =>
         Enumerable.Range(0, count).Select(i => new Row(
             $"{actor}.m{i}",
             "pr.merged",
             actor,
             $"-{10 + i * everyDays}d",
-            JsonSerializer.Serialize(new { reviewers = new[] { reviewers[i % reviewers.Length] }, ai_assisted = aiAssisted })));
+            JsonSerializer.Serialize(new { reviewers = reviewers.Length == 1 ? reviewers : [reviewers[i % reviewers.Length], reviewers[(i + 1) % reviewers.Length]], ai_assisted = aiAssisted })));
 
     [Fact]
     public void A_standing_as_of_an_earlier_moment_judges_what_had_settled_and_was_in_the_window_then()

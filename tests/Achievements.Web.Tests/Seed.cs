@@ -47,6 +47,9 @@ internal static class Seed
                 var day = now.AddDays(-10 - (i * 5));
                 events.Add(Approval($"{first}-{i}", first, author: second, day));
                 events.Add(Approval($"{second}-{i}", second, author: first, day.AddHours(1)));
+                // An approval counts once the pull request it approved merged: each ring member merges what the other approved.
+                events.Add(PullRequest($"pr-{first}-{i}", second, day.AddMinutes(30), reviewer: first, lines: 40));
+                events.Add(PullRequest($"pr-{second}-{i}", first, day.AddMinutes(90), reviewer: second, lines: 40));
             }
         }
 

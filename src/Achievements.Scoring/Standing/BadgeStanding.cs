@@ -28,7 +28,8 @@ public static class Standings
     /// <list type="bullet">
     /// <item>No counted outcome in the evidence, no tier: a constant in a metric must not hand badges to people who did nothing.</item>
     /// <item>One relationship is one voice: a tier above the lowest needs the evidence vouched for by as many distinct
-    /// voices as its signals' policies ask (three by default), else the standing stops at the lowest tier, <c>one-voice</c>.</item>
+    /// voices as its signals' policies ask (three by default), and must still be reached without what the most frequent
+    /// single voice alone vouches for; else the standing stops lower, <c>one-voice</c>.</item>
     /// <item>Missing volume is not frugality: a badge that reads a volume signal judges an employee only when one of the
     /// signal's authoritative sources reported for them inside the badge's window for it, else <c>unmeasured</c>.
     /// This asks whether the employee is measured, never how much volume there is, so more volume still never helps.</item>
@@ -53,9 +54,33 @@ public static class Standings
         }
 
         var rank = evidence.Count == 0 ? -1 : outcome.TierRank;
-        return rank > 0 && voices < needed
-            ? new BadgeStanding(outcome, seqs, 0, voices, needed, ExclusionReason.OneVoice)
-            : new BadgeStanding(outcome, seqs, rank, voices, needed, null);
+        if (rank > 0 && voices < needed)
+        {
+            return new BadgeStanding(outcome, seqs, 0, voices, needed, ExclusionReason.OneVoice);
+        }
+
+        // No one relationship carries anyone past the lowest tier: a higher tier must still be reached without the
+        // outcomes that the employee's most frequent single voice alone vouches for (a patron's approvals).
+        if (rank > 0 && needed > 0 && WithoutTopVoice(badge, counted, evidence, moment) is { } without && without < rank)
+        {
+            return new BadgeStanding(outcome, seqs, Math.Max(without, 0), voices, needed, ExclusionReason.OneVoice);
+        }
+
+        return new BadgeStanding(outcome, seqs, rank, voices, needed, null);
+    }
+
+    /// <summary>The tier reached without the evidence vouched for by one voice only, the voice with most of it; null when every outcome has more than one voice.</summary>
+    private static int? WithoutTopVoice(CompiledBadge badge, CountedEvents counted, IReadOnlyList<ClassifiedEvent> evidence, DateTimeOffset moment)
+    {
+        var top = evidence.Where(e => e.Voices.Count == 1).GroupBy(e => e.Voices[0], StringComparer.Ordinal).MaxBy(g => g.Count());
+        if (top is null)
+        {
+            return null;
+        }
+
+        var alone = top.Select(e => e.Rule).ToHashSet(ReferenceEqualityComparer.Instance);
+        var rest = EmployeeEvents.From(counted.All.Where(e => e.Counts && !alone.Contains(e.Rule)).Select(e => e.Rule));
+        return badge.Evaluate(rest, moment).TierRank;
     }
 
     /// <summary>Whether every volume signal the badge reads has an authoritative report for the employee in its window.</summary>

@@ -101,12 +101,13 @@ public sealed class AdversarialGateTests
     {
         var persona = new ScriptedPersona("borrowed-repo", line =>
         {
+            // Each merge has two reviewers, so the silver is not one voice's: only the farming makes it.
             var dev = line.Employee("dev");
-            Merge(line, dev, "peer-1", "web", daysAgo: 30);
-            Merge(line, dev, "peer-2", "api", daysAgo: 60);
+            Merge(line, dev, "peer-1+peer-2", "web", daysAgo: 30);
+            Merge(line, dev, "peer-2+peer-3", "api", daysAgo: 60);
             using (line.Farming())
             {
-                Merge(line, dev, "peer-3", "billing", daysAgo: 90);
+                Merge(line, dev, "peer-3+peer-1", "billing", daysAgo: 90);
             }
 
             return [new(dev, "Borrowed Repo")];
@@ -185,8 +186,9 @@ public sealed class AdversarialGateTests
             "distinct(pr.merged.repo, 365d)", [], [.. tiers.Select(t => new TierDefinition(t.Name, t.Threshold))]), Catalog.ToRuleCatalog());
 
     /// <summary>A reviewed, non-trivial merge into <paramref name="repo"/>, settled long ago.</summary>
+    // One reviewer, or several separated by '+': no one voice alone then vouches for the merge.
     private static void Merge(Timeline line, string author, string reviewer, string repo, int daysAgo) =>
-        line.PrMerged(author, line.Now.AddDays(-daysAgo), [line.Employee(reviewer)], 40, 5, repo: repo);
+        line.PrMerged(author, line.Now.AddDays(-daysAgo), [.. reviewer.Split('+').Select(line.Employee)], 40, 5, repo: repo);
 
     /// <summary>A farming persona the test writes event by event, marking its farming as the library's do.</summary>
     private sealed class ScriptedPersona(string name, Func<Timeline, IReadOnlyList<SimulatedEmployee>> play) : IPersona

@@ -121,7 +121,6 @@ public sealed class BadgeAuthoringTests
         Assert.Equal(HttpStatusCode.Created, (await app.Admin().PostAsync("/api/v1/badges", new StringContent(body, System.Text.Encoding.UTF8, "application/json"), Ct)).StatusCode);
     }
 
-    // Publishes a badge, which the gate refuses on this branch.
     [Fact]
     public async Task A_new_version_stays_a_draft_while_the_published_one_keeps_running_until_it_is_published()
     {

@@ -118,7 +118,6 @@ public sealed class DirectoryFreshnessTests
         await AssertMergeMasterAsync(app);
     }
 
-    // Publishes a badge, which the gate refuses on this branch.
     [Fact]
     public async Task A_new_version_s_name_shows_once_published_and_not_while_a_draft()
     {

@@ -82,7 +82,6 @@ public sealed class WhatCountsTests
         Assert.Equal(1, (await app.ProgressAsync("ada", "merge-master")).Excluded("pr.merged", "corrected"));
     }
 
-    // Publishes a badge, which the gate refuses on this branch.
     [Fact]
     public async Task A_correction_downgrades_to_the_tier_still_earned_and_spares_an_award_that_did_not_need_the_outcome()
     {
@@ -99,8 +98,8 @@ public sealed class WhatCountsTests
         var events = new Personas(app);
         for (var i = 0; i < 10; i++)
         {
-            // Three reviewers in turn: silver, a tier above the lowest, needs three voices.
-            events.PrMerged("ada", Now.AddDays(-20 - i), reviewers: [$"reviewer-{i % 3 + 1}"], prId: $"ada-{i}");
+            // Two of three reviewers in turn: silver, a tier above the lowest, needs three voices and rests on no one of them.
+            events.PrMerged("ada", Now.AddDays(-20 - i), reviewers: [$"reviewer-{i % 3 + 1}", $"reviewer-{(i + 1) % 3 + 1}"], prId: $"ada-{i}");
         }
 
         var source = await events.SendAsync();
@@ -114,7 +113,6 @@ public sealed class WhatCountsTests
         Assert.Equal("bronze", await app.TierOfAsync("ada", "two-tier"));
     }
 
-    // Publishes a badge, which the gate refuses on this branch.
     [Fact]
     public async Task Awards_are_durable_when_a_rolling_window_later_drops_below_the_threshold()
     {
@@ -131,7 +129,6 @@ public sealed class WhatCountsTests
         Assert.Equal("bronze", await app.TierOfAsync("ada", "merge-master"));
     }
 
-    // Publishes a badge, which the gate refuses on this branch.
     [Fact]
     public async Task Reaching_a_higher_tier_upgrades_the_award_and_keeps_its_history()
     {
@@ -152,7 +149,8 @@ public sealed class WhatCountsTests
         var more = new Personas(app);
         for (var i = 0; i < 3; i++)
         {
-            more.PrMerged("ada", Now.AddDays(-15 - i), prId: $"more-{i}");
+            // Two reviewers each: the silver rests on no one voice alone.
+            more.PrMerged("ada", Now.AddDays(-15 - i), reviewers: ["reviewer-1", "reviewer-2"], prId: $"more-{i}");
         }
 
         await more.SendAsync(source);

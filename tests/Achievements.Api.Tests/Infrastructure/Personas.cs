@@ -74,7 +74,8 @@ public sealed class Personas(AchievementsApp app)
     {
         for (var i = 0; i < pullRequests; i++)
         {
-            PrMerged(actor, Now.AddDays(-10 - i * everyDays), reviewers: [$"reviewer-{i % 3 + 1}"]);
+            // Two of three colleagues review each: three voices, and no tier rests on one of them alone.
+            PrMerged(actor, Now.AddDays(-10 - i * everyDays), reviewers: [$"reviewer-{i % 3 + 1}", $"reviewer-{(i + 1) % 3 + 1}"]);
         }
 
         for (var day = 1; day < 360; day += 3)

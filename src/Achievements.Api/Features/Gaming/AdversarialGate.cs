@@ -106,8 +106,8 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
             var counted = counting.Count(run.Events, bots);
             // The detectors see everything the persona did, as they would in production: a held employee has been
             // stopped whatever the genuine work alone would earn.
-            // Seeding puts a persona's employees on a team named after it (OrganisationSeeding): the same here.
-            var teams = run.Employees.ToDictionary(e => e.Id, _ => (string?)run.Persona, StringComparer.Ordinal);
+            // Seeding puts a persona's employees on their own team, or one named after the persona (OrganisationSeeding): the same here.
+            var teams = run.Employees.ToDictionary(e => e.Id, e => (string?)(e.Team ?? run.Persona), StringComparer.Ordinal);
             var held = Detectors.All(counted, teams, catalog, day, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
             var genuine = run.Events.Any(e => e.Farmed) ? counting.Count(run.Events.Where(e => !e.Farmed), bots) : counted;
             return new Population(persona, counted, genuine, held);
