@@ -21,12 +21,16 @@ internal static class CorrectionLookup
         var sql = $"""
             SELECT source AS Source, json_extract(attributes, '$.{lookup.Attribute}') AS Key, actor AS Actor
             FROM events
-            WHERE type = @Signal AND json_extract(attributes, '$.{lookup.Attribute}') IN (SELECT value FROM json_each(@Keys))
+            {Matching(lookup)}
             """;
         var rows = await connection.QueryAsync<(string Source, string Key, string Actor)>(new CommandDefinition(
             sql, new { lookup.Signal, Keys = JsonSerializer.Serialize(lookup.Keys) }, transaction, cancellationToken: cancellationToken));
         return [.. rows.Select(row => new KeyedEvent(row.Source, row.Key, row.Actor))];
     }
+
+    /// <summary>The one WHERE clause of a lookup, for both its answers; bound with <c>@Signal</c> and <c>@Keys</c>.</summary>
+    private static string Matching(KeyLookup lookup) =>
+        $"WHERE type = @Signal AND json_extract(attributes, '$.{lookup.Attribute}') IN (SELECT value FROM json_each(@Keys))";
 
     /// <summary>
     /// The events that may ship <paramref name="events"/>' outcomes (the pull requests their approvals and suggestions
@@ -41,7 +45,7 @@ internal static class CorrectionLookup
             var sql = $"""
                 SELECT seq AS Seq, source AS Source, type AS Type, actor AS Actor, occurred_at AS OccurredAt, CAST(attributes AS TEXT) AS Attributes
                 FROM events
-                WHERE type = @Signal AND json_extract(attributes, '$.{lookup.Attribute}') IN (SELECT value FROM json_each(@Keys))
+                {Matching(lookup)}
                 ORDER BY occurred_at, seq
                 """;
             var rows = await connection.QueryAsync<ShippingRow>(new CommandDefinition(
