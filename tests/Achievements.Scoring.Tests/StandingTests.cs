@@ -92,6 +92,11 @@ public sealed class StandingTests
         .. Merges("uno", 60, everyDays: 6, ["rex"]),
         // Two of six reviewers on each merge: 20 merges a voice, within every voice's bound.
         .. Merges("tri", 60, everyDays: 6, ["rex", "sue", "tom", "uma", "vic", "wes"]),
+        // A team of five: each merge reviewed by one of four colleagues in turn, 14 each, a quarter of the work apiece.
+        .. Merges("four", 56, everyDays: 5, ["rex", "sue", "tom", "uma"], perMerge: 1),
+        // A patron: 36 merges reviewed in turn by three colleagues, and 300 more that one friend alone reviewed.
+        .. Merges("pat", 36, everyDays: 9, ["rex", "sue", "tom"], perMerge: 1),
+        .. Merges("pat", 300, everyDays: 1, ["pal"], label: "f"),
         .. new[] { "edi", "gwy", "mix", "late" }.SelectMany(frugal => Merges(frugal, 8, everyDays: 7, ["rex", "sue", "tom"], aiAssisted: true)),
         .. Table.Lines("""
             edi.t    tokens.consumed  edi   -5d    editor   {"tokens":160000}
@@ -105,16 +110,23 @@ public sealed class StandingTests
 
     // employee | metric | tier thresholds | requirement  ⇶  value | tier | voices/needed | limit
     public static TheoryData<string, string> Limits => Table.Parse("""
-        // one reviewer for 60 merges: 20 count, the rest are one-voice, and Merge Master's value stays at bronze
-        uno  | count(pr.merged, 365d) | 10 50 200                     ⇶ 20 | bronze | 1/3 | none
-        // where 20 would reach silver, one voice holds the standing at bronze; the 20 that count, 6 days apart,
-        // give Steady Shipper a run of 17 weeks
-        uno  | count(pr.merged, 365d) | 10 15                         ⇶ 20 | bronze | 1/3 | one-voice
-        uno  | streak(pr.merged, week, 365d) | 4 12 26              ⇶ 17 | bronze | 1/3 | one-voice
+        // one reviewer for 60 merges: 30 count, the rest are one-voice, and Merge Master's value stays at bronze
+        uno  | count(pr.merged, 365d) | 10 50 200                     ⇶ 30 | bronze | 1/3 | none
+        // where 30 would reach silver, one voice holds the standing at bronze; the 30 that count, 6 days apart,
+        // give Steady Shipper a run of 26 weeks
+        uno  | count(pr.merged, 365d) | 10 15                         ⇶ 30 | bronze | 1/3 | one-voice
+        uno  | streak(pr.merged, week, 365d) | 4 12 26              ⇶ 26 | bronze | 1/3 | one-voice
         // three reviewers in turn: every merge counts, and the tiers above the lowest are open
         tri  | count(pr.merged, 365d) | 10 50 200                     ⇶ 60 | silver | 6/3 | none
         tri  | count(pr.merged, 365d) | 10 15                         ⇶ 60 | silver | 6/3 | none
         tri  | streak(pr.merged, week, 365d) | 4 12 26              ⇶ 51 | gold | 6/3 | none
+        // four colleagues in turn: none is behind more than a third of the work, so silver rests on no one voice
+        four | count(pr.merged, 365d) | 10 50 200                     ⇶ 56 | silver | 4/3 | none
+        four | streak(pr.merged, week, 365d) | 4 12 26              ⇶ 40 | gold | 4/3 | none
+        // the friend's 30 counted merges bring 66, but the friend alone is behind 300 of the 336 offered: silver must
+        // be reached without them, and the colleagues' 36 reach bronze
+        pat  | count(pr.merged, 365d) | 10 50 200                     ⇶ 66 | bronze | 4/3 | one-voice
+        pat  | count(pr.merged, 365d) | 10 30 200                     ⇶ 66 | silver | 4/3 | none
 
         // Frugal Builder reads tokens: with tokens only from the editor, which an employee can switch off, nobody
         // measured the spend and the badge cannot judge, however good the ratio looks
@@ -139,14 +151,17 @@ public sealed class StandingTests
         Assert.Equal(expected, $"{Format.Number(standing.Value)} | {TestBadge.TierName(compiled, standing.TierRank)} | {standing.Voices}/{standing.VoicesNeeded} | {standing.Limit ?? "none"}");
     }
 
-    /// <summary>Merges one every <paramref name="everyDays"/> days from 10 days back, each reviewed by the next two of <paramref name="reviewers"/> (so no tier rests on one of them alone).</summary>
-    private static IEnumerable<Row> Merges(string actor, int count, int everyDays, string[] reviewers, bool? aiAssisted = null) =>
+    /// <summary>
+    /// Merges one every <paramref name="everyDays"/> days from 10 days back, each reviewed by the next
+    /// <paramref name="perMerge"/> of <paramref name="reviewers"/> (two by default, so no tier rests on one of them alone).
+    /// </summary>
+    private static IEnumerable<Row> Merges(string actor, int count, int everyDays, string[] reviewers, bool? aiAssisted = null, int perMerge = 2, string label = "m") =>
         Enumerable.Range(0, count).Select(i => new Row(
-            $"{actor}.m{i}",
+            $"{actor}.{label}{i}",
             "pr.merged",
             actor,
             $"-{10 + i * everyDays}d",
-            JsonSerializer.Serialize(new { reviewers = reviewers.Length == 1 ? reviewers : [reviewers[i % reviewers.Length], reviewers[(i + 1) % reviewers.Length]], ai_assisted = aiAssisted })));
+            JsonSerializer.Serialize(new { reviewers = Enumerable.Range(i, Math.Min(perMerge, reviewers.Length)).Select(r => reviewers[r % reviewers.Length]), ai_assisted = aiAssisted })));
 
     [Fact]
     public void A_standing_as_of_an_earlier_moment_judges_what_had_settled_and_was_in_the_window_then()

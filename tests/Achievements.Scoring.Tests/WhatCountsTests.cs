@@ -130,15 +130,15 @@ public sealed class WhatCountsTests
     // runs of ivy's merges, one a day from an offset, each reviewed by those named; runs separated by ';'
     //   ⇶ what the policy makes of the last merge
     public static TheoryData<string, string> PerVoice => Table.Parse("""
-        // one reviewer vouches for at most 20 merges in 365 days: the 21st is one-voice
-        20 rex from -200d                                               ⇶ counts
-        21 rex from -200d                                               ⇶ one-voice
+        // one reviewer vouches for at most 30 merges in 365 days: the 31st is one-voice
+        30 rex from -200d                                               ⇶ counts
+        31 rex from -200d                                               ⇶ one-voice
         // one voice with room is enough; a voice that has none stays full
-        20 rex from -200d; 1 rex,sue from -100d                         ⇶ counts
-        20 rex from -200d; 1 sue,rex from -100d; 1 rex from -90d        ⇶ one-voice
-        // the window rolls: 365 days after the first of the 20, that one has left it
-        20 rex from -400d; 1 rex from -35d                              ⇶ counts
-        20 rex from -400d; 1 rex from -36d                              ⇶ one-voice
+        30 rex from -200d; 1 rex,sue from -100d                         ⇶ counts
+        30 rex from -200d; 1 sue,rex from -100d; 1 rex from -90d        ⇶ one-voice
+        // the window rolls: 365 days after the first of the 30, that one has left it
+        30 rex from -400d; 1 rex from -35d                              ⇶ counts
+        30 rex from -400d; 1 rex from -36d                              ⇶ one-voice
         """);
 
     [Theory]

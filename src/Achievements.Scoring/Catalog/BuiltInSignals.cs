@@ -40,7 +40,8 @@ public static class BuiltInSignals
             // What an editor reports about its own user is attribution: it counts only inside the author's own reviewed,
             // merged work, and never more lines than that work added.
             ShippedBy = new("pr.merged", "pr_id", ShippedBy.SameActor, "30d", Lines: "lines", UpTo: "lines_added"),
-            Voices = new(Voices.FromShippedBy, PerVoice: 250, Window: "90d", Breadth: 3),
+            // 90 in 90 days per voice: below Suggestion Savant's silver (100).
+            Voices = new(Voices.FromShippedBy, PerVoice: 90, Window: "90d", Breadth: 3),
         },
         new("suggestion.discarded", SignalDefinition.Correction, "An accepted suggestion that was deleted again.",
             [Text("suggestion_id")], null, null, null, [], true),
@@ -51,8 +52,9 @@ public static class BuiltInSignals
             "7d", new CorrectedBy("pr.reverted", "pr_id"), 10,
             [new("independent-review", "exists(reviewers, r, r != actor)"), new("non-trivial", "lines_added + lines_deleted >= 5")], true)
         {
-            // 20 a year per reviewer: one reviewer alone stays below every starter badge's second tier, and breadth asks for three.
-            Voices = new("reviewers", PerVoice: 20, Window: "365d", Breadth: 3),
+            // 30 a year per reviewer: one reviewer alone stays below every starter badge's second tier, and breadth asks
+            // for three. A strong developer in a team of five merges about 75 a year, about 23 per colleague.
+            Voices = new("reviewers", PerVoice: 30, Window: "365d", Breadth: 3),
         },
         new("pr.reverted", SignalDefinition.Correction, "A merged pull request was reverted.",
             [Text("pr_id")], null, null, null, [], true),
@@ -62,7 +64,9 @@ public static class BuiltInSignals
         {
             // An approval is a review only of work that shipped: the approved pull request, the author's, merged after it.
             ShippedBy = new("pr.merged", "pr_id", "author", "30d"),
-            Voices = new("author", PerVoice: 20, Window: "180d", Breadth: 3),
+            // 25 in 180 days per author: below Trusted Reviewer's silver (50); two reviews a week spread over four
+            // colleagues give each about 13, and chance alone sometimes 20.
+            Voices = new("author", PerVoice: 25, Window: "180d", Breadth: 3),
         },
     ];
 }

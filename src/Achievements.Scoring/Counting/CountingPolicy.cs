@@ -101,6 +101,7 @@ public sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
 {
     // Built on first use; two threads judging one shared instance (the gate's) may both build it, to the same content.
     private Dictionary<RuleEvent, ClassifiedEvent>? _byRule;
+    private EmployeeEvents? _offered;
 
     public IReadOnlyList<ClassifiedEvent> All { get; } = all;
 
@@ -119,10 +120,16 @@ public sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
                 .OrderByDescending(x => x.Count)]);
     }
 
-    /// <summary>The counted events the rules reported, each once, in stored order: an award's evidence.</summary>
+    /// <summary>
+    /// The outcomes its voices offered: those that count and those only a voice's bound left out (<c>one-voice</c>
+    /// with its voices named). A badge's metric over these tells how much of the work one voice is behind.
+    /// </summary>
+    public EmployeeEvents Offered => _offered ??= EmployeeEvents.From(All.Where(e => e.Counts || (e.Reason == ExclusionReason.OneVoice && e.Voices.Count > 0)).Select(e => e.Rule));
+
+    /// <summary>The events the rules reported, each once, in stored order: over <see cref="Counted"/>, an award's evidence.</summary>
     public IReadOnlyList<ClassifiedEvent> EvidenceOf(IEnumerable<RuleEvent> events)
     {
-        _byRule ??= All.Where(e => e.Counts).ToDictionary<ClassifiedEvent, RuleEvent, ClassifiedEvent>(e => e.Rule, e => e, ReferenceEqualityComparer.Instance);
+        _byRule ??= All.ToDictionary<ClassifiedEvent, RuleEvent, ClassifiedEvent>(e => e.Rule, e => e, ReferenceEqualityComparer.Instance);
         return [.. events.Select(e => _byRule[e]).Distinct().OrderBy(e => e.Stored.Seq)];
     }
 }
@@ -461,7 +468,8 @@ public sealed class CountingPolicy
             }).ToList();
             if (open.Count == 0)
             {
-                events[i] = e with { Reason = ExclusionReason.OneVoice };
+                // Left out by the bound, but still offered by these voices: what shows a patron behind most of the work.
+                events[i] = e with { Reason = ExclusionReason.OneVoice, Voices = voices };
                 continue;
             }
 

@@ -28,8 +28,9 @@ public static class Standings
     /// <list type="bullet">
     /// <item>No counted outcome in the evidence, no tier: a constant in a metric must not hand badges to people who did nothing.</item>
     /// <item>One relationship is one voice: a tier above the lowest needs the evidence vouched for by as many distinct
-    /// voices as its signals' policies ask (three by default), and must still be reached without what the most frequent
-    /// single voice alone vouches for; else the standing stops lower, <c>one-voice</c>.</item>
+    /// voices as its signals' policies ask (three by default); and when one voice alone is behind most of the
+    /// outcomes the metric reads, it must still be reached without them; else the standing stops lower,
+    /// <c>one-voice</c>.</item>
     /// <item>Missing volume is not frugality: a badge that reads a volume signal judges an employee only when one of the
     /// signal's authoritative sources reported for them inside the badge's window for it, else <c>unmeasured</c>.
     /// This asks whether the employee is measured, never how much volume there is, so more volume still never helps.</item>
@@ -59,9 +60,10 @@ public static class Standings
             return new BadgeStanding(outcome, seqs, 0, voices, needed, ExclusionReason.OneVoice);
         }
 
-        // No one relationship carries anyone past the lowest tier: a higher tier must still be reached without the
-        // outcomes that the employee's most frequent single voice alone vouches for (a patron's approvals).
-        if (rank > 0 && needed > 0 && WithoutTopVoice(badge, counted, evidence, moment) is { } without && without < rank)
+        // No one relationship carries anyone past the lowest tier: when one voice alone is behind most of the outcomes
+        // the badge reads (counting those its bound left out), a higher tier must still be reached without them. A
+        // patron's approvals are nearly all of a farmer's work; a colleague's, one part in several.
+        if (rank > 0 && needed > 0 && WithoutDominantVoice(badge, counted, catalog, moment) is { } without && without < rank)
         {
             return new BadgeStanding(outcome, seqs, Math.Max(without, 0), voices, needed, ExclusionReason.OneVoice);
         }
@@ -69,17 +71,24 @@ public static class Standings
         return new BadgeStanding(outcome, seqs, rank, voices, needed, null);
     }
 
-    /// <summary>The tier reached without the evidence vouched for by one voice only, the voice with most of it; null when every outcome has more than one voice.</summary>
-    private static int? WithoutTopVoice(CompiledBadge badge, CountedEvents counted, IReadOnlyList<ClassifiedEvent> evidence, DateTimeOffset moment)
+    /// <summary>
+    /// The tier reached without the counted outcomes vouched for by one voice only, when that voice alone vouches for
+    /// more than half of the outcomes the metric reads before voices' bounds; null when no voice does. Half, not
+    /// 1/breadth: in a team of five, chance alone puts one colleague behind 40 % of someone's year now and then.
+    /// </summary>
+    private static int? WithoutDominantVoice(CompiledBadge badge, CountedEvents counted, SignalCatalog catalog, DateTimeOffset moment)
     {
-        var top = evidence.Where(e => e.Voices.Count == 1).GroupBy(e => e.Voices[0], StringComparer.Ordinal).MaxBy(g => g.Count());
-        if (top is null)
+        var read = new List<RuleEvent>();
+        badge.Evaluate(counted.Offered, moment, read);
+        var offered = counted.EvidenceOf(read.Where(e => catalog.IsOutcome(e.Signal)));
+        var top = offered.Where(e => e.Voices.Count == 1).GroupBy(e => e.Voices[0], StringComparer.Ordinal).MaxBy(g => g.Count());
+        if (top is null || top.Count() * 2 <= offered.Count)
         {
             return null;
         }
 
-        var alone = top.Select(e => e.Rule).ToHashSet(ReferenceEqualityComparer.Instance);
-        var rest = EmployeeEvents.From(counted.All.Where(e => e.Counts && !alone.Contains(e.Rule)).Select(e => e.Rule));
+        var voice = top.Key;
+        var rest = EmployeeEvents.From(counted.All.Where(e => e.Counts && !(e.Voices.Count == 1 && e.Voices[0] == voice)).Select(e => e.Rule));
         return badge.Evaluate(rest, moment).TierRank;
     }
 

@@ -56,6 +56,44 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Migration_6_moves_the_built_in_voice_bounds_of_0005_and_leaves_a_bound_an_admin_changed()
+    {
+        var path = AchievementsApp.NewDatabasePath();
+        try
+        {
+            await using (var first = new AchievementsApp(path))
+            {
+                first.CreateClient();
+            }
+
+            // A database as 0005 left it: its bounds, one of them changed by an admin, and 0006 not yet applied.
+            await using (var connection = new SqliteConnection($"Data Source={path}"))
+            {
+                await connection.ExecuteAsync("""
+                    UPDATE signals SET voices = '{"from":"reviewers","perVoice":20,"window":"365d","breadth":3}' WHERE type = 'pr.merged';
+                    UPDATE signals SET voices = '{"from":"author","perVoice":12,"window":"180d","breadth":3}' WHERE type = 'review.approved';
+                    UPDATE signals SET voices = '{"from":"shippedBy","perVoice":250,"window":"90d","breadth":3}' WHERE type = 'suggestion.accepted';
+                    DELETE FROM schema_migrations WHERE version = 6;
+                    """);
+            }
+
+            await using (var second = new AchievementsApp(path))
+            {
+                second.CreateClient();
+            }
+
+            await using var migrated = new SqliteConnection($"Data Source={path}");
+            var bounds = (await migrated.QueryAsync<(string Type, long PerVoice)>(
+                "SELECT type, json_extract(voices, '$.perVoice') FROM signals WHERE voices IS NOT NULL ORDER BY type")).ToList();
+            Assert.Equal([("pr.merged", 30L), ("review.approved", 12L), ("suggestion.accepted", 90L)], bounds);
+        }
+        finally
+        {
+            AchievementsApp.DeleteDatabase(path);
+        }
+    }
+
+    [Fact]
     public async Task Without_a_configured_admin_key_start_up_creates_exactly_one()
     {
         var path = AchievementsApp.NewDatabasePath();

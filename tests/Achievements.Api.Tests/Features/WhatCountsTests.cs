@@ -168,7 +168,7 @@ public sealed class WhatCountsTests
     {
         await using var app = new AchievementsApp();
         var events = new Personas(app);
-        for (var i = 0; i < 30; i++)
+        for (var i = 0; i < 45; i++)
         {
             events.PrMerged("pat", Now.AddDays(-10 - i * 7), reviewers: ["reviewer-1"]);
         }
@@ -176,16 +176,16 @@ public sealed class WhatCountsTests
         await events.SendAsync();
         await app.EvaluateAsync();
 
-        // One reviewer vouches for 20 merges a year: the oldest 20 count, a 20-week run that would be silver.
+        // One reviewer vouches for 30 merges a year: the oldest 30 count, a 30-week run that would be gold.
         var shipper = await app.ProgressAsync("pat", "steady-shipper");
-        Assert.Equal(20, shipper.GetProperty("value").GetDouble());
+        Assert.Equal(30, shipper.GetProperty("value").GetDouble());
         Assert.Equal("bronze", shipper.GetProperty("tier").GetString());
         Assert.Equal("one-voice", shipper.GetProperty("limitedBy").GetString());
         Assert.Equal(1, shipper.GetProperty("voices").GetProperty("count").GetInt32());
         Assert.Equal(3, shipper.GetProperty("voices").GetProperty("needed").GetInt32());
         var merges = await app.ProgressAsync("pat", "merge-master");
-        Assert.Equal(20, merges.Counted("pr.merged"));
-        Assert.Equal(10, merges.Excluded("pr.merged", "one-voice"));
+        Assert.Equal(30, merges.Counted("pr.merged"));
+        Assert.Equal(15, merges.Excluded("pr.merged", "one-voice"));
     }
 
     [Fact]

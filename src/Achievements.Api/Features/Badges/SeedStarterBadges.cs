@@ -21,8 +21,10 @@ internal sealed class SeedStarterBadgesHandler(IDbConnectionFactory connections,
             "count(pr.merged, 365d)", [], [new("bronze", 10), new("silver", 50), new("gold", 200)])),
         // An accepted suggestion counts only once it shipped in a reviewed pull request of its author's that merged (the
         // signal's policy), so the badge rewards AI help that reached production, not an editor's own report of it.
+        // A shipped suggestion is worth more than an accepted one, so fewer make a tier: a strong developer ships
+        // about 130 in 90 days, a steady one about 40.
         ("suggestion-savant", new BadgeDefinition("Suggestion Savant", "AI suggestions you accepted that shipped in your own reviewed, merged pull requests over 90 days.", "💡",
-            "count(suggestion.accepted, 90d)", [], [new("bronze", 50), new("silver", 250), new("gold", 1000)])),
+            "count(suggestion.accepted, 90d)", [], [new("bronze", 25), new("silver", 100), new("gold", 400)])),
         ("trusted-reviewer", new BadgeDefinition("Trusted Reviewer", "Approvals of other people's pull requests over the last 180 days.", "🔍",
             "count(review.approved, 180d)", [], [new("bronze", 10), new("silver", 50), new("gold", 200)])),
         ("steady-shipper", new BadgeDefinition("Steady Shipper", "The longest run of consecutive weeks with a merged pull request, over the last year.", "📦",
