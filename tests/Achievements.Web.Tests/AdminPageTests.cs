@@ -36,6 +36,21 @@ public sealed class AdminPageTests(WebApp app)
     });
 
     [Fact]
+    public Task The_cost_view_shows_each_team_s_tokens_cost_and_counted_outcomes_without_naming_anyone() => app.InPageAsync(async page =>
+    {
+        await SignInAsync(page);
+
+        // ada's team: 120,000 tokens the gateway reported at $1.80, against her 12 counted merges.
+        var compilers = page.Locator("#cost tr[data-team=Compilers]");
+        await Expect(compilers).ToContainTextAsync("120,000");
+        await Expect(compilers).ToContainTextAsync("$1.80");
+        await Expect(compilers).ToContainTextAsync("10,000");
+        await Expect(compilers).ToContainTextAsync("$0.15");
+        await Expect(page.Locator("#cost svg.chart")).ToHaveAttributeAsync("aria-label", new System.Text.RegularExpressions.Regex("^Tokens per week"));
+        await Expect(page.Locator("#cost")).Not.ToContainTextAsync("ada");
+    });
+
+    [Fact]
     public Task A_misspelt_signal_is_underlined_with_its_message_while_typing() => app.InPageAsync(async page =>
     {
         await SignInAsync(page);

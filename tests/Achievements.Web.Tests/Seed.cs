@@ -61,6 +61,21 @@ internal static class Seed
             throw new InvalidOperationException($"Seed events were rejected: {answer}");
         }
 
+        // The model gateway reports ada's spend, with what it cost: the cost view's figures.
+        using var gateway = new HttpClient { BaseAddress = app.Admin.BaseAddress };
+        gateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.CreateKeyAsync("source", "gateway"));
+        (await gateway.PostAsJsonAsync("events", new
+        {
+            events = new[] { 10, 17 }.Select(days => new
+            {
+                id = $"spend-{days}",
+                type = "tokens.consumed",
+                actor = Ada,
+                occurredAt = now.AddDays(-days).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                attributes = new { tokens = 60_000, model = "claude-sonnet", cost_usd = 0.9 },
+            }),
+        })).EnsureSuccessStatusCode();
+
         (await app.Admin.PutAsJsonAsync($"employees/{Ada}", new { displayName = "Ada Lovelace", team = "Compilers" })).EnsureSuccessStatusCode();
         (await app.Admin.PutAsJsonAsync($"employees/{Mallory}", new { displayName = MalloryName, team = "<b>Red team</b>" })).EnsureSuccessStatusCode();
         app.AdaKey = await app.CreateKeyAsync("employee", Ada);

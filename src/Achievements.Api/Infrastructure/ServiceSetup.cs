@@ -7,6 +7,7 @@ using Achievements.Api.Features.Employees;
 using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Gaming;
+using Achievements.Api.Features.Insights;
 using Achievements.Api.Features.Keys;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Auth;
@@ -117,6 +118,7 @@ internal static class ServiceSetup
         api.MapAwardsApi(publicDirectory);
         api.MapEvaluationsApi();
         api.MapAuditApi();
+        api.MapInsightsApi();
         api.MapGamingApi();
         Features.Pages.PagesEndpoints.MapPages(app);
         return app;

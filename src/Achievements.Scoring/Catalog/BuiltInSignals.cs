@@ -9,8 +9,8 @@ public static class BuiltInSignals
     /// <summary>The review signal, and the attribute naming whose work was reviewed: the review graph the ring detector reads.</summary>
     public static (string Signal, string Author) Review { get; } = ("review.approved", "author");
 
-    /// <summary>The spend signal, and its amount: what token burn compares with counted outcomes.</summary>
-    public static (string Signal, string Tokens) Spend { get; } = ("tokens.consumed", "tokens");
+    /// <summary>The spend signal, its amount (what token burn compares with counted outcomes), its model and its reported cost: what the cost view sums.</summary>
+    public static (string Signal, string Tokens, string Model, string Cost) Spend { get; } = ("tokens.consumed", "tokens", "model", "cost_usd");
 
     private static AttributeDefinition Int(string name, bool optional = false) => new(name, "int", optional);
 
@@ -22,7 +22,7 @@ public static class BuiltInSignals
     public static readonly IReadOnlyList<SignalDefinition> All =
     [
         new("tokens.consumed", SignalDefinition.Volume, "Tokens a model consumed on an employee's behalf. Spend, never an achievement.",
-            [Int("tokens"), Text("model")], null, null, null, [], true)
+            [Int("tokens"), Text("model"), new("cost_usd", "number", Optional: true)], null, null, null, [], true)
         {
             // Only the gateway's reports are complete: an employee can switch off their own tool's telemetry.
             AuthoritativeSources = [Gateway],

@@ -51,6 +51,10 @@ public sealed class Personas(AchievementsApp app)
     public Personas Tokens(string actor, DateTimeOffset at, long tokens, string source = Gateway) =>
         Add("tokens.consumed", actor, at, new() { ["tokens"] = tokens, ["model"] = "large-model" }, source: source);
 
+    /// <summary>Tokens of one model with what they cost, when the source reports it.</summary>
+    public Personas Spend(string actor, DateTimeOffset at, long tokens, string model, double? costUsd, string source = Gateway) =>
+        Add("tokens.consumed", actor, at, new() { ["tokens"] = tokens, ["model"] = model, ["cost_usd"] = costUsd }, source: source);
+
     public Personas Prompt(string actor, DateTimeOffset at) =>
         Add("prompt.sent", actor, at, new() { ["tokens"] = 800 });
 

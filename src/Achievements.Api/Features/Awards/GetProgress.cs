@@ -1,4 +1,5 @@
 using Achievements.Api.Features.History;
+using Achievements.Api.Features.Insights;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
@@ -16,7 +17,11 @@ namespace Achievements.Api.Features.Awards;
 /// </summary>
 internal sealed record GetProgress(string EmployeeId) : IQuery<EmployeeProgress>;
 
-internal sealed record EmployeeProgress(string Employee, IReadOnlyList<BadgeProgress> Badges);
+/// <param name="Employee">Whose progress it is.</param>
+/// <param name="Badges">Every published badge, with where the employee stands on it and why.</param>
+/// <param name="Spend">The employee's own tokens, reported cost and counted outcomes over the last 90 days, by model and
+/// week: the only place anyone sees one person's figures, and only that person (and admins).</param>
+internal sealed record EmployeeProgress(string Employee, IReadOnlyList<BadgeProgress> Badges, CostFigures Spend);
 
 internal sealed record BadgeProgress(
     string Badge,
@@ -80,6 +85,6 @@ internal sealed class GetProgressHandler(IDbConnectionFactory connections, TimeP
                 new VoiceProgress(standing.Voices, standing.VoicesNeeded),
                 standing.Limit);
         });
-        return new EmployeeProgress(query.EmployeeId, [.. badges]);
+        return new EmployeeProgress(query.EmployeeId, [.. badges], CostWeeks.OfEmployee(query.EmployeeId, SpendWeeks.Of(counted, context.Catalog, now), now, "90d"));
     }
 }

@@ -1,5 +1,6 @@
 using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.History;
+using Achievements.Api.Features.Insights;
 using Achievements.Api.Infrastructure.Storage;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,8 @@ internal sealed record EmployeeEvaluation(EvaluationCounts Counts, EmployeeActiv
 
 /// <summary>
 /// One employee, one step of the pass: load their history, count it, judge every live badge, decide each award's
-/// change (<see cref="Awarding.Decide"/>) and record it through the <see cref="AwardLedger"/>. It decides nothing
+/// change (<see cref="Awarding.Decide"/>) and record it through the <see cref="AwardLedger"/>, and record the
+/// weeks the cost view reads (<see cref="SpendRecord"/>). It decides nothing
 /// itself; the activity it reduces goes back to the pass for the detectors.
 /// </summary>
 internal sealed class EmployeeEvaluator(AwardLedger ledger, IOptions<DetectionOptions> detection)
@@ -68,6 +70,8 @@ internal sealed class EmployeeEvaluator(AwardLedger ledger, IOptions<DetectionOp
             counts += EvaluationCounts.Of(decision.Move);
         }
 
+        // The cost view's weeks, from the same judgement: what counted is what the view calls an outcome.
+        await SpendRecord.WriteAsync(write, employeeId, SpendWeeks.Of(counted, context.Catalog, now));
         var activity = EmployeeActivity.From(employeeId, counted, context.Catalog, now, detection.Value);
         return new(counts, activity);
     }

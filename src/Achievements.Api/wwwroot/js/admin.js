@@ -1,6 +1,7 @@
 import { api, problemView, ApiProblem } from './api.js';
 import { el, replace, session, formatDateTime } from './dom.js';
 import { RuleField } from './rule-field.js';
+import { labelledBars } from './chart.js';
 
 const storageKey = 'achievements.admin';
 const $ = id => document.getElementById(id);
@@ -40,6 +41,7 @@ async function start() {
   const ok = await loadBadges();
   if (ok) {
     edit(null);
+    loadCost();
     loadFlags();
     loadAudit();
   }
@@ -283,6 +285,37 @@ function flagView(flag) {
       el('button', { type: 'button', class: 'danger', onclick: resolve('confirm') }, 'Confirm gaming')));
   return box;
 }
+
+// The cost view: per team, tokens and reported cost against counted outcomes, and tokens per week.
+const whole = n => Math.round(n).toLocaleString();
+const usd = n => (n === null ? '—' : n.toLocaleString(undefined, { style: 'currency', currency: 'USD' }));
+
+async function loadCost() {
+  const root = $('cost');
+  try {
+    const view = await call(`/insights/cost?groupBy=team&window=${encodeURIComponent($('cost-window').value)}`);
+    const points = view.total.weeks.map(w => ({ label: new Date(`${w.week}T00:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' }), value: w.tokens }));
+    replace(root,
+      labelledBars(points, ps => `Tokens per week, everyone, oldest first: ${ps.map(p => whole(p.value)).join(', ')}.`),
+      view.groups.length === 0 ? el('p', { class: 'muted', text: 'No tokens or counted outcomes in this window yet.' }) :
+        el('div', { class: 'table-scroll' }, el('table', { class: 'cost-table' },
+          el('thead', {}, el('tr', {}, ['Team', 'People', 'Tokens', 'Cost', 'Counted outcomes', 'Tokens per outcome', 'Cost per outcome', 'Models']
+            .map(h => el('th', { scope: 'col', text: h })))),
+          el('tbody', {}, [...view.groups, { team: 'Everyone', employees: null, ...view.total }].map(g => el('tr', { 'data-team': g.team ?? '' },
+            el('th', { scope: 'row', text: g.team ?? 'No team' }),
+            el('td', { text: g.employees ?? '' }),
+            el('td', { text: whole(g.tokens) }),
+            el('td', { text: usd(g.costUsd) }),
+            el('td', { text: g.outcomes }),
+            el('td', { text: g.tokensPerOutcome === null ? '—' : whole(g.tokensPerOutcome) }),
+            el('td', { text: usd(g.costPerOutcome) }),
+            el('td', { text: g.models.map(m => `${m.model || 'unnamed'} ${whole(m.tokens)}`).join(', ') })))))));
+  } catch (error) {
+    replace(root, problemView(error));
+  }
+}
+
+$('cost-window').addEventListener('change', loadCost);
 
 // The audit log, newest first.
 async function loadAudit() {

@@ -32,3 +32,23 @@ export function weeklyChart(counts, now = Date.now()) {
   });
   return chart;
 }
+
+// Bars for labelled weeks (the cost view's), as SVG nodes, with a text alternative.
+export function labelledBars(points, describe) {
+  const width = 480, height = 160, left = 8, bottom = 24, top = 18;
+  const max = Math.max(1, ...points.map(p => p.value));
+  const slot = (width - left * 2) / Math.max(1, points.length);
+  const label = describe(points);
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, class: 'chart', role: 'img', 'aria-label': label });
+  chart.append(svg('title', {}, label));
+  chart.append(svg('line', { x1: left, x2: width - left, y1: height - bottom, y2: height - bottom, class: 'axis' }));
+  points.forEach((point, i) => {
+    const barHeight = ((height - bottom - top) * point.value) / max;
+    const x = left + i * slot + slot * 0.15;
+    chart.append(svg('rect', { x, y: height - bottom - barHeight, width: slot * 0.7, height: Math.max(barHeight, 0), class: 'bar', rx: 2 }));
+    if (i % Math.ceil(points.length / 7) === 0) {
+      chart.append(svg('text', { x: x + slot * 0.35, y: height - 6, 'text-anchor': 'middle' }, point.label));
+    }
+  });
+  return chart;
+}
