@@ -54,6 +54,7 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/v1/employees/{id}/badges/{key}/restore", [U, F, F, F, F, A]),
         ("POST", "/api/v1/evaluations", [U, F, F, F, F, A]),
         ("GET", "/api/v1/audit", [U, F, F, F, F, A]),
+        ("GET", "/api/v1/insights/cost", [U, F, F, F, F, A]),
         ("POST", "/api/v1/detections", [U, F, F, F, F, A]),
         ("GET", "/api/v1/flags", [U, F, F, F, F, A]),
         ("POST", "/api/v1/flags/{id:long}/dismiss", [U, F, F, F, F, A]),
