@@ -16,6 +16,8 @@ using Achievements.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Achievements.Api.Infrastructure;
@@ -69,6 +71,11 @@ internal static class ServiceSetup
             .AddPolicy(ApiKeyAuthentication.AdminPolicy, policy => policy.RequireRole(ApiRole.Admin.Name()))
             .AddPolicy(ApiKeyAuthentication.SourcePolicy, policy => policy.RequireRole(ApiRole.Source.Name()))
             .AddPolicy(ApiKeyAuthentication.AnyKeyPolicy, policy => policy.RequireAuthenticatedUser());
+
+        // The key ring lives in the database, so a restart (or a restored backup) can still read the webhook secret.
+        services.AddDataProtection().SetApplicationName("Achievements");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IDbConnectionFactory>((options, connections) => options.XmlRepository = new DatabaseXmlRepository(connections));
 
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditTrail>();
