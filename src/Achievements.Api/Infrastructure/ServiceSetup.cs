@@ -7,6 +7,7 @@ using Achievements.Api.Features.Employees;
 using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Gaming;
+using Achievements.Api.Features.Identities;
 using Achievements.Api.Features.Keys;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Auth;
@@ -119,6 +120,7 @@ internal static class ServiceSetup
         api.MapEmployeesApi();
         api.MapSignalsApi();
         api.MapEventsApi();
+        api.MapIdentitiesApi();
         var publicDirectory = app.Configuration.GetValue("Achievements:PublicDirectory", true);
         api.MapBadgesApi(publicDirectory);
         api.MapAwardsApi(publicDirectory);
