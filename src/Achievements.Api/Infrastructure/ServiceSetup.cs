@@ -7,6 +7,7 @@ using Achievements.Api.Features.Employees;
 using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Gaming;
+using Achievements.Api.Features.Github;
 using Achievements.Api.Features.Identities;
 using Achievements.Api.Features.Keys;
 using Achievements.Api.Features.Signals;
@@ -77,6 +78,7 @@ internal static class ServiceSetup
         services.AddDataProtection().SetApplicationName("Achievements");
         services.AddOptions<KeyManagementOptions>()
             .Configure<IDbConnectionFactory>((options, connections) => options.XmlRepository = new DatabaseXmlRepository(connections));
+        services.AddSingleton<GithubIntegration>();
 
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditTrail>();
@@ -120,6 +122,7 @@ internal static class ServiceSetup
         api.MapEmployeesApi();
         api.MapSignalsApi();
         api.MapEventsApi();
+        api.MapGithubApi();
         api.MapIdentitiesApi();
         var publicDirectory = app.Configuration.GetValue("Achievements:PublicDirectory", true);
         api.MapBadgesApi(publicDirectory);
