@@ -22,8 +22,11 @@ public class AchievementsApp : WebApplicationFactory<Program>
     private readonly bool _configureAdminKey;
     private readonly bool _ownsDatabase;
 
-    public AchievementsApp(string? databasePath = null, bool configureAdminKey = true)
+    /// <summary>An app on <paramref name="databasePath"/> (a new file when null), with the admin key unless <paramref name="configureAdminKey"/> is false,
+    /// and its fake clock at <paramref name="start"/> (<see cref="Start"/> unless a test replays something recorded at another time).</summary>
+    public AchievementsApp(string? databasePath = null, bool configureAdminKey = true, DateTimeOffset? start = null)
     {
+        Clock = new FakeTimeProvider(start ?? Start);
         _ownsDatabase = databasePath is null;
         DatabasePath = databasePath ?? NewDatabasePath();
         _configureAdminKey = configureAdminKey;
@@ -34,7 +37,7 @@ public class AchievementsApp : WebApplicationFactory<Program>
     /// <summary>Whether the request limits apply; off by default so that tests can send as fast as they like.</summary>
     protected virtual bool RateLimited => false;
 
-    public FakeTimeProvider Clock { get; } = new(Start);
+    public FakeTimeProvider Clock { get; }
 
     public string ConnectionString => $"Data Source={DatabasePath}";
 

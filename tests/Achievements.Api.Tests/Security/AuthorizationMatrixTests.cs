@@ -33,6 +33,11 @@ public sealed class AuthorizationMatrixTests
         ("PUT", "/api/v1/signals/{type}", [U, F, F, F, F, A]),
         ("PATCH", "/api/v1/signals/{type}", [U, F, F, F, F, A]),
         ("POST", "/api/v1/events", [U, F, F, F, A, F]),
+        ("PUT", "/api/v1/integrations/github", [U, F, F, F, F, A]),
+        ("GET", "/api/v1/integrations/github", [U, F, F, F, F, A]),
+        // No key opens the webhook: a delivery without GitHub's signature is a 401 whoever sends it.
+        ("POST", "/api/v1/webhooks/github", [U, U, U, U, U, U]),
+        ("GET", "/api/v1/identities/unmapped", [U, F, F, F, F, A]),
         ("POST", "/api/v1/badges", [U, F, F, F, F, A]),
         ("PUT", "/api/v1/badges/{key}", [U, F, F, F, F, A]),
         ("POST", "/api/v1/badges/{key}/publish", [U, F, F, F, F, A]),

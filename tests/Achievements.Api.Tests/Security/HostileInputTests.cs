@@ -24,6 +24,7 @@ public sealed class HostileInputTests
         ("PUT", "/api/v1/signals/pr.merged", false),
         ("PATCH", "/api/v1/signals/pr.merged", false),
         ("POST", "/api/v1/events", true),
+        ("PUT", "/api/v1/integrations/github", false),
         ("POST", "/api/v1/badges", false),
         ("PUT", "/api/v1/badges/merge-master", false),
         ("POST", "/api/v1/badges/preview", false),
