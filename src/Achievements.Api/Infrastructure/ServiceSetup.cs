@@ -9,6 +9,7 @@ using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Gaming;
 using Achievements.Api.Features.Insights;
 using Achievements.Api.Features.Keys;
+using Achievements.Api.Features.Otlp;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Auth;
 using Achievements.Api.Infrastructure.Errors;
@@ -120,6 +121,7 @@ internal static class ServiceSetup
         api.MapAuditApi();
         api.MapInsightsApi();
         api.MapGamingApi();
+        app.MapOtlpApi();
         Features.Pages.PagesEndpoints.MapPages(app);
         return app;
     }
