@@ -7,6 +7,7 @@ using Achievements.Api.Features.Employees;
 using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Gaming;
+using Achievements.Api.Features.Identities;
 using Achievements.Api.Features.Insights;
 using Achievements.Api.Features.Keys;
 using Achievements.Api.Features.Otlp;
@@ -18,6 +19,8 @@ using Achievements.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
 
 namespace Achievements.Api.Infrastructure;
@@ -72,6 +75,11 @@ internal static class ServiceSetup
             .AddPolicy(ApiKeyAuthentication.SourcePolicy, policy => policy.RequireRole(ApiRole.Source.Name()))
             .AddPolicy(ApiKeyAuthentication.AnyKeyPolicy, policy => policy.RequireAuthenticatedUser());
 
+        // The key ring lives in the database, so a restart (or a restored backup) can still read the webhook secret.
+        services.AddDataProtection().SetApplicationName("Achievements");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IDbConnectionFactory>((options, connections) => options.XmlRepository = new DatabaseXmlRepository(connections));
+
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditTrail>();
         // One per app, not static: it is right only for the writes this app makes (see DirectoryCache).
@@ -114,6 +122,7 @@ internal static class ServiceSetup
         api.MapEmployeesApi();
         api.MapSignalsApi();
         api.MapEventsApi();
+        api.MapIdentitiesApi();
         var publicDirectory = app.Configuration.GetValue("Achievements:PublicDirectory", true);
         api.MapBadgesApi(publicDirectory);
         api.MapAwardsApi(publicDirectory);

@@ -33,6 +33,7 @@ public sealed class AuthorizationMatrixTests
         ("PUT", "/api/v1/signals/{type}", [U, F, F, F, F, A]),
         ("PATCH", "/api/v1/signals/{type}", [U, F, F, F, F, A]),
         ("POST", "/api/v1/events", [U, F, F, F, A, F]),
+        ("GET", "/api/v1/identities/unmapped", [U, F, F, F, F, A]),
         ("POST", "/api/v1/badges", [U, F, F, F, F, A]),
         ("PUT", "/api/v1/badges/{key}", [U, F, F, F, F, A]),
         ("POST", "/api/v1/badges/{key}/publish", [U, F, F, F, F, A]),

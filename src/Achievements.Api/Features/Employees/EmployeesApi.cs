@@ -1,3 +1,4 @@
+using Achievements.Api.Features.Identities;
 using Achievements.Api.Infrastructure.Auth;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,7 +13,7 @@ internal static class EmployeesApi
 
         employees.MapPut("/{id}", async Task<Results<Ok<Employee>, Created<Employee>>> (string id, EmployeeBody body, IMediator mediator, CancellationToken ct) =>
             {
-                var result = await mediator.Send(new PutEmployee(id, body.DisplayName, body.Team, body.IsBot), ct);
+                var result = await mediator.Send(new PutEmployee(id, body.DisplayName, body.Team, body.IsBot, body.Identities), ct);
                 return result.Created
                     ? TypedResults.Created($"/api/v1/employees/{id}", result.Employee)
                     : TypedResults.Ok(result.Employee);
@@ -30,5 +31,5 @@ internal static class EmployeesApi
         return api;
     }
 
-    internal sealed record EmployeeBody(string? DisplayName, string? Team, bool? IsBot);
+    internal sealed record EmployeeBody(string? DisplayName, string? Team, bool? IsBot, IReadOnlyList<Identity>? Identities);
 }

@@ -1,3 +1,4 @@
+using Achievements.Api.Features.Identities;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
@@ -5,7 +6,7 @@ using Mediator;
 
 namespace Achievements.Api.Features.Employees;
 
-internal sealed record Employee(string Id, string? DisplayName, string? Team, bool IsBot);
+internal sealed record Employee(string Id, string? DisplayName, string? Team, bool IsBot, IReadOnlyList<Identity> Identities);
 
 internal sealed record GetEmployee(string Id) : IQuery<Employee>;
 
@@ -23,7 +24,7 @@ internal sealed class GetEmployeeHandler(IDbConnectionFactory connections) : IQu
         var row = await connection.QuerySingleOrDefaultAsync<EmployeeRow>(new CommandDefinition(SelectEmployee, new { query.Id }, cancellationToken: cancellationToken));
         return row is null
             ? throw new NotFoundException("Employee", query.Id)
-            : new Employee(row.Id, row.DisplayName, row.Team, row.IsBot != 0);
+            : new Employee(row.Id, row.DisplayName, row.Team, row.IsBot != 0, await IdentityMap.OfAsync(connection, null, row.Id, cancellationToken));
     }
 
     private sealed record EmployeeRow

@@ -1,5 +1,6 @@
 using Achievements.Api.Features.Audit;
 using Achievements.Api.Features.Awards;
+using Achievements.Api.Features.Identities;
 using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
@@ -9,8 +10,12 @@ using Mediator;
 namespace Achievements.Api.Features.Employees;
 
 /// <summary>Creates or updates an employee's directory entry. Bots are kept so that nothing they do ever counts.</summary>
-/// <remarks>Leaving <c>isBot</c> out keeps what is stored (false for a new employee): a bot never silently becomes a person.</remarks>
-internal sealed record PutEmployee(string Id, string? DisplayName, string? Team, bool? IsBot) : ICommand<PutEmployeeResult>;
+/// <remarks>
+/// Leaving <c>isBot</c> out keeps what is stored (false for a new employee): a bot never silently becomes a person.
+/// Leaving <c>identities</c> out keeps the stored ones; a list replaces them, and the events held for them become the
+/// employee's in the same transaction.
+/// </remarks>
+internal sealed record PutEmployee(string Id, string? DisplayName, string? Team, bool? IsBot, IReadOnlyList<Identity>? Identities = null) : ICommand<PutEmployeeResult>;
 
 internal sealed record PutEmployeeResult(Employee Employee, bool Created);
 
@@ -22,7 +27,15 @@ internal sealed class PutEmployeeValidator : AbstractValidator<PutEmployee>
         RuleFor(x => x.Id).Must(EmployeeId.IsValid).WithMessage(EmployeeId.Rule);
         RuleFor(x => x.DisplayName).NotEmpty().MaximumLength(200).Must(TextRules.IsDisplayable).WithMessage(TextRules.DisplayableMessage);
         RuleFor(x => x.Team).MaximumLength(100).Must(TextRules.IsDisplayable).WithMessage(TextRules.DisplayableMessage);
+        RuleFor(x => x.Identities).Must(list => list!.Count <= MaxIdentities).WithMessage($"An employee has at most {MaxIdentities} identities.")
+            .Must(list => list!.DistinctBy(i => (i?.Provider, i?.Id)).Count() == list!.Count).WithMessage("Each identity (provider and id) may be listed once.")
+            .Must(list => list!.Where(i => i?.Login is not null).DistinctBy(i => (i.Provider, i.Login!.ToUpperInvariant())).Count() == list!.Count(i => i?.Login is not null))
+            .WithMessage("Each login may be listed once per provider.")
+            .When(x => x.Identities is not null);
+        RuleForEach(x => x.Identities).NotNull().SetValidator(new IdentityValidator());
     }
+
+    public const int MaxIdentities = 20;
 }
 
 internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryCache directory) : ICommandHandler<PutEmployee, PutEmployeeResult>
@@ -52,13 +65,15 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
             afterCommit.Add(() => directory.Forget(command.Id!));
             if (await connection.ExecuteAsync(new CommandDefinition(Insert, row, transaction, cancellationToken: cancellationToken)) == 1)
             {
-                await audit.RecordAsync(connection, transaction, "employee.created", new { command.DisplayName, command.Team, IsBot = command.IsBot ?? false }, cancellationToken, command.Id);
-                return (Created: true, IsBot: command.IsBot ?? false);
+                await audit.RecordAsync(connection, transaction, "employee.created", new { command.DisplayName, command.Team, IsBot = command.IsBot ?? false, command.Identities }, cancellationToken, command.Id);
+                var identities = await MapIdentitiesAsync(connection, transaction, command, row.Now, cancellationToken);
+                return (Created: true, IsBot: command.IsBot ?? false, Identities: identities);
             }
 
             var wasBot = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(WasBot, row, transaction, cancellationToken: cancellationToken));
             var isBot = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(Update, row, transaction, cancellationToken: cancellationToken));
-            await audit.RecordAsync(connection, transaction, "employee.updated", new { command.DisplayName, command.Team, IsBot = isBot }, cancellationToken, command.Id);
+            await audit.RecordAsync(connection, transaction, "employee.updated", new { command.DisplayName, command.Team, IsBot = isBot, command.Identities }, cancellationToken, command.Id);
+            var mapped = await MapIdentitiesAsync(connection, transaction, command, row.Now, cancellationToken);
             if (isBot != wasBot)
             {
                 // A bot is no independent reviewer: whom it reviewed may now count differently, so everyone is looked at again.
@@ -66,8 +81,23 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
                 await EvaluationQueue.EnqueueAsync(connection, transaction, [command.Id], row.Now, cancellationToken);
             }
 
-            return (Created: false, IsBot: isBot);
+            return (Created: false, IsBot: isBot, Identities: mapped);
         }, cancellationToken);
-        return new PutEmployeeResult(new Employee(command.Id, command.DisplayName, command.Team, created.IsBot), created.Created);
+        return new PutEmployeeResult(new Employee(command.Id, command.DisplayName, command.Team, created.IsBot, created.Identities), created.Created);
+    }
+
+    /// <summary>
+    /// Replaces the employee's identities when the request lists them, and stores the events held for them that now
+    /// have all their people; ingestion's store queues whom they concern. Returns the identities the employee has.
+    /// </summary>
+    private static async Task<IReadOnlyList<Identity>> MapIdentitiesAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, PutEmployee command, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (command.Identities is { } identities)
+        {
+            await IdentityMap.ReplaceAsync(connection, transaction, command.Id, identities, cancellationToken);
+            await HeldEvents.ReleaseAsync(connection, transaction, identities, now, cancellationToken);
+        }
+
+        return await IdentityMap.OfAsync(connection, transaction, command.Id, cancellationToken);
     }
 }

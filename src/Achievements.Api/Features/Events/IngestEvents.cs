@@ -71,15 +71,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
         var catalog = await SignalStore.LoadAsync(connection, cancellationToken);
-        var judge = new EventJudge(catalog, now);
-        var errors = new List<EventError>();
-        var judged = new (IncomingEvent Event, Dictionary<string, string[]>? Errors)[command.Events!.Count];
-        for (var i = 0; i < judged.Length; i++)
-        {
-            var incoming = IncomingEvent.From(command.Events[i]);
-            errors.Clear();
-            judged[i] = (incoming, judge.Judge(incoming, errors) ? null : Errors(errors));
-        }
+        var judged = Judge(catalog, now, command.Events!);
 
         // One ingest transaction at a time per database, handed on in turns rather than through SQLite's busy handler.
         var turn = turns.For(connection.DataSource);
@@ -109,49 +101,81 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         (IncomingEvent Event, Dictionary<string, string[]>? Errors)[] judged,
         DateTimeOffset now,
         CancellationToken cancellationToken) =>
-        connection.InTransactionAsync(async transaction =>
+        connection.InTransactionAsync(transaction => StoreInAsync(connection, transaction, command.Source, catalog, judged, now, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Judges each event alone against the catalog and the clock: the errors of one never reject another.
+    /// </summary>
+    internal static (IncomingEvent Event, Dictionary<string, string[]>? Errors)[] Judge(SignalCatalog catalog, DateTimeOffset now, IReadOnlyList<JsonElement> events)
+    {
+        var judge = new EventJudge(catalog, now);
+        var errors = new List<EventError>();
+        var judged = new (IncomingEvent Event, Dictionary<string, string[]>? Errors)[events.Count];
+        for (var i = 0; i < judged.Length; i++)
         {
-            var refusedIds = judged.Where(j => j.Errors is not null).Select(j => j.Event.IdText).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
-            var stored = refusedIds.Count == 0
-                ? []
-                : (await connection.QueryAsync<string>(new CommandDefinition(ExistingIds, new { command.Source, Ids = refusedIds }, transaction, cancellationToken: cancellationToken)))
-                    .ToHashSet(StringComparer.Ordinal);
+            var incoming = IncomingEvent.From(events[i]);
+            errors.Clear();
+            judged[i] = (incoming, judge.Judge(incoming, errors) ? null : Errors(errors));
+        }
 
-            // The unique (source, id) decides: an insert that changes nothing met a stored or earlier id.
-            using var insert = new EventInsert(connection, command.Source, now);
-            var results = new EventResult[judged.Length];
-            var accepted = new List<IncomingEvent>();
-            var acceptedIds = new HashSet<string>(StringComparer.Ordinal);
-            for (var i = 0; i < judged.Length; i++)
+        return judged;
+    }
+
+    /// <summary>
+    /// In the caller's transaction: stores the accepted events, queues whom they concern, and says what became of each
+    /// event. Ingestion and the sources that translate their own payloads into events (GitHub's webhook, events held
+    /// until their people were mapped) store through here, so a stored event means the same whichever way it came.
+    /// </summary>
+    internal static async Task<EventResult[]> StoreInAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        string source,
+        SignalCatalog catalog,
+        (IncomingEvent Event, Dictionary<string, string[]>? Errors)[] judged,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        var refusedIds = judged.Where(j => j.Errors is not null).Select(j => j.Event.IdText).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var stored = refusedIds.Count == 0
+            ? []
+            : (await connection.QueryAsync<string>(new CommandDefinition(ExistingIds, new { Source = source, Ids = refusedIds }, transaction, cancellationToken: cancellationToken)))
+                .ToHashSet(StringComparer.Ordinal);
+
+        // The unique (source, id) decides: an insert that changes nothing met a stored or earlier id.
+        using var insert = new EventInsert(connection, source, now);
+        var results = new EventResult[judged.Length];
+        var accepted = new List<IncomingEvent>();
+        var acceptedIds = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < judged.Length; i++)
+        {
+            var (incoming, refusal) = judged[i];
+            if (refusal is null)
             {
-                var (incoming, refusal) = judged[i];
-                if (refusal is null)
+                var inserted = insert.Execute(incoming);
+                results[i] = new EventResult(incoming.IdText, inserted ? EventResult.AcceptedStatus : EventResult.DuplicateStatus);
+                if (inserted)
                 {
-                    var inserted = insert.Execute(incoming);
-                    results[i] = new EventResult(incoming.IdText, inserted ? EventResult.AcceptedStatus : EventResult.DuplicateStatus);
-                    if (inserted)
-                    {
-                        accepted.Add(incoming);
-                        acceptedIds.Add(incoming.IdText!);
-                    }
-                }
-                else
-                {
-                    results[i] = incoming.IdText is { } id && (stored.Contains(id) || acceptedIds.Contains(id))
-                        ? new EventResult(id, EventResult.DuplicateStatus)
-                        : new EventResult(incoming.IdText, EventResult.RejectedStatus, refusal);
+                    accepted.Add(incoming);
+                    acceptedIds.Add(incoming.IdText!);
                 }
             }
-
-            if (accepted.Count > 0)
+            else
             {
-                await EnsureEmployeesAsync(connection, transaction, accepted.Select(a => a.ActorText!), now, cancellationToken);
-                var affected = accepted.Select(a => a.ActorText!).Concat(await CorrectedAuthorsAsync(connection, transaction, catalog, command.Source, accepted, cancellationToken));
-                await EvaluationQueue.EnqueueAsync(connection, transaction, affected, now, cancellationToken);
+                results[i] = incoming.IdText is { } id && (stored.Contains(id) || acceptedIds.Contains(id))
+                    ? new EventResult(id, EventResult.DuplicateStatus)
+                    : new EventResult(incoming.IdText, EventResult.RejectedStatus, refusal);
             }
+        }
 
-            return results;
-        }, cancellationToken);
+        if (accepted.Count > 0)
+        {
+            await EnsureEmployeesAsync(connection, transaction, accepted.Select(a => a.ActorText!), now, cancellationToken);
+            var affected = accepted.Select(a => a.ActorText!).Concat(await CorrectedAuthorsAsync(connection, transaction, catalog, source, accepted, cancellationToken));
+            await EvaluationQueue.EnqueueAsync(connection, transaction, affected, now, cancellationToken);
+        }
+
+        return results;
+    }
 
     /// <summary>Adds the employees that events name and the directory does not have yet.</summary>
     internal static Task EnsureEmployeesAsync(DbConnection connection, DbTransaction transaction, IEnumerable<string> actors, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -1,5 +1,8 @@
 namespace Achievements.Api.Infrastructure.Errors;
 
+/// <summary>The request does not prove who sent it (a webhook without a valid signature). Becomes a 401.</summary>
+internal sealed class UnauthorizedException(string message) : Exception(message);
+
 /// <summary>Something the caller named does not exist. Becomes a 404 problem details.</summary>
 internal sealed class NotFoundException(string what, string id)
     : Exception($"{what} '{id}' was not found.");

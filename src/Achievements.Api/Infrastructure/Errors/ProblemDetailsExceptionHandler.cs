@@ -18,6 +18,7 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
         var details = exception switch
         {
             ValidationException validation => Validation(validation),
+            UnauthorizedException unauthorized => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", unauthorized.Message),
             NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
             ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
             ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
