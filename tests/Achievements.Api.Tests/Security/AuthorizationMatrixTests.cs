@@ -33,6 +33,8 @@ public sealed class AuthorizationMatrixTests
         ("PUT", "/api/v1/signals/{type}", [U, F, F, F, F, A]),
         ("PATCH", "/api/v1/signals/{type}", [U, F, F, F, F, A]),
         ("POST", "/api/v1/events", [U, F, F, F, A, F]),
+        ("POST", "/v1/logs", [U, F, F, F, A, F]),
+        ("POST", "/v1/metrics", [U, F, F, F, A, F]),
         ("GET", "/api/v1/identities/unmapped", [U, F, F, F, F, A]),
         ("POST", "/api/v1/badges", [U, F, F, F, F, A]),
         ("PUT", "/api/v1/badges/{key}", [U, F, F, F, F, A]),
@@ -124,7 +126,7 @@ public sealed class AuthorizationMatrixTests
     }
 
     /// <summary>The pages serve static HTML to everyone and are covered by the browser tests.</summary>
-    private static bool IsPage(string route) => !route.StartsWith("/api/", StringComparison.Ordinal) && route is not ("/health" or "/openapi/{documentName}.json");
+    private static bool IsPage(string route) => !route.StartsWith("/api/", StringComparison.Ordinal) && !route.StartsWith("/v1/", StringComparison.Ordinal) && route is not ("/health" or "/openapi/{documentName}.json");
 
     private static string Normalise(string route) => route.Length > 1 ? route.TrimEnd('/') : route;
 

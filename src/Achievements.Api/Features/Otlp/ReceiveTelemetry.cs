@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Identities;
 using Achievements.Api.Infrastructure.Storage;
 using FluentValidation;
@@ -38,7 +39,7 @@ internal sealed record TelemetryReceipt(int Records, int Used, int Unused, int R
     }
 }
 
-internal sealed class ReceiveTelemetryHandler(IDbConnectionFactory connections, TimeProvider time) : ICommandHandler<ReceiveTelemetry, TelemetryReceipt>
+internal sealed class ReceiveTelemetryHandler(IDbConnectionFactory connections, TimeProvider time, IngestTurns turns) : ICommandHandler<ReceiveTelemetry, TelemetryReceipt>
 {
     public async ValueTask<TelemetryReceipt> Handle(ReceiveTelemetry command, CancellationToken cancellationToken)
     {
@@ -69,9 +70,20 @@ internal sealed class ReceiveTelemetryHandler(IDbConnectionFactory connections, 
             Attributes = (JsonObject)e.Attributes.DeepClone(),
         }).ToList();
         await using var connection = await connections.OpenAsync(cancellationToken);
-        var results = await connection.InTransactionAsync(
-            transaction => HeldEvents.AttributeAsync(connection, transaction, command.Source, attributed, now, cancellationToken),
-            cancellationToken);
+        // The same turns as POST /events: one ingest transaction at a time per database.
+        var turn = turns.For(connection.DataSource);
+        await turn.WaitAsync(cancellationToken);
+        IReadOnlyList<AttributedResult> results;
+        try
+        {
+            results = await connection.InTransactionAsync(
+                transaction => HeldEvents.AttributeAsync(connection, transaction, command.Source, attributed, now, cancellationToken),
+                cancellationToken);
+        }
+        finally
+        {
+            turn.Release();
+        }
 
         var rejectedIds = results.Where(r => r.Errors is not null).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var used = mapped.Count(m => m.Events.Count > 0);
