@@ -11,6 +11,7 @@ using Achievements.Api.Features.Github;
 using Achievements.Api.Features.Identities;
 using Achievements.Api.Features.Insights;
 using Achievements.Api.Features.Keys;
+using Achievements.Api.Features.Otlp;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Auth;
 using Achievements.Api.Infrastructure.Errors;
@@ -132,6 +133,7 @@ internal static class ServiceSetup
         api.MapAuditApi();
         api.MapInsightsApi();
         api.MapGamingApi();
+        app.MapOtlpApi();
         Features.Pages.PagesEndpoints.MapPages(app);
         return app;
     }

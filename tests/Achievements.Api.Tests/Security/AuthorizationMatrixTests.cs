@@ -37,6 +37,8 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/v1/integrations/github", [U, F, F, F, F, A]),
         // No key opens the webhook: a delivery without GitHub's signature is a 401 whoever sends it.
         ("POST", "/api/v1/webhooks/github", [U, U, U, U, U, U]),
+        ("POST", "/v1/logs", [U, F, F, F, A, F]),
+        ("POST", "/v1/metrics", [U, F, F, F, A, F]),
         ("GET", "/api/v1/identities/unmapped", [U, F, F, F, F, A]),
         ("POST", "/api/v1/badges", [U, F, F, F, F, A]),
         ("PUT", "/api/v1/badges/{key}", [U, F, F, F, F, A]),
@@ -128,7 +130,7 @@ public sealed class AuthorizationMatrixTests
     }
 
     /// <summary>The pages serve static HTML to everyone and are covered by the browser tests.</summary>
-    private static bool IsPage(string route) => !route.StartsWith("/api/", StringComparison.Ordinal) && route is not ("/health" or "/openapi/{documentName}.json");
+    private static bool IsPage(string route) => !route.StartsWith("/api/", StringComparison.Ordinal) && !route.StartsWith("/v1/", StringComparison.Ordinal) && route is not ("/health" or "/openapi/{documentName}.json");
 
     private static string Normalise(string route) => route.Length > 1 ? route.TrimEnd('/') : route;
 

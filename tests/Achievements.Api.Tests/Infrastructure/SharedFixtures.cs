@@ -1,0 +1,26 @@
+namespace Achievements.Api.Tests.Infrastructure;
+
+/// <summary>
+/// The real payloads beside the repository (<c>../shared/fixtures</c> seen from its root), read at test time and never
+/// copied in: each folder's PROVENANCE.md says where its files come from.
+/// </summary>
+public static class SharedFixtures
+{
+    public static string Root { get; } = Find();
+
+    public static byte[] Read(params string[] path) => File.ReadAllBytes(Path.Combine([Root, .. path]));
+
+    private static string Find()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Achievements.sln")))
+            {
+                var fixtures = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "fixtures"));
+                return Directory.Exists(fixtures) ? fixtures : throw new DirectoryNotFoundException($"The shared fixtures are not at {fixtures}.");
+            }
+        }
+
+        throw new DirectoryNotFoundException("No Achievements.sln above the test binaries.");
+    }
+}
