@@ -15,7 +15,7 @@ public sealed class GithubDeliveries(AchievementsApp app, string secret = Github
 
     private int _deliveries;
 
-    public static string FixturesDirectory { get; } = Path.GetFullPath(Path.Combine(RepositoryRoot(), "..", "shared", "fixtures", "github"));
+    public static string FixturesDirectory { get; } = Path.Combine(SharedFixtures.Root, "github");
 
     public static string FixtureText(string relativePath) => File.ReadAllText(Path.Combine(FixturesDirectory, relativePath));
 
@@ -104,14 +104,4 @@ public sealed class GithubDeliveries(AchievementsApp app, string secret = Github
         return pr;
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Achievements.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (Achievements.sln) was not found above the test's directory.");
-    }
 }

@@ -2,7 +2,8 @@ namespace Achievements.Api.Tests.Infrastructure;
 
 /// <summary>
 /// The real payloads beside the repository (<c>../shared/fixtures</c> seen from its root), read at test time and never
-/// copied in: each folder's PROVENANCE.md says where its files come from.
+/// copied in: each folder's PROVENANCE.md says where its files come from. <c>ACHIEVEMENTS_FIXTURES</c> names another
+/// place, for a clone that does not sit beside them (<c>.ci/run</c> sets it from the clone's origin).
 /// </summary>
 public static class SharedFixtures
 {
@@ -12,6 +13,11 @@ public static class SharedFixtures
 
     private static string Find()
     {
+        if (Environment.GetEnvironmentVariable("ACHIEVEMENTS_FIXTURES") is { Length: > 0 } configured)
+        {
+            return Directory.Exists(configured) ? Path.GetFullPath(configured) : throw new DirectoryNotFoundException($"ACHIEVEMENTS_FIXTURES names {configured}, which does not exist.");
+        }
+
         for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "Achievements.sln")))
