@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
@@ -15,35 +16,33 @@ internal static class SpendRecord
         DELETE FROM outcome_weeks WHERE employee_id = @Employee;
         """;
 
+    // All of an employee's rows in one statement each, passed as one JSON array: a year is about a hundred rows, and
+    // a statement per row made the evaluation pass a third slower.
     private const string InsertSpend = """
-        INSERT INTO spend_weeks (employee_id, week, model, tokens, cost_usd) VALUES (@Employee, @Week, @Model, @Tokens, @CostUsd)
+        INSERT INTO spend_weeks (employee_id, week, model, tokens, cost_usd)
+        SELECT @Employee, json_extract(value, '$.week'), json_extract(value, '$.model'), json_extract(value, '$.tokens'), json_extract(value, '$.costUsd')
+        FROM json_each(@Rows)
         """;
 
-    private const string InsertOutcomes = "INSERT INTO outcome_weeks (employee_id, week, outcomes) VALUES (@Employee, @Week, @Outcomes)";
+    private const string InsertOutcomes = """
+        INSERT INTO outcome_weeks (employee_id, week, outcomes)
+        SELECT @Employee, json_extract(value, '$.week'), json_extract(value, '$.outcomes')
+        FROM json_each(@Rows)
+        """;
 
     public static async Task WriteAsync(WriteScope write, string employeeId, SpendWeeks weeks)
     {
         await write.Connection.ExecuteAsync(write.Command(Forget, new { Employee = employeeId }));
         if (weeks.Spend.Count > 0)
         {
-            await write.Connection.ExecuteAsync(write.Command(InsertSpend, weeks.Spend.Select(s => new
-            {
-                Employee = employeeId,
-                Week = Text(s.Week),
-                s.Model,
-                s.Tokens,
-                s.CostUsd,
-            })));
+            var rows = JsonSerializer.Serialize(weeks.Spend.Select(s => new { week = Text(s.Week), model = s.Model, tokens = s.Tokens, costUsd = s.CostUsd }));
+            await write.Connection.ExecuteAsync(write.Command(InsertSpend, new { Employee = employeeId, Rows = rows }));
         }
 
         if (weeks.Outcomes.Count > 0)
         {
-            await write.Connection.ExecuteAsync(write.Command(InsertOutcomes, weeks.Outcomes.Select(o => new
-            {
-                Employee = employeeId,
-                Week = Text(o.Week),
-                o.Outcomes,
-            })));
+            var rows = JsonSerializer.Serialize(weeks.Outcomes.Select(o => new { week = Text(o.Week), outcomes = o.Outcomes }));
+            await write.Connection.ExecuteAsync(write.Command(InsertOutcomes, new { Employee = employeeId, Rows = rows }));
         }
     }
 

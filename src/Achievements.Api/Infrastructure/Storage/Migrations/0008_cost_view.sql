@@ -16,8 +16,8 @@ CREATE TABLE outcome_weeks (
     PRIMARY KEY (employee_id, week)
 ) WITHOUT ROWID;
 
-CREATE INDEX ix_spend_weeks_week ON spend_weeks (week);
-CREATE INDEX ix_outcome_weeks_week ON outcome_weeks (week);
+-- No index by week: every evaluation rewrites an employee's rows, and a second b-tree per table made that cost more
+-- than the cost view's scan of about a hundred rows per employee saves.
 
 -- Token reports may say what they cost (OpenTelemetry's cost_usd from AI coding tools, a gateway's bill).
 UPDATE signals SET attributes = json_insert(attributes, '$[#]', json('{"name":"cost_usd","type":"number","optional":true,"signed":false}'))
