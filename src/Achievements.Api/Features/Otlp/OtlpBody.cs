@@ -77,54 +77,37 @@ internal static class OtlpBody
 
     private static class Json
     {
-        public static List<OtlpRecord> Logs(ReadOnlySpan<byte> body)
+        public static List<OtlpRecord> Logs(ReadOnlySpan<byte> body) => Scoped(body, "resourceLogs", "scopeLogs", "logRecords", (log, outer) =>
         {
-            using var document = Parse(body, "resourceLogs");
+            var own = Attributes(log);
+            var text = Object(log, "body") is { } value && value.TryGetProperty("stringValue", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
+            var eventName = log.TryGetProperty("eventName", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
+            return [new OtlpRecord(NameOf(eventName, text, own), Time(log, "timeUnixNano") ?? Time(log, "observedTimeUnixNano"), null, Merge(outer, own))];
+        });
+
+        public static List<OtlpRecord> Metrics(ReadOnlySpan<byte> body) => Scoped(body, "resourceMetrics", "scopeMetrics", "metrics", (metric, outer) =>
+        {
+            var name = metric.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() ?? "" : "";
+            // Sums and gauges carry numbers; histograms and summaries are not read and count as unused.
+            return (Object(metric, "sum") ?? Object(metric, "gauge")) is { } data
+                ? [.. Array(data, "dataPoints").Select(point => new OtlpRecord(name, Time(point, "timeUnixNano") ?? Time(point, "startTimeUnixNano"), PointValue(point), Merge(outer, Attributes(point))))]
+                : [new OtlpRecord(name, null, null, outer)];
+        });
+
+        /// <summary>Every item of every scope of every resource, read with the resource's and scope's attributes.</summary>
+        private static List<OtlpRecord> Scoped(ReadOnlySpan<byte> body, string resources, string scopes, string items, Func<JsonElement, IReadOnlyDictionary<string, object>, IEnumerable<OtlpRecord>> read)
+        {
+            using var document = Parse(body, resources);
             var records = new List<OtlpRecord>();
-            foreach (var resource in Array(document.RootElement, "resourceLogs"))
+            foreach (var resource in Array(document.RootElement, resources))
             {
                 var resourceAttributes = Attributes(Object(resource, "resource"));
-                foreach (var scope in Array(resource, "scopeLogs"))
+                foreach (var scope in Array(resource, scopes))
                 {
                     var outer = Merge(resourceAttributes, Attributes(Object(scope, "scope")));
-                    foreach (var log in Array(scope, "logRecords"))
+                    foreach (var item in Array(scope, items))
                     {
-                        var own = Attributes(log);
-                        var text = Object(log, "body") is { } value && value.TryGetProperty("stringValue", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-                        var eventName = log.TryGetProperty("eventName", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
-                        records.Add(new OtlpRecord(NameOf(eventName, text, own), Time(log, "timeUnixNano") ?? Time(log, "observedTimeUnixNano"), null, Merge(outer, own)));
-                    }
-                }
-            }
-
-            return records;
-        }
-
-        public static List<OtlpRecord> Metrics(ReadOnlySpan<byte> body)
-        {
-            using var document = Parse(body, "resourceMetrics");
-            var records = new List<OtlpRecord>();
-            foreach (var resource in Array(document.RootElement, "resourceMetrics"))
-            {
-                var resourceAttributes = Attributes(Object(resource, "resource"));
-                foreach (var scope in Array(resource, "scopeMetrics"))
-                {
-                    var outer = Merge(resourceAttributes, Attributes(Object(scope, "scope")));
-                    foreach (var metric in Array(scope, "metrics"))
-                    {
-                        var name = metric.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() ?? "" : "";
-                        // Sums and gauges carry numbers; histograms and summaries are not read and count as unused.
-                        var points = Object(metric, "sum") ?? Object(metric, "gauge");
-                        if (points is not { } data)
-                        {
-                            records.Add(new OtlpRecord(name, null, null, outer));
-                            continue;
-                        }
-
-                        foreach (var point in Array(data, "dataPoints"))
-                        {
-                            records.Add(new OtlpRecord(name, Time(point, "timeUnixNano") ?? Time(point, "startTimeUnixNano"), PointValue(point), Merge(outer, Attributes(point))));
-                        }
+                        records.AddRange(read(item, outer));
                     }
                 }
             }
@@ -243,7 +226,16 @@ internal static class OtlpBody
     /// <summary>Protobuf, by field number. Wire types other than the expected are skipped, as a newer sender's fields are.</summary>
     private static class Proto
     {
-        public static List<OtlpRecord> Logs(byte[] body)
+        public static List<OtlpRecord> Logs(byte[] body) => Scoped(body, (log, outer) => [LogRecord(log, outer)]);
+
+        public static List<OtlpRecord> Metrics(byte[] body) => Scoped(body, Metric);
+
+        /// <summary>
+        /// Every item of every scope of every resource, with the resource's and scope's attributes. Logs and metrics
+        /// nest alike: the request's field 1 is a resource (its resource = 1, its scopes = 2), a scope's
+        /// InstrumentationScope is field 1 (attributes = 3) and its items field 2.
+        /// </summary>
+        private static List<OtlpRecord> Scoped(byte[] body, Func<ByteString, IReadOnlyDictionary<string, object>, IEnumerable<OtlpRecord>> read)
         {
             var records = new List<OtlpRecord>();
             Read(body, (input, tag) =>
@@ -253,7 +245,6 @@ internal static class OtlpBody
                     return false;
                 }
 
-                // ResourceLogs: resource = 1, scope_logs = 2.
                 var resourceAttributes = new Dictionary<string, object>(StringComparer.Ordinal);
                 var scopes = new List<ByteString>();
                 Read(input.ReadBytes(), (resource, tag) => tag.Field switch
@@ -264,58 +255,18 @@ internal static class OtlpBody
                 });
                 foreach (var scope in scopes)
                 {
-                    // ScopeLogs: scope = 1 (InstrumentationScope, attributes = 3), log_records = 2.
                     var scopeAttributes = new Dictionary<string, object>(StringComparer.Ordinal);
-                    var logs = new List<ByteString>();
+                    var items = new List<ByteString>();
                     Read(scope, (s, tag) => tag.Field switch
                     {
                         1 => ReadAttributesOf(s.ReadBytes(), 3, scopeAttributes),
-                        2 => Add(logs, s.ReadBytes()),
+                        2 => Add(items, s.ReadBytes()),
                         _ => false,
                     });
                     var outer = Merge(resourceAttributes, scopeAttributes);
-                    records.AddRange(logs.Select(log => LogRecord(log, outer)));
-                }
-
-                return true;
-            });
-            return records;
-        }
-
-        public static List<OtlpRecord> Metrics(byte[] body)
-        {
-            var records = new List<OtlpRecord>();
-            Read(body, (input, tag) =>
-            {
-                if (tag.Field != 1)
-                {
-                    return false;
-                }
-
-                // ResourceMetrics: resource = 1, scope_metrics = 2.
-                var resourceAttributes = new Dictionary<string, object>(StringComparer.Ordinal);
-                var scopes = new List<ByteString>();
-                Read(input.ReadBytes(), (resource, tag) => tag.Field switch
-                {
-                    1 => ReadAttributesOf(resource.ReadBytes(), 1, resourceAttributes),
-                    2 => Add(scopes, resource.ReadBytes()),
-                    _ => false,
-                });
-                foreach (var scope in scopes)
-                {
-                    // ScopeMetrics: scope = 1, metrics = 2.
-                    var scopeAttributes = new Dictionary<string, object>(StringComparer.Ordinal);
-                    var metrics = new List<ByteString>();
-                    Read(scope, (s, tag) => tag.Field switch
+                    foreach (var item in items)
                     {
-                        1 => ReadAttributesOf(s.ReadBytes(), 3, scopeAttributes),
-                        2 => Add(metrics, s.ReadBytes()),
-                        _ => false,
-                    });
-                    var outer = Merge(resourceAttributes, scopeAttributes);
-                    foreach (var metric in metrics)
-                    {
-                        records.AddRange(Metric(metric, outer));
+                        records.AddRange(read(item, outer));
                     }
                 }
 
