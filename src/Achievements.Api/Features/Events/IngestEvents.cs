@@ -74,17 +74,8 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         var judged = Judge(catalog, now, command.Events!);
 
         // One ingest transaction at a time per database, handed on in turns rather than through SQLite's busy handler.
-        var turn = turns.For(connection.DataSource);
-        await turn.WaitAsync(cancellationToken);
-        EventResult[] results;
-        try
-        {
-            results = await StoreAsync(connection, command, catalog, judged, now, cancellationToken);
-        }
-        finally
-        {
-            turn.Release();
-        }
+        var results = await turns.InTransactionAsync(
+            connection, transaction => StoreInAsync(connection, transaction, command.Source, catalog, judged, now, cancellationToken), cancellationToken);
 
         return new IngestResult(
             results.Count(r => r.Status == EventResult.AcceptedStatus),
@@ -93,15 +84,6 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
             results);
     }
 
-    /// <summary>In one transaction: stores the accepted events, queues whom they concern, and says what became of each event.</summary>
-    private static Task<EventResult[]> StoreAsync(
-        DbConnection connection,
-        IngestEvents command,
-        SignalCatalog catalog,
-        (IncomingEvent Event, Dictionary<string, string[]>? Errors)[] judged,
-        DateTimeOffset now,
-        CancellationToken cancellationToken) =>
-        connection.InTransactionAsync(transaction => StoreInAsync(connection, transaction, command.Source, catalog, judged, now, cancellationToken), cancellationToken);
 
     /// <summary>
     /// Judges each event alone against the catalog and the clock: the errors of one never reject another.

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
+using Achievements.Api.Infrastructure.Storage;
 
 namespace Achievements.Api.Features.Events;
 
@@ -21,4 +23,19 @@ internal sealed class IngestTurns
 
     /// <summary>The turn of the database at <paramref name="dataSource"/>: wait on it before writing, release it after.</summary>
     public SemaphoreSlim For(string dataSource) => _turns.GetOrAdd(dataSource, _ => new SemaphoreSlim(1, 1));
+
+    /// <summary>Runs <paramref name="work"/> in one transaction on <paramref name="connection"/>, in its database's turn.</summary>
+    public async Task<T> InTransactionAsync<T>(DbConnection connection, Func<DbTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        var turn = For(connection.DataSource);
+        await turn.WaitAsync(cancellationToken);
+        try
+        {
+            return await connection.InTransactionAsync(work, cancellationToken);
+        }
+        finally
+        {
+            turn.Release();
+        }
+    }
 }

@@ -102,33 +102,24 @@ internal sealed class ReceiveGithubDeliveryHandler(IDbConnectionFactory connecti
         }
 
         var now = time.GetUtcNow();
-        var turn = turns.For(connection.DataSource);
-        await turn.WaitAsync(cancellationToken);
-        try
+        return await turns.InTransactionAsync(connection, async transaction =>
         {
-            return await connection.InTransactionAsync(async transaction =>
+            var recorded = await connection.ExecuteAsync(new CommandDefinition(
+                RecordDelivery, new { Delivery = delivery, command.Event, Action = GithubPayload.Action(payload), Now = now }, transaction, cancellationToken: cancellationToken));
+            if (recorded == 0)
             {
-                var recorded = await connection.ExecuteAsync(new CommandDefinition(
-                    RecordDelivery, new { Delivery = delivery, command.Event, Action = GithubPayload.Action(payload), Now = now }, transaction, cancellationToken: cancellationToken));
-                if (recorded == 0)
-                {
-                    return new GithubDeliveryResult(delivery, Duplicate: true);
-                }
+                return new GithubDeliveryResult(delivery, Duplicate: true);
+            }
 
-                var events = change switch
-                {
-                    GithubApproval approval => [await HoldAsync(connection, transaction, approval, now, cancellationToken)],
-                    GithubDismissal dismissal => [await DismissAsync(connection, transaction, dismissal, cancellationToken)],
-                    GithubMerge merge => await MergeAsync(connection, transaction, merge, settings, now, cancellationToken),
-                    _ => throw new InvalidOperationException($"Unknown change {change.GetType().Name}."),
-                };
-                return new GithubDeliveryResult(delivery, Events: events);
-            }, cancellationToken);
-        }
-        finally
-        {
-            turn.Release();
-        }
+            var events = change switch
+            {
+                GithubApproval approval => [await HoldAsync(connection, transaction, approval, now, cancellationToken)],
+                GithubDismissal dismissal => [await DismissAsync(connection, transaction, dismissal, cancellationToken)],
+                GithubMerge merge => await MergeAsync(connection, transaction, merge, settings, now, cancellationToken),
+                _ => throw new InvalidOperationException($"Unknown change {change.GetType().Name}."),
+            };
+            return new GithubDeliveryResult(delivery, Events: events);
+        }, cancellationToken);
     }
 
     private static string DeliveryHeaders(ReceiveGithubDelivery command)

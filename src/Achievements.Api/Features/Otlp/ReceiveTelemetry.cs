@@ -71,19 +71,8 @@ internal sealed class ReceiveTelemetryHandler(IDbConnectionFactory connections, 
         }).ToList();
         await using var connection = await connections.OpenAsync(cancellationToken);
         // The same turns as POST /events: one ingest transaction at a time per database.
-        var turn = turns.For(connection.DataSource);
-        await turn.WaitAsync(cancellationToken);
-        IReadOnlyList<AttributedResult> results;
-        try
-        {
-            results = await connection.InTransactionAsync(
-                transaction => HeldEvents.AttributeAsync(connection, transaction, command.Source, attributed, now, cancellationToken),
-                cancellationToken);
-        }
-        finally
-        {
-            turn.Release();
-        }
+        var results = await turns.InTransactionAsync(
+            connection, transaction => HeldEvents.AttributeAsync(connection, transaction, command.Source, attributed, now, cancellationToken), cancellationToken);
 
         var rejectedIds = results.Where(r => r.Errors is not null).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var used = mapped.Count(m => m.Events.Count > 0);
