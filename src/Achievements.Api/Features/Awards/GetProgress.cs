@@ -85,6 +85,6 @@ internal sealed class GetProgressHandler(IDbConnectionFactory connections, TimeP
                 new VoiceProgress(standing.Voices, standing.VoicesNeeded),
                 standing.Limit);
         });
-        return new EmployeeProgress(query.EmployeeId, [.. badges], CostWeeks.OfEmployee(query.EmployeeId, SpendWeeks.Of(counted, context.Catalog, now), now, "90d"));
+        return new EmployeeProgress(query.EmployeeId, [.. badges], CostWeeks.OfEmployee(SpendWeeks.Of(counted, context.Catalog, now), now, "90d"));
     }
 }

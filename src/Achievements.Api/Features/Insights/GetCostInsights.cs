@@ -62,16 +62,27 @@ internal sealed class GetCostInsightsValidator : AbstractValidator<GetCostInsigh
 
 internal sealed class GetCostInsightsHandler(IDbConnectionFactory connections, TimeProvider time) : IQueryHandler<GetCostInsights, CostInsights>
 {
+    // Summed per team, week and model in SQL: the view reads one row per group, not every employee's weeks.
     private const string SelectSpend = """
-        SELECT e.team AS Team, s.employee_id AS Employee, s.week AS Week, s.model AS Model, s.tokens AS Tokens, s.cost_usd AS CostUsd
+        SELECT e.team AS Team, s.week AS Week, s.model AS Model, SUM(s.tokens) AS Tokens, SUM(s.cost_usd) AS CostUsd
         FROM spend_weeks s JOIN employees e ON e.id = s.employee_id
         WHERE s.week BETWEEN @From AND @To
+        GROUP BY e.team, s.week, s.model
         """;
 
     private const string SelectOutcomes = """
-        SELECT e.team AS Team, o.employee_id AS Employee, o.week AS Week, o.outcomes AS Outcomes
+        SELECT e.team AS Team, o.week AS Week, SUM(o.outcomes) AS Outcomes
         FROM outcome_weeks o JOIN employees e ON e.id = o.employee_id
         WHERE o.week BETWEEN @From AND @To
+        GROUP BY e.team, o.week
+        """;
+
+    private const string SelectEmployees = """
+        SELECT e.team AS Team, COUNT(*) AS Employees
+        FROM (SELECT employee_id FROM spend_weeks WHERE week BETWEEN @From AND @To
+              UNION SELECT employee_id FROM outcome_weeks WHERE week BETWEEN @From AND @To) active
+        JOIN employees e ON e.id = active.employee_id
+        GROUP BY e.team
         """;
 
     public async ValueTask<CostInsights> Handle(GetCostInsights query, CancellationToken cancellationToken)
@@ -81,32 +92,32 @@ internal sealed class GetCostInsightsHandler(IDbConnectionFactory connections, T
         await using var connection = await connections.OpenAsync(cancellationToken);
         var spend = (await connection.QueryAsync<SpendRow>(new CommandDefinition(SelectSpend, range, cancellationToken: cancellationToken))).ToList();
         var outcomes = (await connection.QueryAsync<OutcomeRow>(new CommandDefinition(SelectOutcomes, range, cancellationToken: cancellationToken))).ToList();
+        var employees = await connection.QueryAsync<(string? Team, int Employees)>(new CommandDefinition(SelectEmployees, range, cancellationToken: cancellationToken));
 
-        var groups = spend.Select(s => s.Team).Concat(outcomes.Select(o => o.Team)).Distinct()
-            .Select(team => CostGroup.Of(
-                team,
-                spend.Where(s => s.Team == team).Select(s => s.Employee).Concat(outcomes.Where(o => o.Team == team).Select(o => o.Employee)).Distinct(StringComparer.Ordinal).Count(),
-                CostWeeks.Figures(weeks, spend.Where(s => s.Team == team), outcomes.Where(o => o.Team == team))))
+        var spendOf = spend.ToLookup(s => s.Team);
+        var outcomesOf = outcomes.ToLookup(o => o.Team);
+        var groups = employees
+            .Select(team => CostGroup.Of(team.Team, team.Employees, CostWeeks.Figures(weeks, spendOf[team.Team], outcomesOf[team.Team])))
             .OrderBy(g => g.Team is null).ThenBy(g => g.Team, StringComparer.Ordinal)
             .ToList();
         return new CostInsights(query.GroupBy, query.Window, weeks[0], weeks[^1], groups, CostWeeks.Figures(weeks, spend, outcomes));
     }
 }
 
+/// <summary>Tokens and reported cost of one week and model (of a team, or of one employee).</summary>
 internal sealed record SpendRow
 {
     public string? Team { get; init; }
-    public required string Employee { get; init; }
     public required string Week { get; init; }
     public required string Model { get; init; }
     public double Tokens { get; init; }
     public double? CostUsd { get; init; }
 }
 
+/// <summary>Counted outcomes of one week (of a team, or of one employee).</summary>
 internal sealed record OutcomeRow
 {
     public string? Team { get; init; }
-    public required string Employee { get; init; }
     public required string Week { get; init; }
     public int Outcomes { get; init; }
 }
@@ -130,14 +141,14 @@ internal static class CostWeeks
     }
 
     /// <summary>One employee's own figures over <paramref name="window"/>, from their weeks as judged now: what their progress shows them.</summary>
-    public static CostFigures OfEmployee(string employee, SpendWeeks judged, DateTimeOffset now, string window)
+    public static CostFigures OfEmployee(SpendWeeks judged, DateTimeOffset now, string window)
     {
         var weeks = Covering(now, window);
         return Figures(
             weeks,
-            judged.Spend.Select(s => new SpendRow { Employee = employee, Week = SpendRecord.Text(s.Week), Model = s.Model, Tokens = s.Tokens, CostUsd = s.CostUsd })
+            judged.Spend.Select(s => new SpendRow { Week = SpendRecord.Text(s.Week), Model = s.Model, Tokens = s.Tokens, CostUsd = s.CostUsd })
                 .Where(s => string.CompareOrdinal(s.Week, weeks[0]) >= 0),
-            judged.Outcomes.Select(o => new OutcomeRow { Employee = employee, Week = SpendRecord.Text(o.Week), Outcomes = o.Outcomes })
+            judged.Outcomes.Select(o => new OutcomeRow { Week = SpendRecord.Text(o.Week), Outcomes = o.Outcomes })
                 .Where(o => string.CompareOrdinal(o.Week, weeks[0]) >= 0));
     }
 
@@ -148,6 +159,8 @@ internal static class CostWeeks
         var tokens = spend.Sum(s => s.Tokens);
         var cost = SumOrNull(spend.Select(s => s.CostUsd));
         var counted = outcomes.Sum(o => o.Outcomes);
+        var spendIn = spend.ToLookup(s => s.Week, StringComparer.Ordinal);
+        var outcomesIn = outcomes.ToLookup(o => o.Week, StringComparer.Ordinal);
         return new CostFigures(
             tokens,
             cost,
@@ -159,9 +172,9 @@ internal static class CostWeeks
                 .OrderByDescending(m => m.Tokens)],
             [.. weeks.Select(week => new CostWeek(
                 week,
-                spend.Where(s => s.Week == week).Sum(s => s.Tokens),
-                SumOrNull(spend.Where(s => s.Week == week).Select(s => s.CostUsd)),
-                outcomes.Where(o => o.Week == week).Sum(o => o.Outcomes)))]);
+                spendIn[week].Sum(s => s.Tokens),
+                SumOrNull(spendIn[week].Select(s => s.CostUsd)),
+                outcomesIn[week].Sum(o => o.Outcomes)))]);
     }
 
     private static double? SumOrNull(IEnumerable<double?> costs)
