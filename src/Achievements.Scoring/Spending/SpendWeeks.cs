@@ -28,25 +28,29 @@ public sealed record SpendWeeks(IReadOnlyList<WeeklySpend> Spend, IReadOnlyList<
         ArgumentNullException.ThrowIfNull(catalog);
         var from = WeekOf(now).AddDays(-7 * (Weeks - 1));
         var authoritative = catalog.Find(BuiltInSignals.Spend.Signal)?.AuthoritativeSources ?? [];
-        var spendEvents = counted.All
-            .Where(e => e.Stored.Type == BuiltInSignals.Spend.Signal && e.Stored.OccurredAt <= now && WeekOf(e.Stored.OccurredAt) >= from)
+        // Each event's week, worked out once; only the weeks the view covers.
+        var inWeeks = counted.All
+            .Where(e => e.Stored.OccurredAt <= now)
+            .Select(e => (Event: e, Week: WeekOf(e.Stored.OccurredAt)))
+            .Where(e => e.Week >= from)
             .ToList();
-        var measuredWeeks = spendEvents.Where(e => authoritative.Contains(e.Stored.Source)).Select(e => WeekOf(e.Stored.OccurredAt)).ToHashSet();
+        var spendEvents = inWeeks.Where(e => e.Event.Stored.Type == BuiltInSignals.Spend.Signal).ToList();
+        var measuredWeeks = spendEvents.Where(e => authoritative.Contains(e.Event.Stored.Source)).Select(e => e.Week).ToHashSet();
         var spend = spendEvents
-            .Where(e => !measuredWeeks.Contains(WeekOf(e.Stored.OccurredAt)) || authoritative.Contains(e.Stored.Source))
-            .GroupBy(e => (Week: WeekOf(e.Stored.OccurredAt), Model: e.AttributeText(BuiltInSignals.Spend.Model) ?? ""))
+            .Where(e => !measuredWeeks.Contains(e.Week) || authoritative.Contains(e.Event.Stored.Source))
+            .GroupBy(e => (e.Week, Model: e.Event.AttributeText(BuiltInSignals.Spend.Model) ?? ""))
             .Select(g => new WeeklySpend(
                 g.Key.Week,
                 g.Key.Model,
-                g.Sum(e => e.AttributeNumber(BuiltInSignals.Spend.Tokens)),
-                g.Any(e => HasNumber(e, BuiltInSignals.Spend.Cost))
-                    ? g.Sum(e => e.AttributeNumber(BuiltInSignals.Spend.Cost))
+                g.Sum(e => e.Event.AttributeNumber(BuiltInSignals.Spend.Tokens)),
+                g.Any(e => HasNumber(e.Event, BuiltInSignals.Spend.Cost))
+                    ? g.Sum(e => e.Event.AttributeNumber(BuiltInSignals.Spend.Cost))
                     : null))
             .OrderBy(s => s.Week).ThenBy(s => s.Model, StringComparer.Ordinal)
             .ToList();
-        var outcomes = counted.All
-            .Where(e => e.Counts && e.Kind == SignalDefinition.Outcome && e.Stored.OccurredAt <= now && WeekOf(e.Stored.OccurredAt) >= from)
-            .GroupBy(e => WeekOf(e.Stored.OccurredAt))
+        var outcomes = inWeeks
+            .Where(e => e.Event.Counts && e.Event.Kind == SignalDefinition.Outcome)
+            .GroupBy(e => e.Week)
             .Select(g => new WeeklyOutcomes(g.Key, g.Count()))
             .OrderBy(o => o.Week)
             .ToList();
