@@ -64,7 +64,7 @@ public static class BuiltInSignals
         {
             // An approval is a review only of work that shipped: the approved pull request, the author's, merged after it.
             ShippedBy = new("pr.merged", "pr_id", "author", "30d"),
-            // 25 in 180 days per author: below Trusted Reviewer's silver (50); two reviews a week spread over four
+            // 25 in 180 days per author: below Trusted Reviewer's silver (45); two reviews a week spread over four
             // colleagues give each about 13, and chance alone sometimes 20.
             Voices = new("author", PerVoice: 25, Window: "180d", Breadth: 3),
         },

@@ -25,8 +25,10 @@ internal sealed class SeedStarterBadgesHandler(IDbConnectionFactory connections,
         // about 130 in 90 days, a steady one about 40.
         ("suggestion-savant", new BadgeDefinition("Suggestion Savant", "AI suggestions you accepted that shipped in your own reviewed, merged pull requests over 90 days.", "💡",
             "count(suggestion.accepted, 90d)", [], [new("bronze", 25), new("silver", 100), new("gold", 400)])),
+        // An approval counts once the merge it approved settled, so the last week of any window is still pending: a
+        // reviewer of two pull requests a week that ship holds about 46 in 180 days, a light one of 0.4 a week about 9.
         ("trusted-reviewer", new BadgeDefinition("Trusted Reviewer", "Approvals of other people's pull requests over the last 180 days.", "🔍",
-            "count(review.approved, 180d)", [], [new("bronze", 10), new("silver", 50), new("gold", 200)])),
+            "count(review.approved, 180d)", [], [new("bronze", 9), new("silver", 45), new("gold", 180)])),
         ("steady-shipper", new BadgeDefinition("Steady Shipper", "The longest run of consecutive weeks with a merged pull request, over the last year.", "📦",
             "streak(pr.merged, week, 365d)", [], [new("bronze", 4), new("silver", 12), new("gold", 26)])),
         ("frugal-builder", new BadgeDefinition("Frugal Builder", "Merged AI-assisted pull requests per million tokens over 90 days: results, not spend.", "🌱",
