@@ -78,6 +78,10 @@ public readonly struct AttributeValue : IEquatable<AttributeValue>
     /// <example><c>AttributeValue.List("ada", "grace").ListValue</c> is <c>["ada", "grace"]</c>.</example>
     public IReadOnlyList<string>? ListValue => ListOrNull;
 
+    /// <summary>The boolean of a <see cref="AttributeValueKind.Bool"/> value; otherwise null.</summary>
+    /// <example><c>AttributeValue.Bool(true).BoolValue</c> is <c>true</c>.</example>
+    public bool? BoolValue => BoolOrNull;
+
     /// <summary>The number of a <see cref="AttributeValueKind.Number"/> value; otherwise null.</summary>
     /// <example><c>AttributeValue.Number(40).NumberValue</c> is <c>40</c>.</example>
     public double? NumberValue => Kind == AttributeValueKind.Number ? _number : null;

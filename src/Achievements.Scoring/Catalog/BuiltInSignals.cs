@@ -10,7 +10,7 @@ public static class BuiltInSignals
     public static (string Signal, string Author) Review { get; } = ("review.approved", "author");
 
     /// <summary>The spend signal, its amount (what token burn compares with counted outcomes), its model and its reported cost: what the cost view sums.</summary>
-    public static (string Signal, string Tokens, string Model, string Cost) Spend { get; } = ("tokens.consumed", "tokens", "model", "cost_usd");
+    public static (string Signal, string Tokens, string Model, string Cost, string Aggregate) Spend { get; } = ("tokens.consumed", "tokens", "model", "cost_usd", "aggregate");
 
     private static AttributeDefinition Int(string name, bool optional = false) => new(name, "int", optional);
 
@@ -22,7 +22,9 @@ public static class BuiltInSignals
     public static readonly IReadOnlyList<SignalDefinition> All =
     [
         new("tokens.consumed", SignalDefinition.Volume, "Tokens a model consumed on an employee's behalf. Spend, never an achievement.",
-            [Int("tokens"), Text("model"), new("cost_usd", "number", Optional: true)], null, null, null, [], true)
+            // aggregate: a total over many requests (a tool's token metric), which the same source may also report request
+            // by request; SpendReports counts such a total only where it did not.
+            [Int("tokens"), Text("model"), new("cost_usd", "number", Optional: true), new("aggregate", "bool", Optional: true)], null, null, null, [], true)
         {
             // Only the gateway's reports are complete: an employee can switch off their own tool's telemetry.
             AuthoritativeSources = [Gateway],

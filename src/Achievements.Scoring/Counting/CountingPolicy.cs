@@ -142,6 +142,8 @@ public sealed record ReadEvent(StoredEvent Stored, RuleEvent Rule, SignalDefinit
     public string? AttributeText(string name) => Schema.IndexOf(name) is var i and >= 0 ? Rule[i].TextValue : null;
 
     public double AttributeNumber(string name) => Schema.IndexOf(name) is var i and >= 0 ? Rule[i].NumberValue ?? 0 : 0;
+
+    public bool AttributeIs(string name) => Schema.IndexOf(name) is var i and >= 0 && Rule[i].BoolValue == true;
 }
 
 /// <summary>

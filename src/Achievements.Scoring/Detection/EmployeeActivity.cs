@@ -37,7 +37,6 @@ public sealed record EmployeeActivity(
         var tokenFrom = now.AddDays(-options.TokenBurnWindowDays);
         var approvals = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
         var outcomeTimes = new Dictionary<string, List<DateTimeOffset>>(StringComparer.Ordinal);
-        double tokens = 0;
         var outcomes = 0;
         foreach (var e in counted.All)
         {
@@ -61,10 +60,14 @@ public sealed record EmployeeActivity(
 
             if (at > tokenFrom)
             {
-                tokens += e.Stored.Type == BuiltInSignals.Spend.Signal ? e.AttributeNumber(BuiltInSignals.Spend.Tokens) : 0;
                 outcomes += e.Counts && e.Kind == SignalDefinition.Outcome ? 1 : 0;
             }
         }
+
+        // Spend as the cost view counts it: one usage reported by the gateway and the tool, or as requests and as a
+        // tool's total, is burnt once.
+        var tokens = SpendReports.Counted(counted.All.Where(e => e.Stored.OccurredAt > tokenFrom && e.Stored.OccurredAt <= now), catalog)
+            .Sum(e => e.Event.AttributeNumber(BuiltInSignals.Spend.Tokens));
 
         var window = TimeSpan.FromMinutes(options.BurstWindowMinutes);
         var bursts = outcomeTimes.Select(signal => LargestRun(signal.Key, signal.Value, window)).Where(run => run.Count > 0).ToList();

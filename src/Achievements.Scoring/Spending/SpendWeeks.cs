@@ -18,27 +18,17 @@ public sealed record SpendWeeks(IReadOnlyList<WeeklySpend> Spend, IReadOnlyList<
 
     /// <summary>
     /// Reduces judged events to weekly rows for the <see cref="Weeks"/> weeks up to <paramref name="now"/>. Spend is the
-    /// spend signal's tokens (and <c>cost_usd</c> where reported) per model. One usage reported by two sources (a
-    /// model gateway and the tool itself) must not count twice: in a week where one of the signal's authoritative
-    /// sources reported for the employee, only those sources count. Outcomes are the outcome events that count.
+    /// spend signal's tokens (and <c>cost_usd</c> where reported) per model, of the reports <see cref="SpendReports"/>
+    /// counts, so one usage reported twice counts once. Outcomes are the outcome events that count.
     /// </summary>
     public static SpendWeeks Of(CountedEvents counted, SignalCatalog catalog, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(counted);
         ArgumentNullException.ThrowIfNull(catalog);
         var from = WeekOf(now).AddDays(-7 * (Weeks - 1));
-        var authoritative = catalog.Find(BuiltInSignals.Spend.Signal)?.AuthoritativeSources ?? [];
-        // Each event's week, worked out once; only the weeks the view covers.
-        var inWeeks = counted.All
-            .Where(e => e.Stored.OccurredAt <= now)
-            .Select(e => (Event: e, Week: WeekOf(e.Stored.OccurredAt)))
+        var spend = SpendReports.Counted(counted.All.Where(e => e.Stored.OccurredAt <= now), catalog)
             .Where(e => e.Week >= from)
-            .ToList();
-        var spendEvents = inWeeks.Where(e => e.Event.Stored.Type == BuiltInSignals.Spend.Signal).ToList();
-        var measuredWeeks = spendEvents.Where(e => authoritative.Contains(e.Event.Stored.Source)).Select(e => e.Week).ToHashSet();
-        var spend = spendEvents
-            .Where(e => !measuredWeeks.Contains(e.Week) || authoritative.Contains(e.Event.Stored.Source))
-            .GroupBy(e => (e.Week, Model: e.Event.AttributeText(BuiltInSignals.Spend.Model) ?? ""))
+            .GroupBy(e => (e.Week, Model: SpendReports.ModelOf(e.Event)))
             .Select(g => new WeeklySpend(
                 g.Key.Week,
                 g.Key.Model,
@@ -48,8 +38,10 @@ public sealed record SpendWeeks(IReadOnlyList<WeeklySpend> Spend, IReadOnlyList<
                     : null))
             .OrderBy(s => s.Week).ThenBy(s => s.Model, StringComparer.Ordinal)
             .ToList();
-        var outcomes = inWeeks
-            .Where(e => e.Event.Counts && e.Event.Kind == SignalDefinition.Outcome)
+        var outcomes = counted.All
+            .Where(e => e.Stored.OccurredAt <= now && e.Counts && e.Kind == SignalDefinition.Outcome)
+            .Select(e => (Event: e, Week: WeekOf(e.Stored.OccurredAt)))
+            .Where(e => e.Week >= from)
             .GroupBy(e => e.Week)
             .Select(g => new WeeklyOutcomes(g.Key, g.Count()))
             .OrderBy(o => o.Week)

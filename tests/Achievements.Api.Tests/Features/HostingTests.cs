@@ -94,6 +94,40 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public async Task Migration_9_lets_an_existing_database_s_spend_say_it_is_a_tool_s_total()
+    {
+        var path = AchievementsApp.NewDatabasePath();
+        try
+        {
+            await using (var first = new AchievementsApp(path))
+            {
+                first.CreateClient();
+            }
+
+            // tokens.consumed as 0008 left it: tokens, model and cost_usd.
+            await using (var connection = new SqliteConnection($"Data Source={path}"))
+            {
+                await connection.ExecuteAsync("""
+                    UPDATE signals SET attributes = (SELECT json_group_array(json(value)) FROM json_each(signals.attributes) WHERE json_extract(value, '$.name') <> 'aggregate')
+                    WHERE type = 'tokens.consumed';
+                    DELETE FROM schema_migrations WHERE version = 9;
+                    """);
+            }
+
+            await using var second = new AchievementsApp(path);
+            var spend = await second.SignalAsync("tokens.consumed");
+            Assert.Equal(
+                ["tokens int", "model string", "cost_usd number", "aggregate bool"],
+                spend["attributes"]!.AsObject().Select(a => $"{a.Key} {(string?)a.Value}"));
+            Assert.Contains("aggregate", spend["optional"]!.AsArray().Select(o => (string?)o));
+        }
+        finally
+        {
+            AchievementsApp.DeleteDatabase(path);
+        }
+    }
+
+    [Fact]
     public async Task Without_a_configured_admin_key_start_up_creates_exactly_one()
     {
         var path = AchievementsApp.NewDatabasePath();

@@ -37,7 +37,11 @@ public static class OtlpExports
     }
 
     /// <summary>The body of one export of a delta counter's increments, each with its attributes.</summary>
-    public static byte[] Counter(IReadOnlyDictionary<string, object> resource, string name, params (long Value, KeyValuePair<string, object?>[] Tags)[] increments)
+    public static byte[] Counter(IReadOnlyDictionary<string, object> resource, string name, params (long Value, KeyValuePair<string, object?>[] Tags)[] increments) =>
+        Counter(resource, name, MetricReaderTemporalityPreference.Delta, increments);
+
+    /// <summary>The body of one export of a counter, as increments (delta) or running totals (cumulative).</summary>
+    public static byte[] Counter(IReadOnlyDictionary<string, object> resource, string name, MetricReaderTemporalityPreference temporality, params (long Value, KeyValuePair<string, object?>[] Tags)[] increments)
     {
         var capture = new Capture();
         using var meter = new Meter($"ai-tool-{Guid.NewGuid():N}");
@@ -47,7 +51,7 @@ public static class OtlpExports
             .AddOtlpExporter((exporter, reader) =>
             {
                 Configure(exporter, "/v1/metrics", capture);
-                reader.TemporalityPreference = MetricReaderTemporalityPreference.Delta;
+                reader.TemporalityPreference = temporality;
             })
             .Build())
         {
@@ -61,6 +65,47 @@ public static class OtlpExports
         }
 
         return capture.First();
+    }
+
+    /// <summary>
+    /// An Export…ServiceResponse in protobuf, read by field number as any exporter reads it: partial_success = 1, with
+    /// the rejected count = 1 and error_message = 2; null when the answer has no partial success.
+    /// </summary>
+    public static (long Rejected, string Message)? PartialSuccess(byte[] response)
+    {
+        var input = new Google.Protobuf.CodedInputStream(response);
+        (long Rejected, string Message)? partial = null;
+        while (input.ReadTag() is var tag and not 0)
+        {
+            if (tag >> 3 != 1)
+            {
+                input.SkipLastField();
+                continue;
+            }
+
+            var inner = new Google.Protobuf.CodedInputStream(input.ReadBytes().ToByteArray());
+            long rejected = 0;
+            var message = "";
+            while (inner.ReadTag() is var field and not 0)
+            {
+                switch (field >> 3)
+                {
+                    case 1:
+                        rejected = inner.ReadInt64();
+                        break;
+                    case 2:
+                        message = inner.ReadString();
+                        break;
+                    default:
+                        inner.SkipLastField();
+                        break;
+                }
+            }
+
+            partial = (rejected, message);
+        }
+
+        return partial;
     }
 
     private static void Configure(OtlpExporterOptions exporter, string path, Capture capture)

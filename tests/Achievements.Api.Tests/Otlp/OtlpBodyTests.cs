@@ -1,5 +1,6 @@
 using Achievements.Api.Features.Otlp;
 using Achievements.Api.Tests.Infrastructure;
+using OpenTelemetry.Metrics;
 
 namespace Achievements.Api.Tests.Otlp;
 
@@ -62,6 +63,21 @@ public sealed class OtlpBodyTests
         var metric = OtlpExports.Counter(new Dictionary<string, object> { ["user.email"] = "ada@example.com" }, "claude_code.lines_of_code.count", (12, [new("type", "added")]));
         var point = Assert.Single(OtlpBody.Metrics(metric, protobuf: true));
         Assert.Equal("claude_code.lines_of_code.count 12 added", $"{point.Name} {point.Value} {point.Text("type")}");
+        Assert.False(point.Cumulative);
+    }
+
+    [Fact]
+    public void A_sum_s_temporality_is_read_from_protobuf_and_JSON()
+    {
+        var totals = OtlpExports.Counter(new Dictionary<string, object> { ["user.email"] = "ada@example.com" }, "gemini_cli.token.usage", MetricReaderTemporalityPreference.Cumulative, (300, [new("type", "input")]));
+        Assert.True(Assert.Single(OtlpBody.Metrics(totals, protobuf: true)).Cumulative);
+
+        // The fixture's counter is a delta sum (aggregationTemporality 1); the same with 2 is cumulative.
+        var fixture = System.Text.Encoding.UTF8.GetString(SharedFixtures.Read("otel", "metrics.json"));
+        Assert.False(OtlpBody.Metrics(System.Text.Encoding.UTF8.GetBytes(fixture), protobuf: false).Single(r => r.Name == "my.counter").Cumulative);
+        var cumulative = fixture.Replace("\"aggregationTemporality\": 1,\n                \"isMonotonic\"", "\"aggregationTemporality\": 2,\n                \"isMonotonic\"", StringComparison.Ordinal);
+        Assert.NotEqual(fixture, cumulative);
+        Assert.True(OtlpBody.Metrics(System.Text.Encoding.UTF8.GetBytes(cumulative), protobuf: false).Single(r => r.Name == "my.counter").Cumulative);
     }
 
     [Theory]

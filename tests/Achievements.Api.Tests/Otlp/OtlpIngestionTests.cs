@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using Achievements.Api.Tests.Infrastructure;
+using OpenTelemetry.Metrics;
 
 namespace Achievements.Api.Tests.Otlp;
 
@@ -51,6 +52,71 @@ public sealed class OtlpIngestionTests
         // An accepted edit is attribution: with no lines and no pull request that shipped it, it counts for nothing.
         var savant = await app.ProgressAsync("ada", "suggestion-savant");
         Assert.Equal(0, savant.Counted("suggestion.accepted"));
+    }
+
+    [Fact]
+    public async Task A_tool_s_token_metric_repeats_its_request_logs_and_counts_once_and_on_its_own_counts_in_full()
+    {
+        await using var app = new AchievementsApp();
+        app.Clock.SetUtcNow(DateTimeOffset.UtcNow.AddMinutes(1));
+        await PutWithIdentityAsync(app, "ada", "ada@example.com");
+        await PutWithIdentityAsync(app, "bob", "bob@example.com");
+        var tool = await app.Source("claude-code");
+        var logs = OtlpExports.Logs(ClaudeCode, ("claude_code.api_request", [new("model", "claude-sonnet-4-5"), new("input_tokens", 1_500L), new("output_tokens", 500L)]));
+        var adaTotals = OtlpExports.Counter(ClaudeCode, "claude_code.token.usage", (1_500, [new("model", "claude-sonnet-4-5"), new("type", "input")]), (500, [new("model", "claude-sonnet-4-5"), new("type", "output")]));
+        var bobTotals = OtlpExports.Counter(
+            new Dictionary<string, object> { ["service.name"] = "gemini-cli", ["user.email"] = "bob@example.com" },
+            "gemini_cli.token.usage",
+            (600, [new("model", "gemini-2.5-pro"), new("type", "input")]),
+            (200, [new("model", "gemini-2.5-pro"), new("type", "output")]));
+
+        Assert.Equal(HttpStatusCode.OK, (await tool.PostAsync("/v1/logs", Protobuf(Assert.Single(logs)), Ct)).StatusCode);
+        foreach (var export in new[] { adaTotals, bobTotals, bobTotals })
+        {
+            Assert.Null(OtlpExports.PartialSuccess(await (await tool.PostAsync("/v1/metrics", Protobuf(export), Ct)).Content.ReadAsByteArrayAsync(Ct)));
+        }
+
+        // Ada's 2,000 tokens were reported per request and again as the tool's total: once. Bob's tool sent only totals.
+        var ada = await (await app.Admin().GetAsync("/api/v1/employees/ada/progress", Ct)).JsonAsync();
+        Assert.Equal(2_000, ada.GetProperty("spend").GetProperty("tokens").GetDouble());
+        var bob = await (await app.Admin().GetAsync("/api/v1/employees/bob/progress", Ct)).JsonAsync();
+        Assert.Equal(800, bob.GetProperty("spend").GetProperty("tokens").GetDouble());
+    }
+
+    [Fact]
+    public async Task Lines_Claude_Code_s_edits_added_are_an_accepted_suggestion_that_waits_for_the_pull_request_that_ships_it()
+    {
+        await using var app = new AchievementsApp();
+        app.Clock.SetUtcNow(DateTimeOffset.UtcNow.AddMinutes(1));
+        await PutWithIdentityAsync(app, "ada", "ada@example.com");
+        var tool = await app.Source("claude-code");
+        var lines = OtlpExports.Counter(ClaudeCode, "claude_code.lines_of_code.count", (30, [new("type", "added")]), (4, [new("type", "removed")]));
+
+        var answer = OtlpExports.PartialSuccess(await (await tool.PostAsync("/v1/metrics", Protobuf(lines), Ct)).Content.ReadAsByteArrayAsync(Ct));
+
+        Assert.Equal(0, answer?.Rejected);
+        Assert.Contains("1 data points of kinds no badge reads", answer?.Message, StringComparison.Ordinal);
+        Assert.Equal(["suggestion.accepted"], await EventTypesAsync(app, "ada"));
+        // Attribution: the 30 lines count only once a reviewed, merged pull request of Ada's ships them.
+        var savant = await app.ProgressAsync("ada", "suggestion-savant");
+        Assert.Equal((0, 1), (savant.Counted("suggestion.accepted"), savant.GetProperty("signals")[0].GetProperty("pending").GetInt32()));
+    }
+
+    [Fact]
+    public async Task A_metric_sent_as_running_totals_is_rejected_with_the_setting_that_fixes_it_and_stores_nothing()
+    {
+        await using var app = new AchievementsApp();
+        app.Clock.SetUtcNow(DateTimeOffset.UtcNow.AddMinutes(1));
+        await PutWithIdentityAsync(app, "bob", "bob@example.com");
+        var tool = await app.Source("gemini-cli");
+        var totals = OtlpExports.Counter(
+            new Dictionary<string, object> { ["user.email"] = "bob@example.com" }, "gemini_cli.token.usage", MetricReaderTemporalityPreference.Cumulative, (600, [new("model", "gemini-2.5-pro"), new("type", "input")]));
+
+        var answer = OtlpExports.PartialSuccess(await (await tool.PostAsync("/v1/metrics", Protobuf(totals), Ct)).Content.ReadAsByteArrayAsync(Ct));
+
+        Assert.Equal(1, answer?.Rejected);
+        Assert.Contains("OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta", answer?.Message, StringComparison.Ordinal);
+        Assert.Empty(await EventTypesAsync(app, "bob"));
     }
 
     [Fact]

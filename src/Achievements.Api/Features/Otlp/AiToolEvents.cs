@@ -42,9 +42,28 @@ internal static class AiToolEvents
             "claude_code.user_prompt" or "gemini_cli.user_prompt" or "codex.user_prompt" => [Prompt(record, user, at)],
             "claude_code.tool_decision" or "codex.tool_decision" => Decision(record, user, at, record.Text("tool_name"), record.Text("decision")),
             "gemini_cli.tool_call" => Decision(record, user, at, record.Text("function_name"), record.Text("decision"), record.Number("metadata.model_added_lines") ?? record.Number("model_added_lines")),
+            // Metrics, read only as increments (delta temporality): Refusal names the cumulative ones.
+            _ when record.Cumulative || record.Value is not { } value || !double.IsFinite(value) || value <= 0 => [],
+            "claude_code.token.usage" or "gemini_cli.token.usage" => Spend(record, user, at, aggregate: true, record.Value),
+            "claude_code.lines_of_code.count" when record.Text("type") == "added" => [LinesAccepted(record, user, at, record.Value.Value)],
             _ => [],
         };
     }
+
+    /// <summary>
+    /// Why a record a mapping reads cannot be used, or null: a metric the service reads as increments sent as running
+    /// totals (cumulative temporality), which would count every earlier export again.
+    /// </summary>
+    public static string? Refusal(OtlpRecord record) =>
+        record.Cumulative && DeltaMetrics.Contains(record.Name)
+            ? $"{record.Name} is cumulative; set OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta"
+            : null;
+
+    /// <summary>The metrics a mapping reads, each as the increment since the tool's last export.</summary>
+    private static readonly HashSet<string> DeltaMetrics = new(StringComparer.Ordinal)
+    {
+        "claude_code.token.usage", "gemini_cli.token.usage", "claude_code.lines_of_code.count",
+    };
 
     /// <summary>
     /// The user a record is about, from the resource or record attributes: an email address is the same person in
@@ -56,7 +75,14 @@ internal static class AiToolEvents
         : record.Text("user.account_id") is { Length: > 0 } account ? new(record.Name.StartsWith("codex.", StringComparison.Ordinal) ? "openai" : "account", account)
         : null;
 
-    private static IReadOnlyList<ToolEvent> Spend(OtlpRecord record, ToolUser user, DateTimeOffset at, params double?[] counts)
+    private static IReadOnlyList<ToolEvent> Spend(OtlpRecord record, ToolUser user, DateTimeOffset at, params double?[] counts) =>
+        Spend(record, user, at, aggregate: false, counts);
+
+    /// <summary>
+    /// Spend: a request's tokens from a log event, or a token metric's increment (<paramref name="aggregate"/>), which
+    /// repeats the requests' tokens when the tool also exports its logs and counts only where it does not (SpendReports).
+    /// </summary>
+    private static IReadOnlyList<ToolEvent> Spend(OtlpRecord record, ToolUser user, DateTimeOffset at, bool aggregate, params double?[] counts)
     {
         var tokens = counts.Sum(c => c ?? 0);
         if (tokens <= 0)
@@ -65,6 +91,11 @@ internal static class AiToolEvents
         }
 
         var attributes = new JsonObject { ["tokens"] = (long)Math.Round(tokens), ["model"] = record.Text("model") ?? "" };
+        if (aggregate)
+        {
+            attributes["aggregate"] = true;
+        }
+
         if (record.Number("cost_usd") is { } cost && double.IsFinite(cost) && cost >= 0)
         {
             attributes["cost_usd"] = cost;
@@ -103,12 +134,30 @@ internal static class AiToolEvents
     }
 
     /// <summary>
+    /// Lines Claude Code's edits added since its last export (<c>claude_code.lines_of_code.count</c>, type
+    /// <c>added</c>): its only report of how much of an edit it wrote, since its edit decisions carry no lines. One
+    /// export's lines are one accepted suggestion, which counts only as far as its author's reviewed, merged pull
+    /// requests added lines (the signal's policy).
+    /// </summary>
+    private static ToolEvent LinesAccepted(OtlpRecord record, ToolUser user, DateTimeOffset at, double lines)
+    {
+        var id = IdOf(record);
+        return new ToolEvent($"{id}-accepted", "suggestion.accepted", user, at, new JsonObject { ["suggestion_id"] = id, ["lines"] = (long)Math.Round(lines), ["language"] = record.Text("language") ?? "unknown" });
+    }
+
+    /// <summary>
     /// An id from the record's content: a retried export sends the same records, which get the same ids and are
     /// duplicates, not a second count. The tool's own ids (a prompt or request id) are used where it sends them.
     /// </summary>
     private static string IdOf(OtlpRecord record)
     {
         var content = new StringBuilder(record.Name).Append('|').Append(record.Time?.UtcTicks);
+        if (record.Value is { } increment)
+        {
+            // A data point's increment is part of what it says (a log record has none, and its ids stay as they were).
+            content.Append("|value=").Append(increment.ToString("R", CultureInfo.InvariantCulture));
+        }
+
         foreach (var (key, value) in record.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
         {
             content.Append('|').Append(key).Append('=').Append(Convert.ToString(value, CultureInfo.InvariantCulture));

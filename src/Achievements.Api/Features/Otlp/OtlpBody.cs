@@ -13,7 +13,9 @@ namespace Achievements.Api.Features.Otlp;
 /// <param name="Time">When it happened (<c>timeUnixNano</c>, else <c>observedTimeUnixNano</c>); null when the export gave neither.</param>
 /// <param name="Value">A data point's value; null for a log record.</param>
 /// <param name="Attributes">Resource, scope and record attributes by key, the record's winning.</param>
-internal sealed record OtlpRecord(string Name, DateTimeOffset? Time, double? Value, IReadOnlyDictionary<string, object> Attributes)
+/// <param name="Cumulative">A sum's point whose value is the total since its start time (aggregation temporality
+/// cumulative), not the increment since the last export (delta).</param>
+internal sealed record OtlpRecord(string Name, DateTimeOffset? Time, double? Value, IReadOnlyDictionary<string, object> Attributes, bool Cumulative = false)
 {
     public string? Text(string key) => Attributes.TryGetValue(key, out var value) ? value as string ?? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
 
@@ -42,6 +44,9 @@ internal static class OtlpBody
     public static IReadOnlyList<OtlpRecord> Logs(ReadOnlySpan<byte> body, bool protobuf) => protobuf ? Proto.Logs(body.ToArray()) : Json.Logs(body);
 
     public static IReadOnlyList<OtlpRecord> Metrics(ReadOnlySpan<byte> body, bool protobuf) => protobuf ? Proto.Metrics(body.ToArray()) : Json.Metrics(body);
+
+    /// <summary>AggregationTemporality's AGGREGATION_TEMPORALITY_CUMULATIVE (1 is delta).</summary>
+    private const int CumulativeTemporality = 2;
 
     private static readonly ulong LatestTicks = (ulong)(DateTimeOffset.MaxValue - DateTimeOffset.UnixEpoch).Ticks;
 
@@ -89,8 +94,13 @@ internal static class OtlpBody
         {
             var name = metric.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() ?? "" : "";
             // Sums and gauges carry numbers; histograms and summaries are not read and count as unused.
-            return (Object(metric, "sum") ?? Object(metric, "gauge")) is { } data
-                ? [.. Array(data, "dataPoints").Select(point => new OtlpRecord(name, Time(point, "timeUnixNano") ?? Time(point, "startTimeUnixNano"), PointValue(point), Merge(outer, Attributes(point))))]
+            var sum = Object(metric, "sum");
+            // OTLP/JSON writes enums as integers; a sender that writes the name is read too.
+            var cumulative = sum is { } s && s.TryGetProperty("aggregationTemporality", out var t)
+                && ((t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out var number) && number == CumulativeTemporality)
+                    || (t.ValueKind == JsonValueKind.String && t.GetString() == "AGGREGATION_TEMPORALITY_CUMULATIVE"));
+            return (sum ?? Object(metric, "gauge")) is { } data
+                ? [.. Array(data, "dataPoints").Select(point => new OtlpRecord(name, Time(point, "timeUnixNano") ?? Time(point, "startTimeUnixNano"), PointValue(point), Merge(outer, Attributes(point)), cumulative))]
                 : [new OtlpRecord(name, null, null, outer)];
         });
 
@@ -309,8 +319,10 @@ internal static class OtlpBody
 
         private static IEnumerable<OtlpRecord> Metric(ByteString metric, IReadOnlyDictionary<string, object> outer)
         {
-            // Metric: name = 1, gauge = 5, sum = 7 (each with data_points = 1); histograms (9, 10) and summaries (11) are not read.
+            // Metric: name = 1, gauge = 5, sum = 7 (each with data_points = 1; a sum's aggregation_temporality = 2);
+            // histograms (9, 10) and summaries (11) are not read.
             var name = "";
+            var cumulative = false;
             var points = new List<ByteString>();
             Read(metric, (input, tag) =>
             {
@@ -320,7 +332,21 @@ internal static class OtlpBody
                         name = input.ReadString();
                         return true;
                     case (5 or 7, WireFormat.WireType.LengthDelimited):
-                        Read(input.ReadBytes(), (data, tag) => tag.Field == 1 && tag.Wire == WireFormat.WireType.LengthDelimited && Add(points, data.ReadBytes()));
+                        var isSum = tag.Field == 7;
+                        Read(input.ReadBytes(), (data, tag) =>
+                        {
+                            switch (tag)
+                            {
+                                case (1, WireFormat.WireType.LengthDelimited):
+                                    points.Add(data.ReadBytes());
+                                    return true;
+                                case (2, WireFormat.WireType.Varint) when isSum:
+                                    cumulative = data.ReadEnum() == CumulativeTemporality;
+                                    return true;
+                                default:
+                                    return false;
+                            }
+                        });
                         return true;
                     default:
                         return false;
@@ -331,10 +357,10 @@ internal static class OtlpBody
                 return [new OtlpRecord(name, null, null, outer)];
             }
 
-            return points.Select(point => DataPoint(name, point, outer));
+            return points.Select(point => DataPoint(name, point, outer, cumulative));
         }
 
-        private static OtlpRecord DataPoint(string name, ByteString point, IReadOnlyDictionary<string, object> outer)
+        private static OtlpRecord DataPoint(string name, ByteString point, IReadOnlyDictionary<string, object> outer, bool cumulative)
         {
             // NumberDataPoint: start_time_unix_nano = 2, time_unix_nano = 3 (fixed64), as_double = 4 (double), as_int = 6 (sfixed64), attributes = 7.
             ulong start = 0, time = 0;
@@ -363,7 +389,7 @@ internal static class OtlpBody
                         return false;
                 }
             });
-            return new OtlpRecord(name, FromUnixNano(time) ?? FromUnixNano(start), value, Merge(outer, own));
+            return new OtlpRecord(name, FromUnixNano(time) ?? FromUnixNano(start), value, Merge(outer, own), cumulative);
         }
 
         /// <summary>Reads the repeated KeyValue <paramref name="field"/> of a message (Resource's 1, InstrumentationScope's 3).</summary>

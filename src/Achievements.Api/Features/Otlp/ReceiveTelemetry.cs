@@ -14,15 +14,19 @@ namespace Achievements.Api.Features.Otlp;
 /// </summary>
 internal sealed record ReceiveTelemetry(string Source, OtlpSignal Signal, byte[] Body, bool Protobuf) : ICommand<TelemetryReceipt>;
 
-/// <summary>What became of an export: its records, how many were used, unused or rejected, and each event's status.</summary>
-internal sealed record TelemetryReceipt(int Records, int Used, int Unused, int Rejected, IReadOnlyList<AttributedResult> Events)
+/// <summary>
+/// What became of an export: its records, how many were used, unused or rejected, each event's status, and why records
+/// a mapping reads could not be used (<see cref="AiToolEvents.Refusal"/>).
+/// </summary>
+internal sealed record TelemetryReceipt(int Records, int Used, int Unused, int Rejected, IReadOnlyList<AttributedResult> Events, IReadOnlyList<string> Refusals)
 {
     public OtlpResponse Response(OtlpSignal signal)
     {
         var notes = new List<string>();
         if (Rejected > 0)
         {
-            notes.Add($"{Rejected} {signal.RecordWord} were rejected: {string.Join("; ", Events.Where(e => e.Errors is not null).SelectMany(e => e.Errors!.Values.SelectMany(v => v)).Distinct().Take(5))}");
+            var why = Refusals.Concat(Events.Where(e => e.Errors is not null).SelectMany(e => e.Errors!.Values.SelectMany(v => v))).Distinct().Take(5);
+            notes.Add($"{Rejected} {signal.RecordWord} were rejected: {string.Join("; ", why)}");
         }
 
         if (Unused > 0)
@@ -53,11 +57,12 @@ internal sealed class ReceiveTelemetryHandler(IDbConnectionFactory connections, 
             throw new ValidationException([new ValidationFailure("body", $"{notOtlp.Message} POST /v1/{command.Signal.Name} takes an OTLP Export{(command.Signal == OtlpSignal.Logs ? "Logs" : "Metrics")}ServiceRequest.")]);
         }
 
+        var refusals = records.Select(AiToolEvents.Refusal).OfType<string>().ToList();
         var mapped = records.Select(record => (Record: record, Events: AiToolEvents.Of(record))).ToList();
         var events = mapped.SelectMany(m => m.Events).ToList();
         if (events.Count == 0)
         {
-            return new TelemetryReceipt(records.Count, 0, records.Count, 0, []);
+            return new TelemetryReceipt(records.Count, 0, records.Count - refusals.Count, refusals.Count, [], refusals);
         }
 
         var now = time.GetUtcNow();
@@ -77,6 +82,6 @@ internal sealed class ReceiveTelemetryHandler(IDbConnectionFactory connections, 
         var rejectedIds = results.Where(r => r.Errors is not null).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var used = mapped.Count(m => m.Events.Count > 0);
         var rejected = mapped.Count(m => m.Events.Any(e => rejectedIds.Contains(e.Id)));
-        return new TelemetryReceipt(records.Count, used - rejected, records.Count - used, rejected, results);
+        return new TelemetryReceipt(records.Count, used - rejected, records.Count - used - refusals.Count, rejected + refusals.Count, results, refusals);
     }
 }
