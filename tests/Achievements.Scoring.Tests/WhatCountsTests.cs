@@ -96,10 +96,10 @@ public sealed class WhatCountsTests
         ma10      pr.merged             kim    -39d       gitlab  {"pr_id":"a10","reviewers":["gil"]}      ⇶ counts
         a11       review.approved       gil    -40d               {"author":"kim"}                         ⇶ not-merged
         ma11      pr.merged             kim    -39d               {"pr_id":"a11","reviewers":["gil"],"lines_added":1,"lines_deleted":0} ⇶ non-trivial
-        // an accepted suggestion counts only inside a merge of its own author's that names it in pr_id and counts:
-        // without one it is pending for 30 days, then not merged
-        s4        suggestion.accepted   hal    -29d               {}                                       ⇶ not-settled
-        s5        suggestion.accepted   hal    -30d               {}                                       ⇶ not-merged
+        // an accepted suggestion counts only inside a merge of its own author's that counts: the one it names in pr_id,
+        // or, naming none, the earliest that follows it; without one it is pending for 30 days, then not merged
+        s4        suggestion.accepted   hu     -29d               {}                                       ⇶ not-settled
+        s5        suggestion.accepted   hu     -30d               {}                                       ⇶ not-merged
         s6        suggestion.accepted   hal    -10d               {"pr_id":"ms6"}                          ⇶ counts
         ms6       pr.merged             hal    -9d                {}                                       ⇶ counts
         s7        suggestion.accepted   hal    -40d               {"pr_id":"ms7"}                          ⇶ not-merged
@@ -109,6 +109,16 @@ public sealed class WhatCountsTests
         s9        suggestion.accepted   hal    -11d               {"pr_id":"ms8","lines":3}                ⇶ counts
         s10       suggestion.accepted   hal    -10d               {"pr_id":"ms8","lines":1}                ⇶ exceeds-merged-lines
         ms8       pr.merged             hal    -9d                {"lines_added":5,"lines_deleted":0}      ⇶ counts
+        // naming no pull request (an AI tool over OpenTelemetry knows none), it ships in its author's earliest merge from
+        // any source, at or after it and within 30 days, that counts and still has room for its lines (40 each here)
+        s11       suggestion.accepted   jo     -20d       editor  {"lines":30}                             ⇶ counts
+        s12       suggestion.accepted   jo     -19d       editor  {"lines":20}                             ⇶ counts
+        mj1       pr.merged             jo     -15d               {}                                       ⇶ counts
+        mj2       pr.merged             jo     -14d               {}                                       ⇶ counts
+        s13       suggestion.accepted   jo     -60d       editor  {"lines":3}                              ⇶ not-merged
+        // a merge that does not count ships nothing: mj3 has no reviewer but its author
+        s14       suggestion.accepted   jo     -50d       editor  {"lines":3}                              ⇶ not-merged
+        mj3       pr.merged             jo     -49d               {"reviewers":["jo"]}                     ⇶ independent-review
         // volume has no policy: it counts as it arrives
         t1        tokens.consumed       ana    -1m                {"tokens":5000}                          ⇶ counts
         // a type the catalog does not know is not read at all

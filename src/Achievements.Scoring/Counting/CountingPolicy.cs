@@ -314,14 +314,42 @@ public sealed class CountingPolicy
     /// <inheritdoc cref="Classify(IReadOnlyList{ReadEvent}, bool, CorrectionIndex, CollusionGroups, DateTimeOffset)"/>
     public CountedEvents Classify(IReadOnlyList<ReadEvent> events, bool isBot, CorrectionIndex corrections, CollusionGroups collusion, ShippingIndex shipping, VoiceCircles circles, DateTimeOffset asOf)
     {
-        var classified = events
-            .Where(e => e.Stored.OccurredAt <= asOf)
-            .Select(e => isBot ? new ClassifiedEvent(e, ExclusionReason.Bot) : Judge(_signals[e.Stored.Type], e, corrections, collusion, shipping, asOf))
-            .ToList();
+        var judged = events.Where(e => e.Stored.OccurredAt <= asOf).ToList();
+        var classified = new List<ClassifiedEvent>(judged.Count);
+        var unnamed = new List<int>();
+        foreach (var e in judged)
+        {
+            if (!isBot && ShipsInOwnWork(e))
+            {
+                // Judged once the author's own shipping events are: see OwnWork.
+                unnamed.Add(classified.Count);
+                classified.Add(null!);
+                continue;
+            }
+
+            classified.Add(isBot ? new ClassifiedEvent(e, ExclusionReason.Bot) : Judge(_signals[e.Stored.Type], e, corrections, collusion, shipping, null, asOf));
+        }
+
+        if (unnamed.Count > 0)
+        {
+            var own = new OwnWork(classified);
+            foreach (var i in unnamed.OrderBy(i => judged[i].Stored.OccurredAt).ThenBy(i => judged[i].Stored.Seq))
+            {
+                classified[i] = Judge(_signals[judged[i].Stored.Type], judged[i], corrections, collusion, shipping, own, asOf);
+            }
+        }
+
         return new CountedEvents(ApplyVoices(ApplyShippedLines(ApplyDailyCaps(classified)), circles));
     }
 
-    private ClassifiedEvent Judge(SignalPolicy policy, ReadEvent e, CorrectionIndex corrections, CollusionGroups collusion, ShippingIndex shipping, DateTimeOffset asOf)
+    /// <summary>
+    /// An outcome whose policy ships it in its author's own work, bounded by lines (an accepted suggestion), that names
+    /// no shipping event: what AI tools report over OpenTelemetry, which knows nothing of pull requests.
+    /// </summary>
+    private static bool ShipsInOwnWork(ReadEvent e) =>
+        e.Signal.ShippedBy is { Actor: ShippedBy.SameActor, Lines: not null, UpTo: not null } ship && e.AttributeText(ship.On) is null;
+
+    private ClassifiedEvent Judge(SignalPolicy policy, ReadEvent e, CorrectionIndex corrections, CollusionGroups collusion, ShippingIndex shipping, OwnWork? own, DateTimeOffset asOf)
     {
         if (e.CorrectedBy is { } correction
             && e.CorrectionKey is not null
@@ -343,7 +371,7 @@ public sealed class CountingPolicy
         ReadEvent? shippedBy = null;
         if (policy.Signal.ShippedBy is { } ship)
         {
-            var (reason, found) = Shipping(e, ship, shipping, asOf);
+            var (reason, found) = own is not null ? own.Ship(e, ship, asOf) : Shipping(e, ship, shipping, asOf);
             if (reason is not null)
             {
                 return new(e, reason);
@@ -555,6 +583,73 @@ public sealed class CountingPolicy
 
             return -1;
         }
+    }
+}
+
+/// <summary>
+/// An author's own shipping events (their merged pull requests) as outcomes that name none ship in them. An accepted
+/// suggestion that names no pull request ships in the earliest of its author's merges, from any source, at or after it
+/// and within the policy's limit, that counts or is settling and still has room for its lines: a merge that added 40
+/// lines ships 40 accepted lines at most, named or not. Nothing ships in work that does not count (unreviewed,
+/// trivial, reverted), so an agent accepting its own edits in a scratch folder ships nothing.
+/// </summary>
+internal sealed class OwnWork(IReadOnlyList<ClassifiedEvent?> judged)
+{
+    /// <summary>Per shipping signal, the author's events that count or are settling, in time order, with the lines they have room for (NaN: untouched).</summary>
+    private readonly Dictionary<string, List<(ClassifiedEvent Event, double Room)>> _bySignal = new(StringComparer.Ordinal);
+
+    public (string? Reason, ReadEvent? Shipped) Ship(ReadEvent e, ShippedBy ship, DateTimeOffset asOf)
+    {
+        var merges = MergesOf(ship.Signal);
+        var lines = e.AttributeNumber(ship.Lines!);
+        var until = e.Stored.OccurredAt + ship.WithinWindow;
+        for (var i = FirstAtOrAfter(merges, e.Stored.OccurredAt); i < merges.Count && merges[i].Event.Stored.OccurredAt <= until; i++)
+        {
+            var (merge, room) = merges[i];
+            if (merge.Stored.OccurredAt > asOf)
+            {
+                break;
+            }
+
+            room = double.IsNaN(room) ? merge.Read.AttributeNumber(ship.UpTo!) : room;
+            if (room < lines)
+            {
+                merges[i] = (merge, room);
+                continue;
+            }
+
+            merges[i] = (merge, room - lines);
+            return merge.Counts ? (null, merge.Read) : (ExclusionReason.NotSettled, null);
+        }
+
+        return until > asOf ? (ExclusionReason.NotSettled, null) : (ExclusionReason.NotMerged, null);
+    }
+
+    private List<(ClassifiedEvent Event, double Room)> MergesOf(string signal)
+    {
+        if (!_bySignal.TryGetValue(signal, out var merges))
+        {
+            merges = [.. judged.OfType<ClassifiedEvent>()
+                .Where(e => e.Stored.Type == signal && (e.Counts || e.Pending))
+                .OrderBy(e => e.Stored.OccurredAt).ThenBy(e => e.Stored.Seq)
+                .Select(e => (e, double.NaN))];
+            _bySignal[signal] = merges;
+        }
+
+        return merges;
+    }
+
+    /// <summary>The index of the first merge at or after <paramref name="at"/>: acceptances are many, an author's merges few.</summary>
+    private static int FirstAtOrAfter(List<(ClassifiedEvent Event, double Room)> merges, DateTimeOffset at)
+    {
+        var (low, high) = (0, merges.Count);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            (low, high) = merges[middle].Event.Stored.OccurredAt < at ? (middle + 1, high) : (low, middle);
+        }
+
+        return low;
     }
 }
 

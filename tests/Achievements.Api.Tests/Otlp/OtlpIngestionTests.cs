@@ -84,10 +84,11 @@ public sealed class OtlpIngestionTests
     }
 
     [Fact]
-    public async Task Lines_Claude_Code_s_edits_added_are_an_accepted_suggestion_that_waits_for_the_pull_request_that_ships_it()
+    public async Task Lines_Claude_Code_s_edits_added_are_an_accepted_suggestion_that_counts_once_ada_s_reviewed_merge_ships_them()
     {
         await using var app = new AchievementsApp();
-        app.Clock.SetUtcNow(DateTimeOffset.UtcNow.AddMinutes(1));
+        var now = DateTimeOffset.UtcNow.AddMinutes(1);
+        app.Clock.SetUtcNow(now);
         await PutWithIdentityAsync(app, "ada", "ada@example.com");
         var tool = await app.Source("claude-code");
         var lines = OtlpExports.Counter(ClaudeCode, "claude_code.lines_of_code.count", (30, [new("type", "added")]), (4, [new("type", "removed")]));
@@ -97,9 +98,18 @@ public sealed class OtlpIngestionTests
         Assert.Equal(0, answer?.Rejected);
         Assert.Contains("1 data points of kinds no badge reads", answer?.Message, StringComparison.Ordinal);
         Assert.Equal(["suggestion.accepted"], await EventTypesAsync(app, "ada"));
-        // Attribution: the 30 lines count only once a reviewed, merged pull request of Ada's ships them.
-        var savant = await app.ProgressAsync("ada", "suggestion-savant");
-        Assert.Equal((0, 1), (savant.Counted("suggestion.accepted"), savant.GetProperty("signals")[0].GetProperty("pending").GetInt32()));
+        // Attribution: the 30 lines wait for a reviewed, merged pull request of Ada's to ship them.
+        var waiting = await app.ProgressAsync("ada", "suggestion-savant");
+        Assert.Equal((0, 1), (waiting.Counted("suggestion.accepted"), waiting.GetProperty("signals")[0].GetProperty("pending").GetInt32()));
+
+        // Ada's pull request, reviewed by Grace, merges with 40 added lines and settles unreverted: the 30 lines shipped.
+        var github = await app.Source("github");
+        app.Clock.SetUtcNow(now.AddHours(2));
+        await (await github.PostJsonAsync("/api/v1/events", SampleEvents.Batch(SampleEvents.PrMerged("m1", "ada", now.AddHours(2), reviewer: "grace")))).JsonAsync();
+        app.Clock.SetUtcNow(now.AddDays(8));
+        await app.EvaluateAsync();
+
+        Assert.Equal(1, (await app.ProgressAsync("ada", "suggestion-savant")).Counted("suggestion.accepted"));
     }
 
     [Fact]
