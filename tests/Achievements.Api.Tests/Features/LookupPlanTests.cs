@@ -1,4 +1,5 @@
 using Achievements.Api.Features.History;
+using Achievements.Api.Infrastructure.Storage;
 using Achievements.Api.Tests.Infrastructure;
 using Dapper;
 using Microsoft.Data.Sqlite;
@@ -33,7 +34,7 @@ public sealed class LookupPlanTests
         await connection.OpenAsync(TestContext.Current.CancellationToken);
         var lookup = new KeyLookup(signal, attribute, ["k1", "k2"]);
 
-        foreach (var sql in new[] { CorrectionLookup.KeysSql(lookup), CorrectionLookup.EventsSql(lookup) })
+        foreach (var sql in new[] { CorrectionLookup.KeysSql(SqlDialect.Sqlite, lookup), CorrectionLookup.EventsSql(SqlDialect.Sqlite, lookup) })
         {
             var plan = await connection.QueryAsync<(long Id, long Parent, long Unused, string Detail)>(
                 $"EXPLAIN QUERY PLAN {sql}", new { Signal = signal, Keys = """["k1","k2"]""" });
