@@ -40,11 +40,11 @@ internal static class ServiceSetup
 
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = RequestBodyLimit.DefaultBytes);
         var services = builder.Services;
-        var connectionString = builder.Configuration.GetConnectionString("Achievements") ?? "Data Source=achievements.db";
-        services.AddSingleton<IDbConnectionFactory>(new SqliteConnectionFactory(connectionString));
+        services.AddStore(builder.Configuration["Achievements:Database:Provider"], builder.Configuration.GetConnectionString("Achievements"));
         services.AddSingleton<MigrationRunner>();
         services.AddSingleton(TimeProvider.System);
         UtcTimestampHandler.Register();
+        IntegerFlagHandler.Register();
 
         services.AddMediator((MediatorOptions options) =>
         {
@@ -156,6 +156,35 @@ internal static class ServiceSetup
                     {admin.Key}
 
                 """);
+        }
+    }
+
+    /// <summary>
+    /// The store that <c>Achievements:Database:Provider</c> names: <c>sqlite</c> (the default, an embedded file) or
+    /// <c>postgres</c>; <c>ConnectionStrings:Achievements</c> says where it is, for either.
+    /// </summary>
+    private static void AddStore(this IServiceCollection services, string? provider, string? connectionString)
+    {
+        provider ??= "sqlite";
+        switch (provider.ToUpperInvariant())
+        {
+            case "SQLITE":
+                services.AddSingleton<IDbConnectionFactory>(new SqliteConnectionFactory(connectionString ?? "Data Source=achievements.db"));
+                break;
+            case "POSTGRES" or "POSTGRESQL":
+                if (string.IsNullOrWhiteSpace(connectionString))
+                {
+                    throw new InvalidOperationException(
+                        "Achievements:Database:Provider is postgres, so ConnectionStrings:Achievements must name the database, "
+                        + "such as \"Host=localhost;Database=achievements;Username=achievements;Password=...\".");
+                }
+
+                // A factory registration, so that the container disposes the data source (and closes its pool) with the app.
+                services.AddSingleton(_ => Npgsql.NpgsqlDataSource.Create(connectionString));
+                services.AddSingleton<IDbConnectionFactory, PostgresConnectionFactory>();
+                break;
+            default:
+                throw new InvalidOperationException($"Achievements:Database:Provider is '{provider}'; it must be 'sqlite' or 'postgres'.");
         }
     }
 

@@ -97,6 +97,9 @@ internal static class SimulateCommand
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
+            // Always a throwaway SQLite file, whichever store the environment configures: a simulation is a
+            // calculation, not data to keep, and it must never write into a shared PostgreSQL database.
+            ["Achievements:Database:Provider"] = "sqlite",
             ["ConnectionStrings:Achievements"] = $"Data Source={databasePath}",
             // A configured admin key stops start-up from creating and printing one.
             ["Achievements:AdminKey"] = $"simulation-{Guid.NewGuid():N}",

@@ -175,7 +175,8 @@ internal sealed class SimulationReport
     /// <summary>The employees of each open flag. Before the gaming migration has run there are none.</summary>
     private static async Task<List<HashSet<string>>> OpenFlagsAsync(DbConnection connection, CancellationToken cancellationToken)
     {
-        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(FlagsExist, cancellationToken: cancellationToken)) == 0)
+        // A SQLite file may predate 0003; every PostgreSQL database has had flags since its baseline.
+        if (SqlDialect.Of(connection).IsSqlite && await connection.ExecuteScalarAsync<long>(new CommandDefinition(FlagsExist, cancellationToken: cancellationToken)) == 0)
         {
             return [];
         }

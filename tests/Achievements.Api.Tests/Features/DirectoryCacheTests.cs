@@ -3,7 +3,6 @@ using Achievements.Api.Features.Awards;
 using Achievements.Api.Infrastructure.Storage;
 using Achievements.Api.Tests.Infrastructure;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Achievements.Api.Tests.Features;
 
@@ -109,7 +108,7 @@ public sealed class DirectoryCacheTests
         var path = AchievementsApp.NewDatabasePath();
         try
         {
-            await using var connection = new SqliteConnection($"Data Source={path}");
+            await using var connection = TestStore.Connect(path);
             await connection.OpenAsync(TestContext.Current.CancellationToken);
             await connection.ExecuteAsync("CREATE TABLE t (x INTEGER)");
             long? seenAfterCommit = null;
@@ -119,7 +118,7 @@ public sealed class DirectoryCacheTests
                 await connection.ExecuteAsync("INSERT INTO t VALUES (1)", transaction: transaction);
                 afterCommit.Add(() =>
                 {
-                    using var other = new SqliteConnection($"Data Source={path}");
+                    using var other = TestStore.Connect(path);
                     seenAfterCommit = other.ExecuteScalar<long>("SELECT COUNT(*) FROM t");
                 });
                 return 0;

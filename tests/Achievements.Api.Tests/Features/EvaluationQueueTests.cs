@@ -1,6 +1,5 @@
 using Achievements.Api.Tests.Infrastructure;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Achievements.Api.Tests.Features;
 
@@ -17,7 +16,7 @@ public sealed class EvaluationQueueTests
                 await new Personas(first).HonestDeveloper("ada", pullRequests: 12).SendAsync();
             }
 
-            await using (var connection = new SqliteConnection($"Data Source={path}"))
+            await using (var connection = TestStore.Connect(path))
             {
                 Assert.Equal(["ada"], await connection.QueryAsync<string>("SELECT employee_id FROM evaluation_queue"));
             }
@@ -41,7 +40,7 @@ public sealed class EvaluationQueueTests
         await app.EvaluateAsync();
         await new Personas(app).PrReverted("ops", Personas.Now, "p-1").SendAsync(source);
 
-        await using var connection = new SqliteConnection(app.ConnectionString);
+        await using var connection = app.Connect();
         Assert.Equal(["ada", "ops"], (await connection.QueryAsync<string>("SELECT employee_id FROM evaluation_queue ORDER BY employee_id")).ToList());
     }
 
@@ -50,7 +49,7 @@ public sealed class EvaluationQueueTests
     {
         await using var app = new AchievementsApp();
         await new Personas(app).HonestDeveloper("ada", pullRequests: 12).HonestDeveloper("bad", pullRequests: 12).SendAsync();
-        await using (var connection = new SqliteConnection(app.ConnectionString))
+        await using (var connection = app.Connect())
         {
             // Stored data no evaluation can read: what a bug or a manual edit could leave behind.
             await connection.ExecuteAsync("UPDATE events SET attributes = '[1]' WHERE actor = 'bad'");
@@ -60,7 +59,7 @@ public sealed class EvaluationQueueTests
 
         Assert.Equal(1, summary.GetProperty("employees").GetInt32());
         Assert.Equal("bronze", await app.TierOfAsync("ada", "merge-master"));
-        await using var check = new SqliteConnection(app.ConnectionString);
+        await using var check = app.Connect();
         Assert.Equal(["bad"], await check.QueryAsync<string>("SELECT employee_id FROM evaluation_queue"));
     }
 

@@ -237,7 +237,7 @@ public sealed class GamingDetectionTests
 
     private static async Task<VoiceCircles> VoiceCirclesAsync(AchievementsApp app)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(app.ConnectionString);
+        await using var connection = app.Connect();
         await connection.OpenAsync(Ct);
         return (await Achievements.Api.Features.History.EvaluationContext.LoadAsync(connection, Now, Ct)).Circles;
     }

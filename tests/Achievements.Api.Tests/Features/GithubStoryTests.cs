@@ -173,8 +173,10 @@ public sealed class GithubStoryTests
 
     private static async Task<string[]> ActorsAndAuthorsAsync(AchievementsApp app)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(app.ConnectionString);
-        var rows = await Dapper.SqlMapper.QueryAsync<string>(connection, "SELECT actor || ' ' || coalesce(json_extract(attributes, '$.author'), json_extract(attributes, '$.reviewers[0]')) FROM events ORDER BY event_id");
+        await using var connection = app.Connect();
+        var rows = await Dapper.SqlMapper.QueryAsync<string>(connection, TestStore.IsSqlite
+            ? "SELECT actor || ' ' || coalesce(json_extract(attributes, '$.author'), json_extract(attributes, '$.reviewers[0]')) FROM events ORDER BY event_id"
+            : "SELECT actor || ' ' || coalesce(CAST(attributes AS jsonb) ->> 'author', CAST(attributes AS jsonb) -> 'reviewers' ->> 0) FROM events ORDER BY event_id");
         return [.. rows];
     }
 }

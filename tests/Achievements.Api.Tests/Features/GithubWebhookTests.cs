@@ -4,7 +4,6 @@ using System.Text.Json;
 using Achievements.Api.Features.Github;
 using Achievements.Api.Tests.Infrastructure;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Achievements.Api.Tests.Features;
 
@@ -270,7 +269,7 @@ public sealed class GithubWebhookTests
 
     internal static async Task<T> ScalarAsync<T>(AchievementsApp app, string sql)
     {
-        await using var connection = new SqliteConnection(app.ConnectionString);
+        await using var connection = app.Connect();
         return (await connection.ExecuteScalarAsync<T>(sql))!;
     }
 }

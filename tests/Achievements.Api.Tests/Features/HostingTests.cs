@@ -1,7 +1,6 @@
 using System.Net;
 using Achievements.Api.Tests.Infrastructure;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Achievements.Api.Tests.Features;
 
@@ -27,7 +26,7 @@ public sealed class HostingTests
         Assert.True(paths.TryGetProperty("/api/v1/signals", out _));
     }
 
-    [Fact]
+    [SqliteOnlyFact("WAL is SQLite's journal mode; the PostgreSQL migration is checked by Start_up_migrates_postgres_once_under_its_advisory_lock")]
     public async Task Start_up_migrates_the_database_in_WAL_mode_and_records_each_script_once()
     {
         var path = AchievementsApp.NewDatabasePath();
@@ -43,7 +42,7 @@ public sealed class HostingTests
                 second.CreateClient();
             }
 
-            await using var connection = new SqliteConnection($"Data Source={path}");
+            await using var connection = TestStore.Connect(path);
             Assert.Equal("wal", await connection.ExecuteScalarAsync<string>("PRAGMA journal_mode"));
             var versions = (await connection.QueryAsync<long>("SELECT version FROM schema_migrations")).ToList();
             Assert.Equal(versions.Distinct().Count(), versions.Count);
@@ -55,7 +54,7 @@ public sealed class HostingTests
         }
     }
 
-    [Fact]
+    [SqliteOnlyFact("0006 is a SQLite script; PostgreSQL's baseline starts with its result")]
     public async Task Migration_6_moves_the_built_in_voice_bounds_of_0005_and_leaves_a_bound_an_admin_changed()
     {
         var path = AchievementsApp.NewDatabasePath();
@@ -67,7 +66,7 @@ public sealed class HostingTests
             }
 
             // A database as 0005 left it: its bounds, one of them changed by an admin, and 0006 not yet applied.
-            await using (var connection = new SqliteConnection($"Data Source={path}"))
+            await using (var connection = TestStore.Connect(path))
             {
                 await connection.ExecuteAsync("""
                     UPDATE signals SET voices = '{"from":"reviewers","perVoice":20,"window":"365d","breadth":3}' WHERE type = 'pr.merged';
@@ -82,7 +81,7 @@ public sealed class HostingTests
                 second.CreateClient();
             }
 
-            await using var migrated = new SqliteConnection($"Data Source={path}");
+            await using var migrated = TestStore.Connect(path);
             var bounds = (await migrated.QueryAsync<(string Type, long PerVoice)>(
                 "SELECT type, json_extract(voices, '$.perVoice') FROM signals WHERE voices IS NOT NULL ORDER BY type")).ToList();
             Assert.Equal([("pr.merged", 30L), ("review.approved", 12L), ("suggestion.accepted", 90L)], bounds);
@@ -143,7 +142,7 @@ public sealed class HostingTests
                 second.CreateClient();
             }
 
-            await using var connection = new SqliteConnection($"Data Source={path}");
+            await using var connection = TestStore.Connect(path);
             Assert.Equal(1L, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM api_keys WHERE role = 'admin'"));
         }
         finally

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json;
 using Achievements.Api.Tests.Infrastructure;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Achievements.Api.Tests.Features;
 
@@ -299,7 +298,7 @@ public sealed class IngestEventsTests
 
     private static async Task<List<StoredEvent>> StoredAsync(AchievementsApp app)
     {
-        await using var connection = new SqliteConnection(app.ConnectionString);
+        await using var connection = app.Connect();
         var rows = await connection.QueryAsync<StoredEvent>(
             "SELECT source AS Source, event_id AS EventId, actor AS Actor, occurred_at AS OccurredAt, received_at AS ReceivedAt, attributes AS Attributes FROM events ORDER BY seq");
         return rows.ToList();

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using Achievements.Api.Tests.Infrastructure;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Achievements.Api.Tests.Features;
 
@@ -38,7 +37,7 @@ public sealed class KeysTests
         var created = await (await app.Admin().PostJsonAsync("/api/v1/keys", new { role = "viewer" })).JsonAsync(HttpStatusCode.Created);
         var secret = created.GetProperty("key").GetString()!.Split('_', 3)[2]; // base64url: the secret may hold '_' itself
 
-        await using var connection = new SqliteConnection(app.ConnectionString);
+        await using var connection = app.Connect();
         var stored = await connection.QuerySingleAsync<byte[]>("SELECT secret_hash FROM api_keys WHERE id = @id", new { id = created.GetProperty("id").GetString() });
         Assert.Equal(32, stored.Length);
         Assert.DoesNotContain(secret, System.Text.Encoding.UTF8.GetString(stored), StringComparison.Ordinal);

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Achievements.Api.Tests.Infrastructure;
 
 /// <summary>
-/// The real service in memory, on its own temporary SQLite file, with a fake clock and a known admin key.
+/// The real service in memory, on its own new database of the test process's store (<see cref="TestStore"/>: a temporary
+/// SQLite file, or a database in a throwaway PostgreSQL cluster), with a fake clock and a known admin key.
 /// Two apps built on the same <see cref="DatabasePath"/> behave like a restart.
 /// </summary>
 public class AchievementsApp : WebApplicationFactory<Program>
@@ -39,10 +40,14 @@ public class AchievementsApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Clock { get; }
 
-    public string ConnectionString => $"Data Source={DatabasePath}";
+    public string ConnectionString => TestStore.ConnectionString(DatabasePath);
+
+    /// <summary>A closed connection to this app's database, for a test to look at what the service stored.</summary>
+    public System.Data.Common.DbConnection Connect() => TestStore.Connect(DatabasePath);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("Achievements:Database:Provider", TestStore.Provider);
         builder.UseSetting("ConnectionStrings:Achievements", ConnectionString);
         builder.UseSetting("Achievements:AdminKey", _configureAdminKey ? AdminKey : "");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
@@ -86,17 +91,11 @@ public class AchievementsApp : WebApplicationFactory<Program>
         GC.SuppressFinalize(this);
     }
 
-    public static string NewDatabasePath() => Path.Combine(Path.GetTempPath(), $"achievements-test-{Guid.NewGuid():N}.db");
+    /// <summary>A new database of the test store: a file path on SQLite, a database name on PostgreSQL.</summary>
+    public static string NewDatabasePath() => TestStore.NewDatabase();
 
-    /// <summary>Deletes the database files; call once no app uses them any more.</summary>
-    public static void DeleteDatabase(string path)
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" })
-        {
-            File.Delete(file);
-        }
-    }
+    /// <summary>Deletes the database; call once no app uses it any more.</summary>
+    public static void DeleteDatabase(string path) => TestStore.Delete(path);
 
     public sealed record CreatedKeyBody(string Id, string Key, string Role, string? Subject);
 }

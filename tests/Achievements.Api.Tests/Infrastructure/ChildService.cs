@@ -32,7 +32,8 @@ public sealed class ChildService : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["ConnectionStrings__Achievements"] = $"Data Source={databasePath}";
+        start.Environment["Achievements__Database__Provider"] = TestStore.Provider;
+        start.Environment["ConnectionStrings__Achievements"] = TestStore.ConnectionString(databasePath);
         start.Environment["Achievements__AdminKey"] = AdminKey;
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["Achievements__Evaluation__IntervalSeconds"] = "0.2";

@@ -213,7 +213,7 @@ public sealed class OtlpIngestionTests
 
     private static async Task<IReadOnlyList<string>> EventTypesAsync(AchievementsApp app, string actor)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(app.ConnectionString);
+        await using var connection = app.Connect();
         return [.. await Dapper.SqlMapper.QueryAsync<string>(connection, "SELECT DISTINCT type FROM events WHERE actor = @Actor ORDER BY type", new { Actor = actor })];
     }
 

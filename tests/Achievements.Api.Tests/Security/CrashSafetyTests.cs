@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using Achievements.Api.Tests.Infrastructure;
 using Dapper;
-using Microsoft.Data.Sqlite;
 
 namespace Achievements.Api.Tests.Security;
 
@@ -68,7 +67,7 @@ public sealed class CrashSafetyTests
             }
 
             await using var second = await ChildService.StartAsync(path);
-            await using (var connection = new SqliteConnection($"Data Source={path}"))
+            await using (var connection = TestStore.Connect(path))
             {
                 var stored = (await connection.QueryAsync<(string Id, long Copies)>("SELECT event_id, COUNT(*) FROM events WHERE source = 'github' GROUP BY event_id")).ToDictionary(r => r.Id, r => r.Copies);
                 Assert.All(acknowledged, id => Assert.Equal(1, stored.GetValueOrDefault(id)));
@@ -78,14 +77,14 @@ public sealed class CrashSafetyTests
             // The queue that was waiting at the crash is drained by the restarted service.
             var summary = await (await second.Client(ChildService.AdminKey).PostJsonAsync("/api/v1/evaluations", new { })).JsonAsync();
             Assert.True(summary.GetProperty("employees").GetInt32() >= 0);
-            await using (var connection = new SqliteConnection($"Data Source={path}"))
+            await using (var connection = TestStore.Connect(path))
             {
                 Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM evaluation_queue"));
                 var grants = await connection.QueryAsync<long>("SELECT COUNT(*) FROM award_history WHERE action = 'granted' GROUP BY employee_id, badge_key");
                 Assert.All(grants, count => Assert.Equal(1, count));
                 var holders = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM awards WHERE badge_key = 'merge-master' AND status = 'active'");
                 var qualified = await connection.ExecuteScalarAsync<long>("""
-                    SELECT COUNT(*) FROM (SELECT actor FROM events WHERE type = 'pr.merged' GROUP BY actor HAVING COUNT(*) >= 10)
+                    SELECT COUNT(*) FROM (SELECT actor FROM events WHERE type = 'pr.merged' GROUP BY actor HAVING COUNT(*) >= 10) AS qualified
                     """);
                 Assert.Equal(qualified, holders);
             }
@@ -114,7 +113,7 @@ public sealed class CrashSafetyTests
             return accepted;
         })));
 
-        await using var connection = new SqliteConnection(app.ConnectionString);
+        await using var connection = app.Connect();
         var distinct = batches.SelectMany(b => b).SelectMany(b => b).Select(e => ((Dictionary<string, object?>)e)["id"]).Distinct().Count();
         Assert.Equal(distinct, results.Sum());
         Assert.Equal(distinct, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM events"));

@@ -4,7 +4,6 @@ using Achievements.Api.Tests.Infrastructure;
 using Dapper;
 using FsCheck;
 using FsCheck.Fluent;
-using Microsoft.Data.Sqlite;
 
 namespace Achievements.Api.Tests.Security;
 
@@ -153,7 +152,7 @@ public sealed class HostileInputTests
         {
             var response = admin.PostAsync("/api/v1/badges", new StringContent(body, Encoding.UTF8, "application/json")).GetAwaiter().GetResult();
             var status = (int)response.StatusCode;
-            using var connection = new SqliteConnection(app.ConnectionString);
+            using var connection = app.Connect();
             var orphans = connection.ExecuteScalar<long>("SELECT COUNT(*) FROM badges b WHERE NOT EXISTS (SELECT 1 FROM badge_versions v WHERE v.badge_key = b.key)");
             return (status is 201 or (>= 400 and < 500)) && orphans == 0;
         });
@@ -210,14 +209,16 @@ public sealed class HostileInputTests
 
     private static long EventCount(AchievementsApp app)
     {
-        using var connection = new SqliteConnection(app.ConnectionString);
+        using var connection = app.Connect();
         return connection.ExecuteScalar<long>("SELECT COUNT(*) FROM events");
     }
 
     private static async Task<List<long>> CountsAsync(AchievementsApp app)
     {
-        await using var connection = new SqliteConnection(app.ConnectionString);
-        var tables = await connection.QueryAsync<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name");
+        await using var connection = app.Connect();
+        var tables = await connection.QueryAsync<string>(TestStore.IsSqlite
+            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+            : "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name");
         var counts = new List<long>();
         foreach (var table in tables)
         {

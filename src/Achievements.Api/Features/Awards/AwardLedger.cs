@@ -70,7 +70,7 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryCache directory)
     private const string ChangeTier = """
         UPDATE awards SET tier = @Tier, tier_rank = @TierRank, badge_version = @BadgeVersion, value = @Value,
                awarded_at = @AwardedAt, evidence = @Evidence, reason = @Reason, updated_at = @Now,
-               status = CASE WHEN @Hold THEN 'held' ELSE status END
+               status = CASE WHEN @Hold = 1 THEN 'held' ELSE status END
         WHERE id = @Id AND tier_rank = @FromRank
         """;
 
@@ -98,11 +98,11 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryCache directory)
         """;
 
     // Unless another open flag of a holding detector still holds the employee.
-    private const string Release = """
+    private static string Release(SqlDialect sql) => $"""
         UPDATE awards SET status = 'active', updated_at = @Now
         WHERE employee_id = @EmployeeId AND status = 'held'
           AND NOT EXISTS (SELECT 1 FROM flag_members m JOIN flags f ON f.id = m.flag_id
-                          WHERE m.employee_id = @EmployeeId AND f.status = 'open' AND f.detector IN (SELECT value FROM json_each(@Holding)))
+                          WHERE m.employee_id = @EmployeeId AND f.status = 'open' AND f.detector IN (SELECT value FROM {sql.Values("@Holding")}))
         RETURNING badge_key AS BadgeKey, tier AS Tier, badge_version AS Version, value AS Value
         """;
 
@@ -194,7 +194,7 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryCache directory)
 
     /// <summary>A flag was dismissed: held awards become active again, unless another open flag still holds the employee.</summary>
     public Task<int> ReleaseAsync(WriteScope write, string employeeId, DateTimeOffset now) =>
-        ChangeAsync(write, Release, AwardAction.Released, employeeId, new { EmployeeId = employeeId, Holding = HoldingDetectors, Now = now }, null, now);
+        ChangeAsync(write, Release(SqlDialect.Of(write.Connection)), AwardAction.Released, employeeId, new { EmployeeId = employeeId, Holding = HoldingDetectors, Now = now }, null, now);
 
     /// <summary>A flag was confirmed: held awards are revoked and blocked, as if an admin had revoked each.</summary>
     public Task<int> BlockHeldAsync(WriteScope write, string employeeId, string reason, DateTimeOffset now) =>

@@ -52,9 +52,9 @@ internal sealed class GetAwardHandler(IDbConnectionFactory connections) : IQuery
 
     private const string SelectName = "SELECT name FROM badge_versions WHERE badge_key = @BadgeKey AND version = @Version";
 
-    private const string SelectEvidence = """
+    private static string SelectEvidence(SqlDialect sql) => $"""
         SELECT source AS Source, event_id AS Id, type AS Type, occurred_at AS OccurredAt
-        FROM events WHERE seq IN @Seqs ORDER BY occurred_at
+        FROM events WHERE seq {sql.In("@Seqs")} ORDER BY occurred_at
         """;
 
     private const string SelectHistory = """
@@ -69,7 +69,7 @@ internal sealed class GetAwardHandler(IDbConnectionFactory connections) : IQuery
             ?? throw new NotFoundException("Award", $"{query.EmployeeId}/{query.BadgeKey}");
         var name = await connection.ExecuteScalarAsync<string>(new CommandDefinition(SelectName, new { query.BadgeKey, Version = award.BadgeVersion }, cancellationToken: cancellationToken));
         var seqs = JsonSerializer.Deserialize<long[]>(award.Evidence) ?? [];
-        var evidence = seqs.Length == 0 ? [] : await connection.QueryAsync<EvidenceEvent>(new CommandDefinition(SelectEvidence, new { Seqs = seqs }, cancellationToken: cancellationToken));
+        var evidence = seqs.Length == 0 ? [] : await connection.QueryAsync<EvidenceEvent>(new CommandDefinition(SelectEvidence(SqlDialect.Of(connection)), new { Seqs = SqlDialect.Of(connection).List(seqs) }, cancellationToken: cancellationToken));
         var history = await connection.QueryAsync<AwardHistoryEntry>(new CommandDefinition(SelectHistory, query, cancellationToken: cancellationToken));
         return new AwardDetail(query.EmployeeId, query.BadgeKey, name ?? query.BadgeKey, award.Status, award.Tier, (int)award.BadgeVersion, award.Value,
             award.AwardedAt, award.Reason, award.Blocked != 0, [.. evidence], [.. history]);

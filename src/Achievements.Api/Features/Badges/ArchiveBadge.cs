@@ -18,7 +18,7 @@ internal sealed class ArchiveBadgeHandler(IDbConnectionFactory connections, Time
 {
     private const string SetStatus = """
         UPDATE badges
-        SET status = CASE WHEN @Archived THEN 'archived' WHEN live_version IS NULL THEN 'draft' ELSE 'published' END,
+        SET status = CASE WHEN @Archived = 1 THEN 'archived' WHEN live_version IS NULL THEN 'draft' ELSE 'published' END,
             updated_at = @Now
         WHERE key = @Key
         """;

@@ -52,10 +52,10 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
 
     // The actors of outcomes a shipping event that settled in the range ships: same source, same key. The attribute is a
     // validated name, written into the SQL where the expression indexes on pr_id and suggestion_id serve it.
-    private static string EnqueueShipped(string on) => $"""
+    private static string EnqueueShipped(SqlDialect sql, string on) => $"""
         INSERT INTO evaluation_queue (employee_id, enqueued_at)
         SELECT DISTINCT o.actor, @Now FROM events s
-        JOIN events o ON o.type = @Shipped AND o.source = s.source AND json_extract(o.attributes, '$.{on}') = json_extract(s.attributes, '$.{on}')
+        JOIN events o ON o.type = @Shipped AND o.source = s.source AND {sql.JsonText("o.attributes", on)} = {sql.JsonText("s.attributes", on)}
         WHERE s.type = @Shipping AND s.occurred_at > @From AND s.occurred_at <= @To
         ON CONFLICT (employee_id) DO NOTHING
         """;
@@ -189,7 +189,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                     foreach (var shipped in catalog.Signals.Where(s => s.ShippedBy?.Signal == signal.Type))
                     {
                         await connection.ExecuteAsync(new CommandDefinition(
-                            EnqueueShipped(shipped.ShippedBy!.On),
+                            EnqueueShipped(SqlDialect.Of(connection), shipped.ShippedBy!.On),
                             new { Shipping = signal.Type, Shipped = shipped.Type, From = since - settlement, To = now - settlement, Now = now },
                             transaction,
                             cancellationToken: cancellationToken));

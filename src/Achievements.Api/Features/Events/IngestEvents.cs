@@ -48,9 +48,9 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
 {
     // One statement for all the batch's actors, their ids passed as one JSON array. "WHERE true" is SQLite's
     // way to tell an upsert's ON CONFLICT from a join constraint after a SELECT.
-    private const string EnsureEmployees = """
+    private static string EnsureEmployees(SqlDialect sql) => $"""
         INSERT INTO employees (id, is_bot, created_at, updated_at)
-        SELECT value, 0, @Now, @Now FROM json_each(@Actors) WHERE true
+        SELECT value, 0, @Now, @Now FROM {sql.Values("@Actors")} WHERE true
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -61,9 +61,16 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         ON CONFLICT (source, event_id) DO NOTHING
         """;
 
+    // The same statement with PostgreSQL's positional parameters.
+    private const string InsertEventPostgres = """
+        INSERT INTO events (source, event_id, type, actor, occurred_at, received_at, attributes)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
+        ON CONFLICT (source, event_id) DO NOTHING
+        """;
+
     // Only for refused events: a refused repeat of a stored id is still reported as a duplicate.
-    private const string ExistingIds = """
-        SELECT event_id FROM events WHERE source = @Source AND event_id IN @Ids
+    private static string ExistingIds(SqlDialect sql) => $"""
+        SELECT event_id FROM events WHERE source = @Source AND event_id {sql.In("@Ids")}
         """;
 
     public async ValueTask<IngestResult> Handle(IngestEvents command, CancellationToken cancellationToken)
@@ -120,11 +127,13 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         var refusedIds = judged.Where(j => j.Errors is not null).Select(j => j.Event.IdText).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var stored = refusedIds.Count == 0
             ? []
-            : (await connection.QueryAsync<string>(new CommandDefinition(ExistingIds, new { Source = source, Ids = refusedIds }, transaction, cancellationToken: cancellationToken)))
+            : (await connection.QueryAsync<string>(new CommandDefinition(ExistingIds(SqlDialect.Of(connection)), new { Source = source, Ids = SqlDialect.Of(connection).List(refusedIds) }, transaction, cancellationToken: cancellationToken)))
                 .ToHashSet(StringComparer.Ordinal);
 
         // The unique (source, id) decides: an insert that changes nothing met a stored or earlier id.
-        using var insert = new EventInsert(connection, source, now);
+        using var insert = SqlDialect.Of(connection).IsSqlite
+            ? (IEventInsert)new EventInsert(connection, source, now)
+            : new PostgresEventInsert(connection, transaction, source, now);
         var results = new EventResult[judged.Length];
         var accepted = new List<IncomingEvent>();
         var acceptedIds = new HashSet<string>(StringComparer.Ordinal);
@@ -133,7 +142,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
             var (incoming, refusal) = judged[i];
             if (refusal is null)
             {
-                var inserted = insert.Execute(incoming);
+                var inserted = await insert.ExecuteAsync(incoming, cancellationToken);
                 results[i] = new EventResult(incoming.IdText, inserted ? EventResult.AcceptedStatus : EventResult.DuplicateStatus);
                 if (inserted)
                 {
@@ -162,7 +171,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
     /// <summary>Adds the employees that events name and the directory does not have yet.</summary>
     internal static Task EnsureEmployeesAsync(DbConnection connection, DbTransaction transaction, IEnumerable<string> actors, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
-            EnsureEmployees, new { Actors = JsonSerializer.Serialize(actors.Distinct(StringComparer.Ordinal)), Now = now }, transaction, cancellationToken: cancellationToken));
+            EnsureEmployees(SqlDialect.Of(connection)), new { Actors = JsonSerializer.Serialize(actors.Distinct(StringComparer.Ordinal)), Now = now }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>
     /// A correction changes someone else's standing: the author of the outcome it corrects, not the person who
@@ -198,7 +207,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
     /// prepared <c>SqliteCommand</c> on the same batches (the benchmarks' <c>--only insert</c>; docs/performance.md),
     /// it is kept only while it is more than 10% faster.
     /// </summary>
-    internal sealed class EventInsert : IDisposable
+    internal sealed class EventInsert : IEventInsert
     {
         private readonly sqlite3 _db;
         private readonly sqlite3_stmt _statement;
@@ -226,9 +235,59 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
             return raw.sqlite3_changes(_db) == 1;
         }
 
+        public ValueTask<bool> ExecuteAsync(IncomingEvent incoming, CancellationToken cancellationToken) => new(Execute(incoming));
+
         public void Dispose() => _statement.Dispose();
 
         private void Check(int result) => SqliteNative.Check(result, _db);
+    }
+
+    /// <summary>One accepted event's insert, prepared once for the batch: false when its (source, id) was already stored.</summary>
+    internal interface IEventInsert : IDisposable
+    {
+        ValueTask<bool> ExecuteAsync(IncomingEvent incoming, CancellationToken cancellationToken);
+    }
+
+    /// <summary>
+    /// The batch's insert on PostgreSQL: one command, prepared on the server at its first event and rebound for each
+    /// one after, inside the handler's transaction. The attributes go as the request's own JSON text.
+    /// </summary>
+    internal sealed class PostgresEventInsert : IEventInsert
+    {
+        private readonly DbCommand _command;
+        private bool _prepared;
+
+        public PostgresEventInsert(DbConnection connection, DbTransaction transaction, string source, DateTimeOffset now)
+        {
+            _command = connection.CreateCommand();
+            _command.CommandText = InsertEventPostgres;
+            _command.Transaction = transaction;
+            foreach (var value in new object?[] { source, null, null, null, null, UtcTimestampHandler.ToText(now), null })
+            {
+                var parameter = _command.CreateParameter();
+                parameter.DbType = System.Data.DbType.String;
+                parameter.Value = value ?? DBNull.Value;
+                _command.Parameters.Add(parameter);
+            }
+        }
+
+        public async ValueTask<bool> ExecuteAsync(IncomingEvent incoming, CancellationToken cancellationToken)
+        {
+            _command.Parameters[1].Value = incoming.IdText;
+            _command.Parameters[2].Value = incoming.TypeText;
+            _command.Parameters[3].Value = incoming.ActorText;
+            _command.Parameters[4].Value = UtcTimestampHandler.ToText(incoming.OccurredAtValue!.Value);
+            _command.Parameters[6].Value = incoming.Attributes.ValueKind == JsonValueKind.Object ? incoming.Attributes.GetRawText() : "{}";
+            if (!_prepared)
+            {
+                await _command.PrepareAsync(cancellationToken);
+                _prepared = true;
+            }
+
+            return await _command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        }
+
+        public void Dispose() => _command.Dispose();
     }
 
     private static Dictionary<string, string[]> Errors(List<EventError> errors) =>

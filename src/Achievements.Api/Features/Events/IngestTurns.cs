@@ -16,6 +16,9 @@ namespace Achievements.Api.Features.Events;
 /// at the busy handler's pace rather than in turns. An accepted event is still stored once; the hand-over between
 /// the instances is slower, and a batch kept waiting past the busy timeout fails whole (nothing stored), for its
 /// source to send again. The service is meant to run as one process on its file (decisions 0004 and 0007).
+/// On PostgreSQL, which has row locks rather than one write lock, the turns are not needed for speed; they are kept
+/// because they also stop this process's batches from meeting on the same unique keys in different orders, which
+/// PostgreSQL would answer by failing one as a deadlock. Two instances' batches can still meet (decision 0014).
 /// </remarks>
 internal sealed class IngestTurns
 {

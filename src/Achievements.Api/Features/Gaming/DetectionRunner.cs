@@ -64,10 +64,10 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
     // A circle all of whose members are in one circle flag already is that circle again, less whoever drifted
     // out of it: a large circle loses and regains a member from run to run as approvals leave the window, and an
     // admin who dismissed it should not see it back one member short.
-    private const string SuppressedCircle = """
+    private static string SuppressedCircle(SqlDialect sql) => $"""
         SELECT COUNT(*) FROM flags f
         WHERE f.detector = @Detector AND (f.status IN ('open', 'confirmed') OR (f.status = 'dismissed' AND f.resolved_at > @Since))
-          AND NOT EXISTS (SELECT 1 FROM json_each(@Employees) j
+          AND NOT EXISTS (SELECT 1 FROM {sql.Values("@Employees")} j
                           WHERE NOT EXISTS (SELECT 1 FROM flag_members m WHERE m.flag_id = f.id AND m.employee_id = j.value))
         """;
 
@@ -115,7 +115,7 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
             {
                 var suppression = finding.WindowEnd - finding.WindowStart;
                 var employees = JsonSerializer.Serialize(finding.Employees);
-                var suppressed = finding.Detector == Finding.ClosedCircle ? SuppressedCircle : Suppressed;
+                var suppressed = finding.Detector == Finding.ClosedCircle ? SuppressedCircle(SqlDialect.Of(connection)) : Suppressed;
                 if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(suppressed, new { finding.Key, finding.Detector, Employees = employees, Since = now - suppression }, transaction, cancellationToken: cancellationToken)) > 0)
                 {
                     continue;

@@ -1,6 +1,6 @@
 using System.Data.Common;
 using System.Text;
-using System.Text.Json;
+using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
 namespace Achievements.Api.Features.History;
@@ -17,33 +17,33 @@ internal static class CorrectionLookup
     public static async Task<IReadOnlyList<KeyedEvent>> FindAsync(DbConnection connection, DbTransaction? transaction, KeyLookup lookup, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<(string Source, string Key, string Actor)>(new CommandDefinition(
-            KeysSql(lookup), new { lookup.Signal, Keys = JsonSerializer.Serialize(lookup.Keys) }, transaction, cancellationToken: cancellationToken));
+            KeysSql(SqlDialect.Of(connection), lookup), new { lookup.Signal, Keys = SqlDialect.Of(connection).List(lookup.Keys) }, transaction, cancellationToken: cancellationToken));
         return [.. rows.Select(row => new KeyedEvent(row.Source, row.Key, row.Actor))];
     }
 
     /// <summary>
     /// A lookup's keyed events. The attribute is a validated name, so it is written into the SQL where an expression
-    /// index can serve it; the keys go in as one JSON array, so the statement's text is the same for any number of them.
+    /// index can serve it; the keys go in as one list parameter (<see cref="SqlDialect.In"/>), so the statement's text is the same for any number of them.
     /// </summary>
-    internal static string KeysSql(KeyLookup lookup) => $"""
-        SELECT source AS Source, json_extract(attributes, '$.{lookup.Attribute}') AS Key, actor AS Actor
+    internal static string KeysSql(SqlDialect sql, KeyLookup lookup) => $"""
+        SELECT source AS Source, {sql.JsonText("attributes", lookup.Attribute)} AS Key, actor AS Actor
         FROM events
-        {Matching(lookup)}
+        {Matching(sql, lookup)}
         """;
 
     /// <summary>
     /// A lookup's whole events. Unordered: an ORDER BY occurred_at makes SQLite walk every event of the signal in
     /// time order through ix_events_type_time instead of seeking the keys in the expression index.
     /// </summary>
-    internal static string EventsSql(KeyLookup lookup) => $"""
+    internal static string EventsSql(SqlDialect sql, KeyLookup lookup) => $"""
         SELECT seq AS Seq, source AS Source, type AS Type, actor AS Actor, occurred_at AS OccurredAt, CAST(attributes AS TEXT) AS Attributes
         FROM events
-        {Matching(lookup)}
+        {Matching(sql, lookup)}
         """;
 
     /// <summary>The one WHERE clause of a lookup, for both its answers; bound with <c>@Signal</c> and <c>@Keys</c>.</summary>
-    private static string Matching(KeyLookup lookup) =>
-        $"WHERE type = @Signal AND json_extract(attributes, '$.{lookup.Attribute}') IN (SELECT value FROM json_each(@Keys))";
+    private static string Matching(SqlDialect sql, KeyLookup lookup) =>
+        $"WHERE type = @Signal AND {sql.JsonText("attributes", lookup.Attribute)} {sql.In("@Keys")}";
 
     /// <summary>
     /// The events that may ship <paramref name="events"/>' outcomes (the pull requests their approvals and suggestions
@@ -57,7 +57,7 @@ internal static class CorrectionLookup
             // The same question as a correction's, answered with whole events: shipping is judged by its own policy.
             // Sorted here rather than in SQL, so that the keys are sought in their index (EventsSql).
             var rows = await connection.QueryAsync<ShippingRow>(new CommandDefinition(
-                EventsSql(lookup), new { lookup.Signal, Keys = JsonSerializer.Serialize(lookup.Keys) }, transaction, cancellationToken: cancellationToken));
+                EventsSql(SqlDialect.Of(connection), lookup), new { lookup.Signal, Keys = SqlDialect.Of(connection).List(lookup.Keys) }, transaction, cancellationToken: cancellationToken));
             answers.Add((lookup, [.. rows.OrderBy(row => row.OccurredAt).ThenBy(row => row.Seq)
                 .Select(row => policy.Read(row.Stored, Encoding.UTF8.GetBytes(row.Attributes), bots)).OfType<ReadEvent>()]));
         }

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using SignalCatalog = Achievements.Scoring.SignalCatalog;
 
@@ -18,9 +19,9 @@ internal sealed class EvaluationContext
     private const string SelectCollusion = "SELECT flag_id AS \"Group\", employee_id AS Employee FROM collusion_groups";
 
     // Employees with an open flag of a holding detector: their grants and upgrades are held for review.
-    private const string SelectHeld = """
+    private static string SelectHeld(SqlDialect sql) => $"""
         SELECT DISTINCT m.employee_id FROM flag_members m JOIN flags f ON f.id = m.flag_id
-        WHERE f.status = 'open' AND f.detector IN (SELECT value FROM json_each(@Holding))
+        WHERE f.status = 'open' AND f.detector IN (SELECT value FROM {sql.Values("@Holding")})
         """;
 
     // Closed circles flagged and open, or confirmed: their members' vouching for each other is one voice. A
@@ -76,7 +77,7 @@ internal sealed class EvaluationContext
             Bots = bots.ToHashSet(StringComparer.Ordinal),
             Now = now,
             Collusion = CollusionGroups.From(await connection.QueryAsync<(long Group, string Employee)>(new CommandDefinition(SelectCollusion, cancellationToken: cancellationToken))),
-            Held = (await connection.QueryAsync<string>(new CommandDefinition(SelectHeld, new { Holding = JsonSerializer.Serialize(Finding.Holding) }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal),
+            Held = (await connection.QueryAsync<string>(new CommandDefinition(SelectHeld(SqlDialect.Of(connection)), new { Holding = JsonSerializer.Serialize(Finding.Holding) }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal),
             Circles = VoiceCircles.From(await connection.QueryAsync<(long Flag, string Employee)>(new CommandDefinition(SelectCircles, new { Detector = Finding.ClosedCircle }, cancellationToken: cancellationToken))),
         };
     }
@@ -97,7 +98,7 @@ internal sealed class EvaluationContext
             return null;
         }
 
-        var events = HistoryReader.Read(connection, employeeId, Policy, Bots);
+        var events = await HistoryReader.ReadAsync(connection, transaction, employeeId, Policy, Bots, cancellationToken);
         var corrections = await CorrectionLookup.CorrectionsOfAsync(connection, transaction, events, cancellationToken);
         var shipping = await CorrectionLookup.ShippingOfAsync(connection, transaction, events, Policy, Bots, cancellationToken);
         return new EmployeeHistory(employeeId, employee.Value.IsBot != 0, events, corrections, shipping, Policy, Collusion, Circles);

@@ -98,7 +98,7 @@ internal static class HeldEvents
         ON CONFLICT DO NOTHING
         """;
 
-    private const string StoredIds = "SELECT event_id FROM events WHERE source = @Source AND event_id IN @Ids";
+    private static string StoredIds(SqlDialect sql) => $"SELECT event_id FROM events WHERE source = @Source AND event_id {sql.In("@Ids")}";
 
     private const string WaitingFor = """
         SELECT DISTINCT e.source AS Source, e.event_id AS EventId, e.event AS Event, e.received_at AS ReceivedAt
@@ -127,7 +127,7 @@ internal static class HeldEvents
         var stored = await StoreAsync(connection, transaction, source, [.. ready.Where(r => r.Json is not null).Select(r => (r.Event, r.Json!.Value))], now, cancellationToken);
 
         var alreadyStored = (await connection.QueryAsync<string>(new CommandDefinition(
-            StoredIds, new { Source = source, Ids = ready.Where(r => r.Json is null).Select(r => r.Event.Id).ToList() }, transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
+            StoredIds(SqlDialect.Of(connection)), new { Source = source, Ids = SqlDialect.Of(connection).List(ready.Where(r => r.Json is null).Select(r => r.Event.Id)) }, transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
         var results = new List<AttributedResult>();
         foreach (var (attributed, json) in ready)
         {

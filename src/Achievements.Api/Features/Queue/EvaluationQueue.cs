@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
 namespace Achievements.Api.Features.Queue;
@@ -12,9 +13,9 @@ internal static class EvaluationQueue
 {
     // One statement for any number of employees, their ids passed as one JSON array ("WHERE true" tells SQLite's
     // parser that ON CONFLICT belongs to the upsert, not to a join): a batch of events names hundreds of them.
-    private const string Enqueue = """
+    private static string Enqueue(SqlDialect sql) => $"""
         INSERT INTO evaluation_queue (employee_id, enqueued_at)
-        SELECT value, @Now FROM json_each(@EmployeeIds) WHERE true
+        SELECT value, @Now FROM {sql.Values("@EmployeeIds")} WHERE true
         ON CONFLICT (employee_id) DO NOTHING
         """;
 
@@ -26,7 +27,7 @@ internal static class EvaluationQueue
 
     public static Task EnqueueAsync(DbConnection connection, DbTransaction transaction, IEnumerable<string> employeeIds, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(
-            Enqueue, new { EmployeeIds = JsonSerializer.Serialize(employeeIds.Distinct(StringComparer.Ordinal)), Now = now }, transaction, cancellationToken: cancellationToken));
+            Enqueue(SqlDialect.Of(connection)), new { EmployeeIds = JsonSerializer.Serialize(employeeIds.Distinct(StringComparer.Ordinal)), Now = now }, transaction, cancellationToken: cancellationToken));
 
     public static Task EnqueueEveryoneAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(EnqueueEveryone, new { Now = now }, transaction, cancellationToken: cancellationToken));

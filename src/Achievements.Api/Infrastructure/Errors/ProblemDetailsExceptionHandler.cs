@@ -1,5 +1,7 @@
+using System.Data.Common;
 using System.Text.Json;
 using Achievements.Api.Infrastructure.Json;
+using Achievements.Api.Infrastructure.Storage;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
@@ -21,6 +23,9 @@ internal sealed partial class ProblemDetailsExceptionHandler(IProblemDetailsServ
             UnauthorizedException unauthorized => Problem(StatusCodes.Status401Unauthorized, "Unauthorized", unauthorized.Message),
             NotFoundException notFound => Problem(StatusCodes.Status404NotFound, "Not found", notFound.Message),
             ConflictException conflict => Problem(StatusCodes.Status409Conflict, "Conflict", conflict.Message),
+            // A unique key that refused a row a concurrent request wrote first: the same 409 on either store.
+            DbException unique when SqlDialect.IsUniqueViolation(unique) =>
+                Problem(StatusCodes.Status409Conflict, "Conflict", "Another request made the same change at the same time; nothing was changed by this one."),
             ForbiddenException forbidden => Problem(StatusCodes.Status403Forbidden, "Forbidden", forbidden.Message),
             RuleDiagnosticsException rule => RuleProblem(rule),
             UnprocessableException refused => Unprocessable(refused),

@@ -11,8 +11,9 @@ namespace Achievements.Api.Infrastructure.Storage;
 /// </summary>
 /// <remarks>
 /// <see cref="IXmlRepository"/> is synchronous. Microsoft.Data.Sqlite opens and queries synchronously underneath its
-/// async methods, so waiting on them here blocks no more than a synchronous call would, and the key ring is read
-/// only when Data Protection first needs it and when a key is created.
+/// async methods, so waiting on them here blocks no more than a synchronous call would. Npgsql's are truly
+/// asynchronous, so on PostgreSQL the wait holds a thread for a round trip; the key ring is read only when Data
+/// Protection first needs it and when a key is created, so that is rare. Every instance on one database shares the ring.
 /// </remarks>
 internal sealed class DatabaseXmlRepository(IDbConnectionFactory connections) : IXmlRepository
 {

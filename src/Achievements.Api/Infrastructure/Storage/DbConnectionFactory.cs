@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace Achievements.Api.Infrastructure.Storage;
 
@@ -22,4 +23,15 @@ internal sealed class SqliteConnectionFactory(string connectionString) : IDbConn
         await pragmas.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
+}
+
+/// <summary>
+/// Connections from the app's one <see cref="NpgsqlDataSource"/> (its pool), which the container disposes with the app.
+/// PostgreSQL's defaults already give what the SQLite PRAGMAs ask for: a commit is durable before it returns
+/// (synchronous_commit on), writers wait for row locks, and foreign keys are always enforced.
+/// </summary>
+internal sealed class PostgresConnectionFactory(NpgsqlDataSource dataSource) : IDbConnectionFactory
+{
+    public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+        await dataSource.OpenConnectionAsync(cancellationToken);
 }

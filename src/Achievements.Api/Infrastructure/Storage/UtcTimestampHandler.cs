@@ -9,7 +9,11 @@ namespace Achievements.Api.Infrastructure.Storage;
 /// Stores every <see cref="DateTimeOffset"/> as fixed-width UTC text, so that comparing the text
 /// compares the instants, in SQLite and in any server database that a later store adds.
 /// </summary>
-internal sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset>
+/// <remarks>
+/// An <see cref="SqlMapper.ITypeHandler"/> rather than a <c>TypeHandler&lt;T&gt;</c> so that a null is typed too:
+/// PostgreSQL cannot infer the type of an untyped null in <c>@Since IS NULL</c>, and refuses the statement.
+/// </remarks>
+internal sealed class UtcTimestampHandler : SqlMapper.ITypeHandler
 {
     public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
@@ -74,19 +78,19 @@ internal sealed class UtcTimestampHandler : SqlMapper.TypeHandler<DateTimeOffset
         return true;
     }
 
-    public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+    public void SetValue(IDbDataParameter parameter, object value)
     {
         parameter.DbType = DbType.String;
-        parameter.Value = ToText(value);
+        parameter.Value = value is DateTimeOffset instant ? ToText(instant) : DBNull.Value;
     }
 
-    public override DateTimeOffset Parse(object value) => FromText((string)value);
+    public object Parse(Type destinationType, object value) => FromText((string)value);
 
     /// <summary>Registers the handlers once, at start-up, before any query runs.</summary>
     public static void Register()
     {
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
-        SqlMapper.AddTypeHandler(new UtcTimestampHandler());
+        SqlMapper.AddTypeHandler(typeof(DateTimeOffset), new UtcTimestampHandler());
     }
 }
