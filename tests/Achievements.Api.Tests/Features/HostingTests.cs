@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Achievements.Api.Tests.Infrastructure;
 using Dapper;
 
@@ -93,7 +94,7 @@ public sealed class HostingTests
     }
 
     [Fact]
-    public async Task Migration_9_lets_an_existing_database_s_spend_say_it_is_a_tool_s_total()
+    public async Task The_spend_totals_migration_lets_an_existing_database_s_spend_say_it_is_a_tool_s_total()
     {
         var path = AchievementsApp.NewDatabasePath();
         try
@@ -103,14 +104,14 @@ public sealed class HostingTests
                 first.CreateClient();
             }
 
-            // tokens.consumed as 0008 left it: tokens, model and cost_usd.
-            await using (var connection = new SqliteConnection($"Data Source={path}"))
+            // tokens.consumed as the cost view's migration left it (tokens, model, cost_usd), and the spend totals'
+            // migration not yet applied: SQLite's 0009, PostgreSQL's 0002.
+            await using (var connection = TestStore.Connect(path))
             {
-                await connection.ExecuteAsync("""
-                    UPDATE signals SET attributes = (SELECT json_group_array(json(value)) FROM json_each(signals.attributes) WHERE json_extract(value, '$.name') <> 'aggregate')
-                    WHERE type = 'tokens.consumed';
-                    DELETE FROM schema_migrations WHERE version = 9;
-                    """);
+                var stored = JsonNode.Parse(await connection.QuerySingleAsync<string>("SELECT attributes FROM signals WHERE type = 'tokens.consumed'"))!.AsArray();
+                var before = new JsonArray([.. stored.Where(a => (string?)a!["name"] != "aggregate").Select(a => a!.DeepClone())]);
+                await connection.ExecuteAsync("UPDATE signals SET attributes = @Attributes WHERE type = 'tokens.consumed'", new { Attributes = before.ToJsonString() });
+                await connection.ExecuteAsync("DELETE FROM schema_migrations WHERE version = @Version", new { Version = TestStore.IsPostgres ? 2 : 9 });
             }
 
             await using var second = new AchievementsApp(path);
