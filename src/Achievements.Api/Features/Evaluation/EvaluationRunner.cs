@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Achievements.Api.Features.Gaming;
 using Achievements.Api.Features.History;
+using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
@@ -33,6 +34,12 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
 
     private const string Dequeue = "DELETE FROM evaluation_queue WHERE employee_id = @EmployeeId";
 
+    // The group's employees still queued, each held by this transaction until it commits. On PostgreSQL another
+    // instance's evaluator skips the rows this one holds (SKIP LOCKED) and takes the next; an instance killed
+    // mid-evaluation holds nothing once its connection drops, so its rows go to whoever asks next.
+    private static string Claim(SqlDialect sql) =>
+        $"SELECT employee_id FROM evaluation_queue WHERE employee_id {sql.In("@Group")} ORDER BY employee_id{(sql.IsSqlite ? "" : " FOR UPDATE SKIP LOCKED")}";
+
     private const string MoveToBack = "UPDATE evaluation_queue SET enqueued_at = @Now WHERE employee_id = @EmployeeId";
 
     private const string LastSweep = "SELECT value FROM evaluation_state WHERE name = 'last-settlement-sweep'";
@@ -43,11 +50,12 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
         """;
 
     // Everyone with an event that settled in (last sweep, now]: an event settles at occurred_at + settlement.
-    private const string EnqueueSettled = """
+    private const string EnqueueSettled = $"""
         INSERT INTO evaluation_queue (employee_id, enqueued_at)
         SELECT DISTINCT actor, @Now FROM events
         WHERE type = @Type AND occurred_at > @From AND occurred_at <= @To
-        ON CONFLICT (employee_id) DO NOTHING
+        ORDER BY actor
+        {EvaluationQueue.AlreadyQueued}
         """;
 
     // The actors of outcomes a shipping event that settled in the range ships: same source, same key. The attribute is a
@@ -57,7 +65,8 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
         SELECT DISTINCT o.actor, @Now FROM events s
         JOIN events o ON o.type = @Shipped AND o.source = s.source AND {sql.JsonText("o.attributes", on)} = {sql.JsonText("s.attributes", on)}
         WHERE s.type = @Shipping AND s.occurred_at > @From AND s.occurred_at <= @To
-        ON CONFLICT (employee_id) DO NOTHING
+        ORDER BY o.actor
+        {EvaluationQueue.AlreadyQueued}
         """;
 
     public async Task<EvaluationSummary> RunAsync(CancellationToken cancellationToken)
@@ -86,8 +95,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                 {
                     try
                     {
-                        counts += await EvaluateAsync(connection, context, group, activities, cancellationToken);
-                        evaluated.AddRange(group);
+                        counts += await EvaluateAsync(connection, context, group, activities, evaluated, cancellationToken);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException)
                     {
@@ -97,8 +105,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                         {
                             try
                             {
-                                counts += await EvaluateAsync(connection, context, [employeeId], activities, cancellationToken);
-                                evaluated.Add(employeeId);
+                                counts += await EvaluateAsync(connection, context, [employeeId], activities, evaluated, cancellationToken);
                             }
                             catch (Exception single) when (single is not OperationCanceledException)
                             {
@@ -140,15 +147,21 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
     /// Reading, deciding, writing and dequeuing share one IMMEDIATE transaction per group of employees: an event
     /// ingested meanwhile waits for it and then queues its employee again, and one commit (one fsync) serves the group.
     /// </summary>
-    /// <remarks>The group's activities join <paramref name="activities"/> only once the group has committed.</remarks>
-    private async Task<EvaluationCounts> EvaluateAsync(DbConnection connection, EvaluationContext context, IReadOnlyList<string> group, List<EmployeeActivity> activities, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The group's activities join <paramref name="activities"/>, and the employees it claimed <paramref name="evaluated"/>,
+    /// only once the group has committed. An employee another instance holds, or already took off the queue, is left to it.
+    /// </remarks>
+    private async Task<EvaluationCounts> EvaluateAsync(DbConnection connection, EvaluationContext context, IReadOnlyList<string> group, List<EmployeeActivity> activities, List<string> evaluated, CancellationToken cancellationToken)
     {
         var judged = new List<EmployeeActivity>();
+        var claimedIds = new List<string>();
         var changed = await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
             var write = new WriteScope(connection, transaction, afterCommit, cancellationToken);
+            var sql = SqlDialect.Of(connection);
+            claimedIds.AddRange(await connection.QueryAsync<string>(write.Command(Claim(sql), new { Group = sql.List(group) })));
             var changed = EvaluationCounts.None;
-            foreach (var employeeId in group)
+            foreach (var employeeId in claimedIds)
             {
                 var evaluation = await evaluator.EvaluateAsync(write, context, employeeId);
                 changed += evaluation.Counts;
@@ -163,6 +176,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
             return changed;
         }, cancellationToken);
         activities.AddRange(judged);
+        evaluated.AddRange(claimedIds);
         return changed;
     }
 

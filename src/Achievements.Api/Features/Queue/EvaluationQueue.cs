@@ -11,18 +11,28 @@ namespace Achievements.Api.Features.Queue;
 /// </summary>
 internal static class EvaluationQueue
 {
+    /// <summary>
+    /// What every enqueue does when the employee is already queued: keep the row and its place, but touch it. On
+    /// PostgreSQL an evaluator holds the row it claimed (FOR UPDATE) until it commits and deletes it; a touch waits for
+    /// that commit and then inserts the row again, so an event that arrived during the evaluation, which the
+    /// evaluator's read may have missed, is evaluated next. DO NOTHING would see the row, do nothing, and let the
+    /// delete lose it. On SQLite, writers take turns and the touch changes nothing.
+    /// </summary>
+    public const string AlreadyQueued = "ON CONFLICT (employee_id) DO UPDATE SET enqueued_at = evaluation_queue.enqueued_at";
+
     // One statement for any number of employees, their ids passed as one JSON array ("WHERE true" tells SQLite's
     // parser that ON CONFLICT belongs to the upsert, not to a join): a batch of events names hundreds of them.
+    // In id order, so that two instances' batches take the rows' locks in the same order.
     private static string Enqueue(SqlDialect sql) => $"""
         INSERT INTO evaluation_queue (employee_id, enqueued_at)
-        SELECT value, @Now FROM {sql.Values("@EmployeeIds")} WHERE true
-        ON CONFLICT (employee_id) DO NOTHING
+        SELECT value, @Now FROM {sql.Values("@EmployeeIds")} WHERE true ORDER BY value
+        {AlreadyQueued}
         """;
 
-    private const string EnqueueEveryone = """
+    private const string EnqueueEveryone = $"""
         INSERT INTO evaluation_queue (employee_id, enqueued_at)
-        SELECT id, @Now FROM employees WHERE is_bot = 0
-        ON CONFLICT (employee_id) DO NOTHING
+        SELECT id, @Now FROM employees WHERE is_bot = 0 ORDER BY id
+        {AlreadyQueued}
         """;
 
     public static Task EnqueueAsync(DbConnection connection, DbTransaction transaction, IEnumerable<string> employeeIds, DateTimeOffset now, CancellationToken cancellationToken) =>
