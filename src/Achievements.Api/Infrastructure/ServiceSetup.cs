@@ -86,6 +86,7 @@ internal static class ServiceSetup
         services.AddSingleton<AuditTrail>();
         // One per app, not static: it is right only for the writes this app makes (see DirectoryCache).
         services.AddSingleton<DirectoryCache>();
+        services.AddSingleton<DirectoryChanges>();
         // The one writer of award rows; it tells the directory after each commit.
         services.AddSingleton<AwardLedger>();
         // One per app, not static: this app's ingest batches take turns at the database (see IngestTurns).
@@ -116,7 +117,11 @@ internal static class ServiceSetup
         app.UseRateLimiter();
         app.UseAuthorization();
 
+        // /health/live: the process answers (restart it if not). /health/ready: the database answers with every
+        // migration applied, and the instance is not shutting down (send it traffic). /health: the same as ready.
         app.MapHealthChecks("/health");
+        app.MapHealthChecks("/health/live", new Microsoft.AspNetCore.Diagnostics.HealthChecks.HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready");
         app.MapOpenApi();
 
         var api = app.MapGroup("/api/v1");

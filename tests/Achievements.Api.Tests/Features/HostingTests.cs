@@ -27,6 +27,23 @@ public sealed class HostingTests
         Assert.True(paths.TryGetProperty("/api/v1/signals", out _));
     }
 
+    [Fact]
+    public async Task Live_answers_while_the_process_runs_and_ready_only_while_every_migration_is_applied()
+    {
+        await using var app = new AchievementsApp();
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync("/health/live", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync("/health/ready", TestContext.Current.CancellationToken)).StatusCode);
+
+        // The newest migration unrecorded, as in a database a newer build has not migrated yet.
+        await using (var connection = app.Connect())
+        {
+            await connection.ExecuteAsync("DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await app.Anonymous().GetAsync("/health/live", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await app.Anonymous().GetAsync("/health/ready", TestContext.Current.CancellationToken)).StatusCode);
+    }
+
     [SqliteOnlyFact("WAL is SQLite's journal mode; the PostgreSQL migration is checked by Start_up_migrates_postgres_once_under_its_advisory_lock")]
     public async Task Start_up_migrates_the_database_in_WAL_mode_and_records_each_script_once()
     {

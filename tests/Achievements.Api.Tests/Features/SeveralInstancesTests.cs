@@ -46,4 +46,43 @@ public sealed class SeveralInstancesTests
             AchievementsApp.DeleteDatabase(path);
         }
     }
+
+    [PostgresOnlyFact]
+    public async Task A_change_made_through_one_instance_is_in_the_other_s_directory_on_the_next_read()
+    {
+        var path = AchievementsApp.NewDatabasePath();
+        try
+        {
+            await using var first = new AchievementsApp(path);
+            first.CreateClient();
+            await using var second = new AchievementsApp(path);
+            second.CreateClient();
+            await first.PutEmployeeAsync("ada", "Ada");
+            Assert.Equal("Ada", await DisplayNameAsync(second, "ada"));
+
+            // A new name, through the first: the second had cached the old one.
+            await first.PutEmployeeAsync("ada", "Ada Lovelace");
+            Assert.Equal("Ada Lovelace", await DisplayNameAsync(second, "ada"));
+
+            // An award granted by the first instance's evaluation.
+            var source = await first.Source("github");
+            await (await source.PostJsonAsync("/api/v1/events", SampleEvents.Batch([.. Enumerable.Range(0, 10).Select(m =>
+                (object)SampleEvents.PrMerged($"a{m}", "ada", AchievementsApp.Start.AddDays(-20).AddHours(m), reviewer: Reviewers[m % 3]))]))).JsonAsync();
+            Assert.Null(await second.TierOfAsync("ada", "merge-master"));
+            await first.EvaluateAsync();
+            Assert.Equal("bronze", await second.TierOfAsync("ada", "merge-master"));
+
+            // And the other way: a badge archived through the second leaves the first's directory at once.
+            Assert.Equal("bronze", await first.TierOfAsync("ada", "merge-master"));
+            await (await second.Admin().PostJsonAsync("/api/v1/badges/merge-master/archive", new { })).JsonAsync();
+            Assert.Null(await first.TierOfAsync("ada", "merge-master"));
+        }
+        finally
+        {
+            AchievementsApp.DeleteDatabase(path);
+        }
+    }
+
+    private static async Task<string?> DisplayNameAsync(AchievementsApp app, string employee) =>
+        (await app.BadgesOfAsync(employee)).GetProperty("displayName").GetString();
 }

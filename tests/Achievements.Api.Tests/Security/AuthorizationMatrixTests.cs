@@ -22,6 +22,8 @@ public sealed class AuthorizationMatrixTests
     private static readonly (string Method, string Route, string[] Expected)[] Matrix =
     [
         ("GET", "/health", [A, A, A, A, A, A]),
+        ("GET", "/health/live", [A, A, A, A, A, A]),
+        ("GET", "/health/ready", [A, A, A, A, A, A]),
         ("GET", "/openapi/{documentName}.json", [A, A, A, A, A, A]),
         ("POST", "/api/v1/keys", [U, F, F, F, F, A]),
         ("GET", "/api/v1/keys", [U, F, F, F, F, A]),
@@ -130,7 +132,7 @@ public sealed class AuthorizationMatrixTests
     }
 
     /// <summary>The pages serve static HTML to everyone and are covered by the browser tests.</summary>
-    private static bool IsPage(string route) => !route.StartsWith("/api/", StringComparison.Ordinal) && !route.StartsWith("/v1/", StringComparison.Ordinal) && route is not ("/health" or "/openapi/{documentName}.json");
+    private static bool IsPage(string route) => !route.StartsWith("/api/", StringComparison.Ordinal) && !route.StartsWith("/v1/", StringComparison.Ordinal) && route is not ("/health" or "/health/live" or "/health/ready" or "/openapi/{documentName}.json");
 
     private static string Normalise(string route) => route.Length > 1 ? route.TrimEnd('/') : route;
 

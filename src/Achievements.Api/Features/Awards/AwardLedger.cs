@@ -49,7 +49,7 @@ internal static class AwardAction
 /// <c>blocked = 1</c>, hidden from every read, so that a restore gives back exactly what was taken; evaluation
 /// leaves a blocked award alone.
 /// </remarks>
-internal sealed class AwardLedger(AuditTrail audit, DirectoryCache directory)
+internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory)
 {
     public const string SelectAwards = """
         SELECT id AS Id, badge_key AS BadgeKey, status AS Status, tier AS Tier, tier_rank AS TierRank, badge_version AS BadgeVersion,
@@ -226,7 +226,7 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryCache directory)
             At = now,
         }));
         await audit.RecordAsync(write.Connection, write.Transaction, $"award.{action}", new { Tier = tier, Version = version, Value = value, Reason = reason }, write.CancellationToken, employeeId, badgeKey, actor);
-        write.AfterCommit.Add(() => directory.Forget(employeeId));
+        await directory.ChangedAsync(write, employeeId);
     }
 
     private sealed record ChangedAward

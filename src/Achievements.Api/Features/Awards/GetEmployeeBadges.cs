@@ -57,7 +57,7 @@ internal sealed record DirectoryBadge
 /// keeps the result under the ticket taken before the read, so a read that raced a write is never kept as current.
 /// A missing employee is not kept: ingestion creates employees without telling the cache.
 /// </summary>
-internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections, DirectoryCache directory, IOptions<JsonOptions> json)
+internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections, DirectoryCache directory, DirectoryChanges changes, IOptions<JsonOptions> json)
     : IQueryHandler<GetEmployeeBadges, EmployeeBadges>, IQueryHandler<GetDirectoryEntry, DirectoryEntry>
 {
     private const string SelectEmployee = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees WHERE id = @EmployeeId";
@@ -92,8 +92,12 @@ internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections,
     public ValueTask<DirectoryEntry> Handle(GetDirectoryEntry query, CancellationToken cancellationToken) =>
         ReadAsync(query.EmployeeId, cancellationToken);
 
-    private ValueTask<DirectoryEntry> ReadAsync(string employeeId, CancellationToken cancellationToken) =>
-        directory.TryGet(employeeId, out var cached, out _) ? ValueTask.FromResult(cached) : LoadAsync(employeeId, cancellationToken);
+    private async ValueTask<DirectoryEntry> ReadAsync(string employeeId, CancellationToken cancellationToken)
+    {
+        // What other instances changed is forgotten first (nothing to do on SQLite's one process).
+        await changes.CatchUpAsync(cancellationToken);
+        return directory.TryGet(employeeId, out var cached, out _) ? cached : await LoadAsync(employeeId, cancellationToken);
+    }
 
     private async ValueTask<DirectoryEntry> LoadAsync(string employeeId, CancellationToken cancellationToken)
     {

@@ -14,7 +14,7 @@ namespace Achievements.Api.Features.Badges;
 /// </summary>
 internal sealed record ArchiveBadge(string Key, bool Archived) : ICommand<BadgeView>;
 
-internal sealed class ArchiveBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryCache directory) : ICommandHandler<ArchiveBadge, BadgeView>
+internal sealed class ArchiveBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryChanges directory) : ICommandHandler<ArchiveBadge, BadgeView>
 {
     private const string SetStatus = """
         UPDATE badges
@@ -36,7 +36,7 @@ internal sealed class ArchiveBadgeHandler(IDbConnectionFactory connections, Time
 
             await audit.RecordAsync(connection, transaction, command.Archived ? "badge.archived" : "badge.unarchived", new { }, cancellationToken, badgeKey: command.Key);
             // What the directory shows of published badges changed: every entry is re-read.
-            afterCommit.Add(directory.ForgetEveryone);
+            await directory.EveryoneChangedAsync(new WriteScope(connection, transaction, afterCommit, cancellationToken));
             if (!command.Archived)
             {
                 // Awards earned while archived were not evaluated; look at everyone again.

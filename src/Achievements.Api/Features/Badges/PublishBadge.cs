@@ -18,7 +18,7 @@ namespace Achievements.Api.Features.Badges;
 /// </summary>
 internal sealed record PublishBadge(string Key) : ICommand<BadgeView>;
 
-internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryCache directory, AdversarialGate gate) : ICommandHandler<PublishBadge, BadgeView>
+internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryChanges directory, AdversarialGate gate) : ICommandHandler<PublishBadge, BadgeView>
 {
     private const string Publish = """
         UPDATE badges SET status = 'published', live_version = @Version, updated_at = @Now WHERE key = @Key;
@@ -61,7 +61,7 @@ internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, Time
             await EvaluationQueue.EnqueueEveryoneAsync(connection, transaction, now, cancellationToken);
             await audit.RecordAsync(connection, transaction, "badge.published", new { version = latest.Version }, cancellationToken, badgeKey: command.Key);
             // What the directory shows of published badges changed: every entry is re-read.
-            afterCommit.Add(directory.ForgetEveryone);
+            await directory.EveryoneChangedAsync(new WriteScope(connection, transaction, afterCommit, cancellationToken));
             return BadgeView.From((await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction))!);
         }, cancellationToken);
     }

@@ -13,7 +13,7 @@ namespace Achievements.Api.Features.Badges;
 /// </summary>
 internal sealed record SeedStarterBadges : ICommand<int>;
 
-internal sealed class SeedStarterBadgesHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryCache directory) : ICommandHandler<SeedStarterBadges, int>
+internal sealed class SeedStarterBadgesHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryChanges directory) : ICommandHandler<SeedStarterBadges, int>
 {
     public static readonly IReadOnlyList<(string Key, BadgeDefinition Definition)> Starters =
     [
@@ -64,7 +64,7 @@ internal sealed class SeedStarterBadgesHandler(IDbConnectionFactory connections,
                 await connection.ExecuteAsync(new CommandDefinition(MarkPublished, new { Key = key, Now = now }, transaction, cancellationToken: cancellationToken));
                 await audit.RecordAsync(connection, transaction, "badge.published", new { version = 1, starter = true }, cancellationToken, badgeKey: key, actor: AuditTrail.System);
                 // What the directory shows of published badges changed: every entry is re-read.
-                afterCommit.Add(directory.ForgetEveryone);
+                await directory.EveryoneChangedAsync(new WriteScope(connection, transaction, afterCommit, cancellationToken));
                 seeded++;
             }
 

@@ -38,7 +38,7 @@ internal sealed class PutEmployeeValidator : AbstractValidator<PutEmployee>
     public const int MaxIdentities = 20;
 }
 
-internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryCache directory) : ICommandHandler<PutEmployee, PutEmployeeResult>
+internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryChanges directory) : ICommandHandler<PutEmployee, PutEmployeeResult>
 {
     // Insert-or-update in one transaction; an event may create the same employee concurrently.
     private const string Insert = """
@@ -62,7 +62,7 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
         var created = await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
             // The directory entry shows the name and team: it is read again once this commits.
-            afterCommit.Add(() => directory.Forget(command.Id!));
+            await directory.ChangedAsync(new WriteScope(connection, transaction, afterCommit, cancellationToken), command.Id!);
             if (await connection.ExecuteAsync(new CommandDefinition(Insert, row, transaction, cancellationToken: cancellationToken)) == 1)
             {
                 await audit.RecordAsync(connection, transaction, "employee.created", new { command.DisplayName, command.Team, IsBot = command.IsBot ?? false, command.Identities }, cancellationToken, command.Id);

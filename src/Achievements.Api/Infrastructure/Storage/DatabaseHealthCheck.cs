@@ -3,16 +3,29 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Achievements.Api.Infrastructure.Storage;
 
-/// <summary>Healthy once the database answers a query.</summary>
-internal sealed class DatabaseHealthCheck(IDbConnectionFactory connections) : IHealthCheck
+/// <summary>
+/// Ready once the database answers and every migration this build carries is applied, and not while the instance
+/// shuts down: a load balancer asking <c>/health/ready</c> sends it nothing it would not finish.
+/// </summary>
+internal sealed class DatabaseHealthCheck(IDbConnectionFactory connections, IHostApplicationLifetime lifetime) : IHealthCheck
 {
+    private const string Applied = "SELECT version FROM schema_migrations";
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("The instance is shutting down.");
+        }
+
         try
         {
             await using var connection = await connections.OpenAsync(cancellationToken);
-            await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT 1", cancellationToken: cancellationToken));
-            return HealthCheckResult.Healthy();
+            var applied = (await connection.QueryAsync<long>(new CommandDefinition(Applied, cancellationToken: cancellationToken))).ToHashSet();
+            var missing = MigrationRunner.Scripts(connections.Dialect.Provider).Where(s => !applied.Contains(s.Version)).Select(s => s.Version).ToList();
+            return missing.Count == 0
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy($"Migrations {string.Join(", ", missing)} are not applied.");
         }
         catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException)
         {

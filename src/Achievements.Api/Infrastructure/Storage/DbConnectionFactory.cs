@@ -7,11 +7,16 @@ namespace Achievements.Api.Infrastructure.Storage;
 /// <summary>The one way handlers reach the database: an open connection, configured for this store.</summary>
 internal interface IDbConnectionFactory
 {
+    /// <summary>The store's SQL, for what is asked before a connection is open.</summary>
+    SqlDialect Dialect { get; }
+
     ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 }
 
 internal sealed class SqliteConnectionFactory(string connectionString) : IDbConnectionFactory
 {
+    public SqlDialect Dialect => SqlDialect.Sqlite;
+
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);
@@ -32,6 +37,8 @@ internal sealed class SqliteConnectionFactory(string connectionString) : IDbConn
 /// </summary>
 internal sealed class PostgresConnectionFactory(NpgsqlDataSource dataSource) : IDbConnectionFactory
 {
+    public SqlDialect Dialect => SqlDialect.Postgres;
+
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken);
 }
