@@ -226,7 +226,7 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory)
             At = now,
         }));
         await audit.RecordAsync(write.Connection, write.Transaction, $"award.{action}", new { Tier = tier, Version = version, Value = value, Reason = reason }, write.CancellationToken, employeeId, badgeKey, actor);
-        await directory.ChangedAsync(write, employeeId);
+        directory.Changed(write, employeeId);
     }
 
     private sealed record ChangedAward

@@ -16,7 +16,8 @@ internal sealed class DirectoryChanges(IDbConnectionFactory connections, Directo
     private const long Kept = 100_000;
 
     // The bump takes the one row's lock until commit, so versions are in commit order: no instance can apply n+1
-    // while n is still to commit.
+    // while n is still to commit. It is the transaction's last write (AfterCommit.BeforeCommit), so the lock is held
+    // for the commit only: two transactions never wait for each other's rows while one holds it.
     private const string Record = """
         WITH bumped AS (UPDATE directory_state SET version = version + 1 WHERE name = 'directory' RETURNING version)
         INSERT INTO directory_changes (version, employee_id, at) SELECT version, @EmployeeId, @At FROM bumped
@@ -33,17 +34,17 @@ internal sealed class DirectoryChanges(IDbConnectionFactory connections, Directo
     private long _applied = -1;
 
     /// <summary>One employee's entry changed (an award, their name or team).</summary>
-    public Task ChangedAsync(WriteScope write, string employeeId)
+    public void Changed(WriteScope write, string employeeId)
     {
+        write.AfterCommit.BeforeCommit(() => RecordAsync(write, employeeId));
         write.AfterCommit.Add(() => directory.Forget(employeeId));
-        return RecordAsync(write, employeeId);
     }
 
     /// <summary>Every entry changed (a badge was published, archived or seeded).</summary>
-    public Task EveryoneChangedAsync(WriteScope write)
+    public void EveryoneChanged(WriteScope write)
     {
+        write.AfterCommit.BeforeCommit(() => RecordAsync(write, null));
         write.AfterCommit.Add(directory.ForgetEveryone);
-        return RecordAsync(write, null);
     }
 
     /// <summary>

@@ -36,7 +36,7 @@ internal sealed class ArchiveBadgeHandler(IDbConnectionFactory connections, Time
 
             await audit.RecordAsync(connection, transaction, command.Archived ? "badge.archived" : "badge.unarchived", new { }, cancellationToken, badgeKey: command.Key);
             // What the directory shows of published badges changed: every entry is re-read.
-            await directory.EveryoneChangedAsync(new WriteScope(connection, transaction, afterCommit, cancellationToken));
+            directory.EveryoneChanged(new WriteScope(connection, transaction, afterCommit, cancellationToken));
             if (!command.Archived)
             {
                 // Awards earned while archived were not evaluated; look at everyone again.

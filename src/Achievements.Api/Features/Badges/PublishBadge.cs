@@ -61,7 +61,7 @@ internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, Time
             await EvaluationQueue.EnqueueEveryoneAsync(connection, transaction, now, cancellationToken);
             await audit.RecordAsync(connection, transaction, "badge.published", new { version = latest.Version }, cancellationToken, badgeKey: command.Key);
             // What the directory shows of published badges changed: every entry is re-read.
-            await directory.EveryoneChangedAsync(new WriteScope(connection, transaction, afterCommit, cancellationToken));
+            directory.EveryoneChanged(new WriteScope(connection, transaction, afterCommit, cancellationToken));
             return BadgeView.From((await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction))!);
         }, cancellationToken);
     }

@@ -64,7 +64,7 @@ internal sealed class SeedStarterBadgesHandler(IDbConnectionFactory connections,
                 await connection.ExecuteAsync(new CommandDefinition(MarkPublished, new { Key = key, Now = now }, transaction, cancellationToken: cancellationToken));
                 await audit.RecordAsync(connection, transaction, "badge.published", new { version = 1, starter = true }, cancellationToken, badgeKey: key, actor: AuditTrail.System);
                 // What the directory shows of published badges changed: every entry is re-read.
-                await directory.EveryoneChangedAsync(new WriteScope(connection, transaction, afterCommit, cancellationToken));
+                directory.EveryoneChanged(new WriteScope(connection, transaction, afterCommit, cancellationToken));
                 seeded++;
             }
 

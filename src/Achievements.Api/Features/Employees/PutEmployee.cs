@@ -62,7 +62,7 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
         var created = await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
             // The directory entry shows the name and team: it is read again once this commits.
-            await directory.ChangedAsync(new WriteScope(connection, transaction, afterCommit, cancellationToken), command.Id!);
+            directory.Changed(new WriteScope(connection, transaction, afterCommit, cancellationToken), command.Id!);
             if (await connection.ExecuteAsync(new CommandDefinition(Insert, row, transaction, cancellationToken: cancellationToken)) == 1)
             {
                 await audit.RecordAsync(connection, transaction, "employee.created", new { command.DisplayName, command.Team, IsBot = command.IsBot ?? false, command.Identities }, cancellationToken, command.Id);

@@ -184,6 +184,8 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
     {
         await connection.InTransactionAsync(async transaction =>
         {
+            // One sweep at a time across instances: each reads where the last one stopped and moves it on.
+            await SqlDialect.TakeTurnAsync(connection, transaction, "settlement-sweep", cancellationToken);
             var last = await connection.ExecuteScalarAsync<string?>(new CommandDefinition(LastSweep, transaction: transaction, cancellationToken: cancellationToken));
             if (last is not null)
             {

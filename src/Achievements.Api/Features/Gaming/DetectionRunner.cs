@@ -108,6 +108,8 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
         var findings = Detectors.All(population, teams, now, settings, withTokenBurn: refresh != DetectionRefresh.None).ToList();
         var (flagged, held) = await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
+            // Whether a finding is already flagged is read, then the flag written: one instance at a time.
+            await SqlDialect.TakeTurnAsync(connection, transaction, "detection", cancellationToken);
             var write = new WriteScope(connection, transaction, afterCommit, cancellationToken);
             var flagged = 0;
             var held = 0;

@@ -11,8 +11,23 @@ namespace Achievements.Api.Infrastructure.Storage;
 internal sealed class AfterCommit
 {
     private readonly List<Action> _actions = [];
+    private readonly List<Func<Task>> _lastWrites = [];
 
     public void Add(Action action) => _actions.Add(action);
+
+    /// <summary>
+    /// A write to make last, just before the commit: one that locks a row every such transaction shares (the directory's
+    /// version), so that the lock is held for the commit only and never while the transaction waits for other rows.
+    /// </summary>
+    public void BeforeCommit(Func<Task> write) => _lastWrites.Add(write);
+
+    internal async Task RunBeforeCommitAsync()
+    {
+        foreach (var write in _lastWrites)
+        {
+            await write();
+        }
+    }
 
     internal void Run()
     {
@@ -44,6 +59,7 @@ internal static class DbConnectionExtensions
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var afterCommit = new AfterCommit();
         var result = await work(transaction, afterCommit);
+        await afterCommit.RunBeforeCommitAsync();
         await transaction.CommitAsync(cancellationToken);
         afterCommit.Run();
         return result;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -57,6 +58,22 @@ internal sealed class SqlDialect
     public string JsonText(string column, string attribute) => IsSqlite
         ? $"json_extract({column}, '$.{attribute}')"
         : $"(CAST({column} AS jsonb) ->> '{attribute}')";
+
+    /// <summary>
+    /// Makes <paramref name="transaction"/> the only one doing <paramref name="job"/> until it ends, across every
+    /// instance: a job that reads, decides and writes (a settlement sweep, a detection run's flags) must not run twice
+    /// at once. On PostgreSQL a transaction-level advisory lock, released by the commit or rollback, or by the server
+    /// when an instance dies holding it; nothing to release by hand. SQLite's writers already take turns.
+    /// </summary>
+    public static async Task TakeTurnAsync(DbConnection connection, DbTransaction transaction, string job, CancellationToken cancellationToken)
+    {
+        if (Of(connection).IsSqlite)
+        {
+            return;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_xact_lock(hashtext(@Job))", new { Job = $"achievements.{job}" }, transaction, cancellationToken: cancellationToken));
+    }
 
     /// <summary>Whether <paramref name="exception"/> is a unique or primary-key constraint refusing a row.</summary>
     public static bool IsUniqueViolation(DbException exception) => exception switch
