@@ -82,7 +82,10 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
             var evaluated = new List<string>();
             var activities = new List<EmployeeActivity>();
             var counts = EvaluationCounts.None;
-            while (true)
+            // Shutting down (the token) stops the pass between groups, never inside one: the group in hand is finished
+            // and committed, so a graceful stop redoes nothing (a kill -9 rolls the group back, and it is redone).
+            var inHand = CancellationToken.None;
+            while (!cancellationToken.IsCancellationRequested)
             {
                 var batch = (await connection.QueryAsync<string>(new CommandDefinition(NextBatch, new { Batch }, cancellationToken: cancellationToken))).ToList();
                 if (batch.Count == 0)
@@ -91,11 +94,11 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                 }
 
                 var before = evaluated.Count;
-                foreach (var group in batch.Chunk(EmployeesPerTransaction))
+                foreach (var group in batch.Chunk(EmployeesPerTransaction).TakeWhile(_ => !cancellationToken.IsCancellationRequested))
                 {
                     try
                     {
-                        counts += await EvaluateAsync(connection, context, group, activities, evaluated, cancellationToken);
+                        counts += await EvaluateAsync(connection, context, group, activities, evaluated, inHand);
                     }
                     catch (Exception exception) when (exception is not OperationCanceledException)
                     {
@@ -105,12 +108,12 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                         {
                             try
                             {
-                                counts += await EvaluateAsync(connection, context, [employeeId], activities, evaluated, cancellationToken);
+                                counts += await EvaluateAsync(connection, context, [employeeId], activities, evaluated, inHand);
                             }
                             catch (Exception single) when (single is not OperationCanceledException)
                             {
                                 logger.LogError(single, "Evaluating {Employee} failed; moved to the back of the queue", employeeId);
-                                await connection.ExecuteAsync(new CommandDefinition(MoveToBack, new { EmployeeId = employeeId, Now = time.GetUtcNow() }, cancellationToken: cancellationToken));
+                                await connection.ExecuteAsync(new CommandDefinition(MoveToBack, new { EmployeeId = employeeId, Now = time.GetUtcNow() }, cancellationToken: inHand));
                             }
                         }
                     }
@@ -123,7 +126,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                 }
             }
 
-            if (evaluated.Count > 0)
+            if (evaluated.Count > 0 && !cancellationToken.IsCancellationRequested)
             {
                 // Detectors run after every pass that evaluated anyone, so a ring or burst is held whichever came
                 // first: the grant or the detection. They get the activities of whom the pass judged; the first time
