@@ -26,9 +26,10 @@ internal static class TelemetrySetup
             return builder;
         }
 
-        // OTEL_SERVICE_NAME, when set, wins over this default (the SDK reads it after AddService).
+        // Read here rather than left to the SDK's detector, which a later AddService would override.
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } configured ? configured : "achievements";
         builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService("achievements"))
+            .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing
                 .AddAspNetCoreInstrumentation()
                 .AddSource(Npgsql)
