@@ -16,6 +16,7 @@ using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Auth;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
+using Achievements.Api.Infrastructure.Telemetry;
 using Achievements.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
@@ -104,6 +105,7 @@ internal static class ServiceSetup
         services.AddAchievementsRateLimits(builder.Configuration);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddOpenApi();
+        builder.AddServiceTelemetry();
         return builder;
     }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
+using Achievements.Api.Infrastructure.Telemetry;
 using Dapper;
 using Mediator;
 using Microsoft.AspNetCore.Http.Json;
@@ -57,7 +58,7 @@ internal sealed record DirectoryBadge
 /// keeps the result under the ticket taken before the read, so a read that raced a write is never kept as current.
 /// A missing employee is not kept: ingestion creates employees without telling the cache.
 /// </summary>
-internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections, DirectoryCache directory, DirectoryChanges changes, IOptions<JsonOptions> json)
+internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections, DirectoryCache directory, DirectoryChanges changes, IOptions<JsonOptions> json, ServiceTelemetry telemetry)
     : IQueryHandler<GetEmployeeBadges, EmployeeBadges>, IQueryHandler<GetDirectoryEntry, DirectoryEntry>
 {
     private const string SelectEmployee = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees WHERE id = @EmployeeId";
@@ -96,7 +97,9 @@ internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections,
     {
         // What other instances changed is forgotten first (nothing to do on SQLite's one process).
         await changes.CatchUpAsync(cancellationToken);
-        return directory.TryGet(employeeId, out var cached, out _) ? cached : await LoadAsync(employeeId, cancellationToken);
+        var hit = directory.TryGet(employeeId, out var cached, out _);
+        telemetry.DirectoryRead(hit);
+        return hit ? cached : await LoadAsync(employeeId, cancellationToken);
     }
 
     private async ValueTask<DirectoryEntry> LoadAsync(string employeeId, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Achievements.Api.Features.Gaming;
 using Achievements.Api.Features.History;
 using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Storage;
+using Achievements.Api.Infrastructure.Telemetry;
 using Dapper;
 
 namespace Achievements.Api.Features.Evaluation;
@@ -17,7 +18,7 @@ internal sealed record EvaluationSummary(int Employees, int Granted, int Upgrade
 /// activities of the groups that committed (<see cref="DetectionRunner"/>). One run at a time in this app instance;
 /// the awards table's unique key guards against any other.
 /// </summary>
-internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimeProvider time, EmployeeEvaluator evaluator, DetectionRunner detections, ILogger<EvaluationRunner> logger) : IDisposable
+internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimeProvider time, EmployeeEvaluator evaluator, DetectionRunner detections, ServiceTelemetry telemetry, ILogger<EvaluationRunner> logger) : IDisposable
 {
     private const int Batch = 500;
 
@@ -31,6 +32,9 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
     private DateTimeOffset? _lastFullDetection;
 
     private const string NextBatch = "SELECT employee_id FROM evaluation_queue ORDER BY enqueued_at, employee_id LIMIT @Batch";
+
+    // What the pass found waiting, for the queue depth and lag gauges.
+    private const string QueueState = "SELECT COUNT(*), MIN(enqueued_at) FROM evaluation_queue";
 
     private const string Dequeue = "DELETE FROM evaluation_queue WHERE employee_id = @EmployeeId";
 
@@ -74,9 +78,12 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            using var pass = telemetry.StartEvaluationPass();
             var now = time.GetUtcNow();
             await using var connection = await connections.OpenAsync(cancellationToken);
             await SweepSettledAsync(connection, now, cancellationToken);
+            var (queued, oldest) = await connection.QuerySingleAsync<(long, string?)>(new CommandDefinition(QueueState, cancellationToken: cancellationToken));
+            telemetry.QueueSeen(queued, oldest is null ? null : UtcTimestampHandler.FromText(oldest), now);
             var context = await EvaluationContext.LoadAsync(connection, now, cancellationToken);
 
             var evaluated = new List<string>();
@@ -136,6 +143,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                 _lastFullDetection = full ? now : _lastFullDetection;
             }
 
+            pass.Evaluated(evaluated.Count);
             return new EvaluationSummary(evaluated.Count, counts.Granted, counts.Upgraded, counts.Downgraded, counts.Revoked);
         }
         finally

@@ -7,6 +7,7 @@ using Achievements.Api.Features.Queue;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Json;
 using Achievements.Api.Infrastructure.Storage;
+using Achievements.Api.Infrastructure.Telemetry;
 using Dapper;
 using FluentValidation;
 using Mediator;
@@ -44,7 +45,7 @@ internal sealed class IngestEventsValidator : AbstractValidator<IngestEvents>
     }
 }
 
-internal sealed class IngestEventsHandler(IDbConnectionFactory connections, TimeProvider time, IngestTurns turns) : ICommandHandler<IngestEvents, IngestResult>
+internal sealed class IngestEventsHandler(IDbConnectionFactory connections, TimeProvider time, IngestTurns turns, ServiceTelemetry telemetry) : ICommandHandler<IngestEvents, IngestResult>
 {
     // One statement for all the batch's actors, their ids passed as one JSON array. "WHERE true" is SQLite's
     // way to tell an upsert's ON CONFLICT from a join constraint after a SELECT.
@@ -83,6 +84,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         // One ingest transaction at a time per database, handed on in turns rather than through SQLite's busy handler.
         var results = await turns.InTransactionAsync(
             connection, transaction => StoreInAsync(connection, transaction, command.Source, catalog, judged, now, cancellationToken), cancellationToken);
+        telemetry.EventsIngested(command.Source, results.Select(r => r.Status));
 
         return new IngestResult(
             results.Count(r => r.Status == EventResult.AcceptedStatus),

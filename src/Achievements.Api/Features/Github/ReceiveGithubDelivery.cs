@@ -8,6 +8,7 @@ using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Identities;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
+using Achievements.Api.Infrastructure.Telemetry;
 using Dapper;
 using FluentValidation;
 using FluentValidation.Results;
@@ -34,7 +35,7 @@ internal sealed record GithubDeliveryResult(
     public bool Accepted => Ping is null && Duplicate is null;
 }
 
-internal sealed class ReceiveGithubDeliveryHandler(IDbConnectionFactory connections, TimeProvider time, IngestTurns turns, GithubIntegration integration, AuditTrail audit)
+internal sealed class ReceiveGithubDeliveryHandler(IDbConnectionFactory connections, TimeProvider time, IngestTurns turns, GithubIntegration integration, AuditTrail audit, ServiceTelemetry telemetry)
     : ICommandHandler<ReceiveGithubDelivery, GithubDeliveryResult>
 {
     public const string Source = "github";
@@ -102,7 +103,7 @@ internal sealed class ReceiveGithubDeliveryHandler(IDbConnectionFactory connecti
         }
 
         var now = time.GetUtcNow();
-        return await turns.InTransactionAsync(connection, async transaction =>
+        var result = await turns.InTransactionAsync(connection, async transaction =>
         {
             var recorded = await connection.ExecuteAsync(new CommandDefinition(
                 RecordDelivery, new { Delivery = delivery, command.Event, Action = GithubPayload.Action(payload), Now = now }, transaction, cancellationToken: cancellationToken));
@@ -120,6 +121,8 @@ internal sealed class ReceiveGithubDeliveryHandler(IDbConnectionFactory connecti
             };
             return new GithubDeliveryResult(delivery, Events: events);
         }, cancellationToken);
+        telemetry.EventsIngested(Source, result.Events?.Select(e => e.Status) ?? []);
+        return result;
     }
 
     private static string DeliveryHeaders(ReceiveGithubDelivery command)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Identities;
 using Achievements.Api.Infrastructure.Storage;
+using Achievements.Api.Infrastructure.Telemetry;
 using FluentValidation;
 using FluentValidation.Results;
 using Mediator;
@@ -43,7 +44,7 @@ internal sealed record TelemetryReceipt(int Records, int Used, int Unused, int R
     }
 }
 
-internal sealed class ReceiveTelemetryHandler(IDbConnectionFactory connections, TimeProvider time, IngestTurns turns) : ICommandHandler<ReceiveTelemetry, TelemetryReceipt>
+internal sealed class ReceiveTelemetryHandler(IDbConnectionFactory connections, TimeProvider time, IngestTurns turns, ServiceTelemetry telemetry) : ICommandHandler<ReceiveTelemetry, TelemetryReceipt>
 {
     public async ValueTask<TelemetryReceipt> Handle(ReceiveTelemetry command, CancellationToken cancellationToken)
     {
@@ -78,6 +79,7 @@ internal sealed class ReceiveTelemetryHandler(IDbConnectionFactory connections, 
         // The same turns as POST /events: one ingest transaction at a time per database.
         var results = await turns.InTransactionAsync(
             connection, transaction => HeldEvents.AttributeAsync(connection, transaction, command.Source, attributed, now, cancellationToken), cancellationToken);
+        telemetry.EventsIngested(command.Source, results.Select(r => r.Status));
 
         var rejectedIds = results.Where(r => r.Errors is not null).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var used = mapped.Count(m => m.Events.Count > 0);
