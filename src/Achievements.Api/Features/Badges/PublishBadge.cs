@@ -51,6 +51,8 @@ internal sealed class PublishBadgeHandler(IDbConnectionFactory connections, Time
 
         return await connection.InTransactionAsync(async (transaction, afterCommit) =>
         {
+            // The latest version is read, then published: no new version may be saved in between, on any instance.
+            await SqlDialect.TakeTurnAsync(connection, transaction, $"badge.{command.Key}", cancellationToken);
             var current = await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction);
             if (current?.Version != latest.Version)
             {

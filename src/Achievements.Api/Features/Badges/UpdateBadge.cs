@@ -40,6 +40,8 @@ internal sealed class UpdateBadgeHandler(IDbConnectionFactory connections, TimeP
 
         return await connection.InTransactionAsync(async transaction =>
         {
+            // A new version and a publish of the badge take turns, on every instance (PublishBadge).
+            await SqlDialect.TakeTurnAsync(connection, transaction, $"badge.{command.Key}", cancellationToken);
             var latest = await BadgeVersions.FindLatestAsync(connection, command.Key, cancellationToken, transaction)
                 ?? throw new NotFoundException("Badge", command.Key);
             var version = (int)latest.Version + 1;
