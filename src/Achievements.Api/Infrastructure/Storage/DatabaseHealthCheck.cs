@@ -1,4 +1,3 @@
-using Dapper;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Achievements.Api.Infrastructure.Storage;
@@ -7,10 +6,8 @@ namespace Achievements.Api.Infrastructure.Storage;
 /// Ready once the database answers and every migration this build carries is applied, and not while the instance
 /// shuts down: a load balancer asking <c>/health/ready</c> sends it nothing it would not finish.
 /// </summary>
-internal sealed class DatabaseHealthCheck(IDbConnectionFactory connections, IHostApplicationLifetime lifetime) : IHealthCheck
+internal sealed class DatabaseHealthCheck(IDbConnectionFactory connections, MigrationRunner migrations, IHostApplicationLifetime lifetime) : IHealthCheck
 {
-    private const string Applied = "SELECT version FROM schema_migrations";
-
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         if (lifetime.ApplicationStopping.IsCancellationRequested)
@@ -21,8 +18,8 @@ internal sealed class DatabaseHealthCheck(IDbConnectionFactory connections, IHos
         try
         {
             await using var connection = await connections.OpenAsync(cancellationToken);
-            var applied = (await connection.QueryAsync<long>(new CommandDefinition(Applied, cancellationToken: cancellationToken))).ToHashSet();
-            var missing = MigrationRunner.Scripts(connections.Dialect.Provider).Where(s => !applied.Contains(s.Version)).Select(s => s.Version).ToList();
+            // The scripts are read once per app, not on every probe.
+            var missing = await migrations.MissingAsync(connection, cancellationToken);
             return missing.Count == 0
                 ? HealthCheckResult.Healthy()
                 : HealthCheckResult.Unhealthy($"Migrations {string.Join(", ", missing)} are not applied.");

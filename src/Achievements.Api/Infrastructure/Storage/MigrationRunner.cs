@@ -31,6 +31,15 @@ internal sealed class MigrationRunner(IDbConnectionFactory connections, TimeProv
         INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, @AppliedAt)
         """;
 
+    private readonly Lazy<IReadOnlyList<long>> _carried = new(() => [.. Scripts(connections.Dialect.Provider).Select(s => s.Version)]);
+
+    /// <summary>The versions this build carries for its store and <paramref name="connection"/>'s database has not applied.</summary>
+    public async Task<IReadOnlyList<long>> MissingAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        var applied = (await connection.QueryAsync<long>(new CommandDefinition(AppliedVersions, cancellationToken: cancellationToken))).ToHashSet();
+        return [.. _carried.Value.Where(version => !applied.Contains(version))];
+    }
+
     public async Task ApplyAsync(CancellationToken cancellationToken)
     {
         await using var connection = await connections.OpenAsync(cancellationToken);
