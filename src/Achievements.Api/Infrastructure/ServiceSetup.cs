@@ -13,6 +13,7 @@ using Achievements.Api.Features.Insights;
 using Achievements.Api.Features.Keys;
 using Achievements.Api.Features.Otlp;
 using Achievements.Api.Features.Signals;
+using Achievements.Api.Features.SignIn;
 using Achievements.Api.Infrastructure.Auth;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
@@ -20,7 +21,6 @@ using Achievements.Api.Infrastructure.Telemetry;
 using Achievements.Api.Infrastructure.Validation;
 using FluentValidation;
 using Mediator;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http.Json;
@@ -70,12 +70,12 @@ internal static class ServiceSetup
         });
 
         services.Configure<ApiKeyOptions>(builder.Configuration.GetSection("Achievements"));
-        services.AddAuthentication(ApiKeyAuthentication.Scheme)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthentication.Scheme, null);
+        services.AddBearerAuthentication(builder.Configuration);
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyAuthentication.AdminPolicy, policy => policy.RequireRole(ApiRole.Admin.Name()))
             .AddPolicy(ApiKeyAuthentication.SourcePolicy, policy => policy.RequireRole(ApiRole.Source.Name()))
-            .AddPolicy(ApiKeyAuthentication.AnyKeyPolicy, policy => policy.RequireAuthenticatedUser());
+            // Any role: a signed-in person whom no employee matches has none, so they are refused everywhere (403).
+            .AddPolicy(ApiKeyAuthentication.AnyKeyPolicy, policy => policy.RequireRole(ApiRoles.Names));
 
         // The key ring lives in the database, so a restart (or a restored backup) can still read the webhook secret.
         services.AddDataProtection().SetApplicationName("Achievements");
@@ -133,6 +133,7 @@ internal static class ServiceSetup
         api.MapEventsApi();
         api.MapGithubApi();
         api.MapIdentitiesApi();
+        api.MapSignInApi();
         var publicDirectory = app.Configuration.GetValue("Achievements:PublicDirectory", true);
         api.MapBadgesApi(publicDirectory);
         api.MapAwardsApi(publicDirectory);

@@ -42,6 +42,8 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/v1/logs", [U, F, F, F, A, F]),
         ("POST", "/v1/metrics", [U, F, F, F, A, F]),
         ("GET", "/api/v1/identities/unmapped", [U, F, F, F, F, A]),
+        ("GET", "/api/v1/sign-in", [A, A, A, A, A, A]),
+        ("GET", "/api/v1/me", [U, A, A, A, A, A]),
         ("POST", "/api/v1/badges", [U, F, F, F, F, A]),
         ("PUT", "/api/v1/badges/{key}", [U, F, F, F, F, A]),
         ("POST", "/api/v1/badges/{key}/publish", [U, F, F, F, F, A]),

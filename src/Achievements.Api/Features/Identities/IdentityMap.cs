@@ -50,6 +50,14 @@ internal static class IdentityMap
         WHERE provider = @Provider AND (identity_id = @Id OR (@Login IS NOT NULL AND lower(login) = lower(@Login)))
         """;
 
+    // Addresses are compared without case, as mail systems do: an admin may have typed 'Alice@Example.com'. The exact
+    // spelling wins if two identities differ only in case.
+    private const string FindEmail = """
+        SELECT employee_id FROM employee_identities WHERE provider = 'email' AND lower(identity_id) = @Lower
+        ORDER BY identity_id = @Exact DESC
+        LIMIT 1
+        """;
+
     private const string Forget = "DELETE FROM employee_identities WHERE employee_id = @EmployeeId";
 
     private const string Insert = """
@@ -72,6 +80,10 @@ internal static class IdentityMap
 
         return found;
     }
+
+    /// <summary>The employee whose <c>email</c> identity is <paramref name="address"/>, as a sign-in names them.</summary>
+    public static Task<string?> FindEmailOwnerAsync(DbConnection connection, string address, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(FindEmail, new { Exact = address, Lower = address.ToLowerInvariant() }, cancellationToken: cancellationToken));
 
     public static async Task<IReadOnlyList<Identity>> OfAsync(DbConnection connection, DbTransaction? transaction, string employeeId, CancellationToken cancellationToken) =>
         [.. await connection.QueryAsync<Identity>(new CommandDefinition(OfEmployee, new { EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken))];

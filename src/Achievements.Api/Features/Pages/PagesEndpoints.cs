@@ -10,28 +10,35 @@ namespace Achievements.Api.Features.Pages;
 internal static class PagesEndpoints
 {
     /// <summary>Everything but framing: pages load only their own scripts and styles, and nothing inline.</summary>
-    private const string PolicyBase =
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors ";
-
-    private const string Policy = PolicyBase + "'none'";
+    private const string Sources =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; ";
 
     public static WebApplication MapPages(this WebApplication app)
     {
+        // The pages talk to their own API and, when they sign in through it, to the identity provider's discovery,
+        // keys and token endpoints (a public client redeems its code from the browser).
+        var oidc = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Infrastructure.Auth.OidcOptions>>().Value;
+        var connect = oidc.Enabled && oidc.ClientId is { Length: > 0 } && Uri.TryCreate(oidc.Authority, UriKind.Absolute, out var authority)
+            ? $"connect-src 'self' {authority.GetLeftPart(UriPartial.Authority)}; "
+            : "";
+        var policyBase = Sources + connect + "frame-ancestors ";
+        var policy = policyBase + "'none'";
+
         // The embedded card is meant for other directory pages' iframes; which ones may embed it is configurable.
         var embedAncestors = app.Configuration["Achievements:Embed:FrameAncestors"] is { Length: > 0 } configured ? configured : "*";
         var webRoot = app.Environment.WebRootFileProvider;
 
         app.UseStaticFiles(new StaticFileOptions
         {
-            OnPrepareResponse = context => Secure(context.Context.Response, Policy),
+            OnPrepareResponse = context => Secure(context.Context.Response, policy),
         });
 
         var pages = app.MapGroup("").WithTags("Pages").ExcludeFromDescription();
-        pages.MapGet("/", () => Page(webRoot, "index.html", Policy)).WithName("HomePage");
-        pages.MapGet("/directory/{id}", () => Page(webRoot, "directory.html", Policy)).WithName("DirectoryPage");
-        pages.MapGet("/embed/{id}", () => Page(webRoot, "embed.html", PolicyBase + embedAncestors)).WithName("EmbedPage");
-        pages.MapGet("/me", () => Page(webRoot, "me.html", Policy)).WithName("MePage");
-        pages.MapGet("/admin", () => Page(webRoot, "admin.html", Policy)).WithName("AdminPage");
+        pages.MapGet("/", () => Page(webRoot, "index.html", policy)).WithName("HomePage");
+        pages.MapGet("/directory/{id}", () => Page(webRoot, "directory.html", policy)).WithName("DirectoryPage");
+        pages.MapGet("/embed/{id}", () => Page(webRoot, "embed.html", policyBase + embedAncestors)).WithName("EmbedPage");
+        pages.MapGet("/me", () => Page(webRoot, "me.html", policy)).WithName("MePage");
+        pages.MapGet("/admin", () => Page(webRoot, "admin.html", policy)).WithName("AdminPage");
         return app;
     }
 

@@ -3,7 +3,6 @@ using System.Text.Encodings.Web;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Achievements.Api.Infrastructure.Auth;
@@ -13,6 +12,11 @@ internal sealed record Caller(string KeyId, ApiRole Role, string? Subject)
 {
     public const string KeyIdClaim = "key_id";
     public const string SubjectClaim = "sub";
+
+    /// <summary>The key id of a caller signed in through the identity provider: <c>oidc:</c> and the address they signed in as.</summary>
+    public const string SignInPrefix = "oidc:";
+
+    public bool SignedIn => KeyId.StartsWith(SignInPrefix, StringComparison.Ordinal);
 
     public static Caller From(ClaimsPrincipal user) => new(
         user.FindFirstValue(KeyIdClaim) ?? throw new InvalidOperationException("The endpoint is not behind authentication."),
@@ -31,7 +35,8 @@ internal sealed record Caller(string KeyId, ApiRole Role, string? Subject)
         }
     }
 
-    public ClaimsPrincipal ToPrincipal()
+    /// <summary>The caller as a principal of <paramref name="scheme"/> (the API-key scheme or the OIDC one).</summary>
+    public ClaimsPrincipal ToPrincipal(string scheme = ApiKeyAuthentication.Scheme)
     {
         List<Claim> claims = [new(KeyIdClaim, KeyId), new(ClaimTypes.Role, Role.Name())];
         if (Subject is not null)
@@ -39,7 +44,7 @@ internal sealed record Caller(string KeyId, ApiRole Role, string? Subject)
             claims.Add(new Claim(SubjectClaim, Subject));
         }
 
-        return new ClaimsPrincipal(new ClaimsIdentity(claims, ApiKeyAuthentication.Scheme));
+        return new ClaimsPrincipal(new ClaimsIdentity(claims, scheme));
     }
 }
 
@@ -71,8 +76,7 @@ internal sealed class ApiKeyAuthenticationHandler(
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
     IDbConnectionFactory connections,
-    IOptionsMonitor<ApiKeyOptions> keyOptions,
-    IProblemDetailsService problems)
+    IOptionsMonitor<ApiKeyOptions> keyOptions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     private const string FindKey = """
@@ -126,23 +130,12 @@ internal sealed class ApiKeyAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        return WriteProblemAsync(StatusCodes.Status401Unauthorized, "Unauthorized", "Send a valid key as 'Authorization: Bearer <key>'.");
+        return AuthProblems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized", "Send a valid key as 'Authorization: Bearer <key>'.");
     }
 
-    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status403Forbidden;
-        return WriteProblemAsync(StatusCodes.Status403Forbidden, "Forbidden", "This key's role may not do this.");
-    }
-
-    private async Task WriteProblemAsync(int status, string title, string detail) =>
-        await problems.WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = Context,
-            ProblemDetails = new ProblemDetails { Status = status, Title = title, Detail = detail },
-        });
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        AuthProblems.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden", "This key's role may not do this.");
 
     private sealed record KeyRow
     {

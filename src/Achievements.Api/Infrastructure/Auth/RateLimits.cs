@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Mvc;
 
@@ -41,10 +42,10 @@ internal static class RateLimits
                     return RateLimitPartition.GetNoLimiter("unlimited");
                 }
 
-                if (context.User.Identity?.IsAuthenticated == true)
+                // By key, or by signed-in person (who may have no role yet: an unmapped person is refused, and limited).
+                if (context.User.FindFirstValue(Caller.KeyIdClaim) is { } keyId)
                 {
-                    var caller = Caller.From(context.User);
-                    return Bucket($"key:{caller.KeyId}", caller.Role == ApiRole.Source ? options.Source : options.Key);
+                    return Bucket($"key:{keyId}", context.User.IsInRole(ApiRole.Source.Name()) ? options.Source : options.Key);
                 }
 
                 return Bucket($"address:{context.Connection.RemoteIpAddress}", options.Anonymous);
