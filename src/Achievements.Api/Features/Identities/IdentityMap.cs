@@ -95,6 +95,27 @@ internal static class IdentityMap
         }
     }
 
+    /// <summary>
+    /// Gives an employee one more identity and keeps the ones they have; true when added, false when it was theirs
+    /// already. Someone else's is a conflict, as in <see cref="ReplaceAsync"/>.
+    /// </summary>
+    public static async Task<bool> AddAsync(DbConnection connection, DbTransaction transaction, string employeeId, Identity identity, CancellationToken cancellationToken)
+    {
+        var owners = (await connection.QueryAsync<string>(new CommandDefinition(Owners, identity, transaction, cancellationToken: cancellationToken))).ToList();
+        if (owners.FirstOrDefault(owner => owner != employeeId) is { } owner)
+        {
+            throw new Infrastructure.Errors.ConflictException($"The {identity.Provider} identity '{identity.Login ?? identity.Id}' belongs to employee '{owner}'.");
+        }
+
+        if (owners.Count > 0)
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(Insert, new { identity.Provider, identity.Id, identity.Login, EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken));
+        return true;
+    }
+
     /// <summary>Adds one identity to an employee, unless it or its login belongs to anyone already; true when added.</summary>
     public static async Task<bool> TryAddAsync(DbConnection connection, DbTransaction transaction, string employeeId, Identity identity, CancellationToken cancellationToken)
     {
