@@ -12,6 +12,7 @@ using Achievements.Api.Features.Identities;
 using Achievements.Api.Features.Insights;
 using Achievements.Api.Features.Keys;
 using Achievements.Api.Features.Otlp;
+using Achievements.Api.Features.Scim;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Features.SignIn;
 using Achievements.Api.Infrastructure.Auth;
@@ -56,6 +57,8 @@ internal static class ServiceSetup
 
         // Validation messages name fields as clients send them ('displayName'), not as C# spells them.
         ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+        // Registered first, so that it is asked first: under /scim/v2 problem details are written as SCIM errors.
+        services.AddSingleton<IProblemDetailsWriter, ScimErrorWriter>();
         services.AddProblemDetails();
         services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
         // Malformed JSON raises BadHttpRequestException into the one error path in every environment.
@@ -74,8 +77,10 @@ internal static class ServiceSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(ApiKeyAuthentication.AdminPolicy, policy => policy.RequireRole(ApiRole.Admin.Name()))
             .AddPolicy(ApiKeyAuthentication.SourcePolicy, policy => policy.RequireRole(ApiRole.Source.Name()))
-            // Any role: a signed-in person whom no employee matches has none, so they are refused everywhere (403).
-            .AddPolicy(ApiKeyAuthentication.AnyKeyPolicy, policy => policy.RequireRole(ApiRoles.Names));
+            // Any role but scim: a signed-in person whom no employee matches has no role, so they are refused everywhere (403).
+            .AddPolicy(ApiKeyAuthentication.AnyKeyPolicy, policy => policy.RequireRole(ApiRoles.Names.Where(role => role != ApiRole.Scim.Name())))
+            // Only a scim key opens SCIM, and a scim key opens only SCIM, not even what any key may read (decision 0017).
+            .AddPolicy(ScimApi.Policy, policy => policy.RequireRole(ApiRole.Scim.Name()));
 
         // The key ring lives in the database, so a restart (or a restored backup) can still read the webhook secret.
         services.AddDataProtection().SetApplicationName("Achievements");
@@ -142,6 +147,7 @@ internal static class ServiceSetup
         api.MapInsightsApi();
         api.MapGamingApi();
         app.MapOtlpApi();
+        app.MapScimApi();
         Features.Pages.PagesEndpoints.MapPages(app);
         return app;
     }

@@ -70,6 +70,15 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/v1/flags", [U, F, F, F, F, A]),
         ("POST", "/api/v1/flags/{id:long}/dismiss", [U, F, F, F, F, A]),
         ("POST", "/api/v1/flags/{id:long}/confirm", [U, F, F, F, F, A]),
+        // Only a scim key opens SCIM, not even an admin's (ScimTests).
+        ("POST", "/scim/v2/Users", [U, F, F, F, F, F]),
+        ("GET", "/scim/v2/Users", [U, F, F, F, F, F]),
+        ("GET", "/scim/v2/Users/{id}", [U, F, F, F, F, F]),
+        ("PUT", "/scim/v2/Users/{id}", [U, F, F, F, F, F]),
+        ("PATCH", "/scim/v2/Users/{id}", [U, F, F, F, F, F]),
+        ("DELETE", "/scim/v2/Users/{id}", [U, F, F, F, F, F]),
+        ("GET", "/scim/v2/ServiceProviderConfig", [U, F, F, F, F, F]),
+        ("GET", "/scim/v2/ResourceTypes", [U, F, F, F, F, F]),
     ];
 
     [Fact]
@@ -134,7 +143,7 @@ public sealed class AuthorizationMatrixTests
     }
 
     /// <summary>The pages serve static HTML to everyone and are covered by the browser tests.</summary>
-    private static bool IsPage(string route) => !route.StartsWith("/api/", StringComparison.Ordinal) && !route.StartsWith("/v1/", StringComparison.Ordinal) && route is not ("/health" or "/health/live" or "/health/ready" or "/openapi/{documentName}.json");
+    private static bool IsPage(string route) => !route.StartsWith("/api/", StringComparison.Ordinal) && !route.StartsWith("/v1/", StringComparison.Ordinal) && !route.StartsWith("/scim/", StringComparison.Ordinal) && route is not ("/health" or "/health/live" or "/health/ready" or "/openapi/{documentName}.json");
 
     private static string Normalise(string route) => route.Length > 1 ? route.TrimEnd('/') : route;
 

@@ -110,6 +110,30 @@ public sealed class SignInTests(CompanyProviders providers) : IClassFixture<Comp
     }
 
     [Fact]
+    public async Task A_person_the_provider_provisioned_signs_in_until_it_deactivates_them()
+    {
+        await using var app = new SignInApp(providers.Company);
+        var scim = await app.ClientFor("scim", "company-idp");
+        var created = await scim.PostAsync("/scim/v2/Users", Problem.JsonBody(new
+        {
+            schemas = new[] { "urn:ietf:params:scim:schemas:core:2.0:User" },
+            userName = "erin@example.test",
+            name = new { formatted = "Erin Example" },
+            active = true,
+        }), Ct);
+        var id = (await created.JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetString();
+        using var erin = app.WithToken(await providers.Company.SignInAsync("erin"));
+        var me = await (await erin.GetAsync("/api/v1/me", Ct)).JsonAsync();
+        Assert.Equal(id, me.GetProperty("employee").GetString());
+        Assert.Equal("Erin Example", me.GetProperty("displayName").GetString());
+
+        var patch = new { schemas = new[] { "urn:ietf:params:scim:api:messages:2.0:PatchOp" }, Operations = new[] { new { op = "replace", path = "active", value = false } } };
+        (await scim.PatchAsync($"/scim/v2/Users/{id}", Problem.JsonBody(patch), Ct)).EnsureSuccessStatusCode();
+        var problem = await Problem.AssertAsync(await erin.GetAsync("/api/v1/me", Ct), HttpStatusCode.Forbidden);
+        Assert.Contains("deactivated", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task An_expired_token_is_a_401()
     {
         await using var app = new SignInApp(providers.Company);

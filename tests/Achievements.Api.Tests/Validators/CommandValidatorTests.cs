@@ -12,6 +12,8 @@ public sealed class CommandValidatorTests
     [InlineData("source", null, false)]
     [InlineData("source", "GitHub", false)]
     [InlineData("employee", "ada.l", true)]
+    [InlineData("scim", "okta", true)]
+    [InlineData("scim", null, true)]
     [InlineData("employee", "", false)]
     [InlineData("owner", null, false)]
     [InlineData(null, null, false)]

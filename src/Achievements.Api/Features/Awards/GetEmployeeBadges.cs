@@ -61,7 +61,8 @@ internal sealed record DirectoryBadge
 internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections, DirectoryCache directory, DirectoryChanges changes, IOptions<JsonOptions> json, ServiceTelemetry telemetry)
     : IQueryHandler<GetEmployeeBadges, EmployeeBadges>, IQueryHandler<GetDirectoryEntry, DirectoryEntry>
 {
-    private const string SelectEmployee = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees WHERE id = @EmployeeId";
+    // A deactivated employee has left the directory (decision 0017): not found, like someone never provisioned.
+    private const string SelectEmployee = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees WHERE id = @EmployeeId AND active = 1";
 
     private const string SelectBadges = """
         SELECT a.badge_key AS Badge, v.name AS Name, v.icon AS Icon, v.description AS Description,
@@ -75,7 +76,7 @@ internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections,
 
     // Everyone at once, for filling the cache: the same two reads without the employee. They need not share a
     // snapshot: a write committed between them forgets its employee after the fill's ticket, so that entry is not kept.
-    private const string SelectEveryone = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees ORDER BY id LIMIT @Limit";
+    private const string SelectEveryone = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees WHERE active = 1 ORDER BY id LIMIT @Limit";
 
     private const string SelectEveryonesBadges = """
         SELECT a.employee_id AS Employee, a.badge_key AS Badge, v.name AS Name, v.icon AS Icon, v.description AS Description,

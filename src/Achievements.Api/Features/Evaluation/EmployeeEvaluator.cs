@@ -2,6 +2,7 @@ using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.History;
 using Achievements.Api.Features.Insights;
 using Achievements.Api.Infrastructure.Storage;
+using Dapper;
 using Microsoft.Extensions.Options;
 
 namespace Achievements.Api.Features.Evaluation;
@@ -35,8 +36,18 @@ internal sealed record EmployeeEvaluation(EvaluationCounts Counts, EmployeeActiv
 /// </summary>
 internal sealed class EmployeeEvaluator(AwardLedger ledger, IOptions<DetectionOptions> detection)
 {
+    private const string IsActive = "SELECT active FROM employees WHERE id = @Id";
+
     public async Task<EmployeeEvaluation> EvaluateAsync(WriteScope write, EvaluationContext context, string employeeId)
     {
+        // Deactivated through SCIM (decision 0017): nothing is granted, upgraded, downgraded or expired while they are
+        // away; their awards and events stay as they are, and reactivation queues them again. Read in this transaction,
+        // after the claim, so a reactivation that commits meanwhile queues them once more rather than being missed.
+        if (!await write.Connection.ExecuteScalarAsync<bool>(write.Command(IsActive, new { Id = employeeId })))
+        {
+            return new(EvaluationCounts.None, null);
+        }
+
         var history = await context.LoadEmployeeAsync(write.Connection, write.Transaction, employeeId, write.CancellationToken);
         if (history is null)
         {

@@ -45,7 +45,7 @@ internal sealed class EvaluationContext
 
     private const string SelectActiveEmployees = """
         SELECT e.id FROM employees e
-        WHERE e.is_bot = 0 AND EXISTS (SELECT 1 FROM events v WHERE v.actor = e.id)
+        WHERE e.is_bot = 0 AND e.active = 1 AND EXISTS (SELECT 1 FROM events v WHERE v.actor = e.id)
         ORDER BY e.id
         """;
 
@@ -85,7 +85,7 @@ internal sealed class EvaluationContext
     /// <summary>Where an employee stands on a badge as of a moment: <see cref="Standings.Of"/> with this catalog.</summary>
     public BadgeStanding Judge(CompiledBadge badge, CountedEvents counted, DateTimeOffset moment) => Standings.Of(badge, counted, Catalog, moment);
 
-    /// <summary>The non-bot employees who have any event: the population previews run over.</summary>
+    /// <summary>The non-bot employees in the directory (not deactivated) who have any event: the population previews run over.</summary>
     public static async Task<IReadOnlyList<string>> ActiveEmployeesAsync(DbConnection connection, CancellationToken cancellationToken) =>
         [.. await connection.QueryAsync<string>(new CommandDefinition(SelectActiveEmployees, cancellationToken: cancellationToken))];
 

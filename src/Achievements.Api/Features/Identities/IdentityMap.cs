@@ -53,8 +53,10 @@ internal static class IdentityMap
     // Addresses are compared without case, as mail systems do: an admin may have typed 'Alice@Example.com'. The exact
     // spelling wins if two identities differ only in case.
     private const string FindEmail = """
-        SELECT employee_id FROM employee_identities WHERE provider = 'email' AND lower(identity_id) = @Lower
-        ORDER BY identity_id = @Exact DESC
+        SELECT i.employee_id AS EmployeeId, e.active AS Active
+        FROM employee_identities i JOIN employees e ON e.id = i.employee_id
+        WHERE i.provider = 'email' AND lower(i.identity_id) = @Lower
+        ORDER BY i.identity_id = @Exact DESC
         LIMIT 1
         """;
 
@@ -81,9 +83,15 @@ internal static class IdentityMap
         return found;
     }
 
-    /// <summary>The employee whose <c>email</c> identity is <paramref name="address"/>, as a sign-in names them.</summary>
-    public static Task<string?> FindEmailOwnerAsync(DbConnection connection, string address, CancellationToken cancellationToken) =>
-        connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(FindEmail, new { Exact = address, Lower = address.ToLowerInvariant() }, cancellationToken: cancellationToken));
+    /// <summary>The employee whose <c>email</c> identity is <paramref name="address"/>, as a sign-in names them, and whether they are active.</summary>
+    public static Task<EmailOwner?> FindEmailOwnerAsync(DbConnection connection, string address, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<EmailOwner?>(new CommandDefinition(FindEmail, new { Exact = address, Lower = address.ToLowerInvariant() }, cancellationToken: cancellationToken));
+
+    internal sealed record EmailOwner
+    {
+        public required string EmployeeId { get; init; }
+        public required bool Active { get; init; }
+    }
 
     public static async Task<IReadOnlyList<Identity>> OfAsync(DbConnection connection, DbTransaction? transaction, string employeeId, CancellationToken cancellationToken) =>
         [.. await connection.QueryAsync<Identity>(new CommandDefinition(OfEmployee, new { EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken))];
@@ -105,6 +113,27 @@ internal static class IdentityMap
 
             await connection.ExecuteAsync(new CommandDefinition(Insert, new { identity.Provider, identity.Id, identity.Login, EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken));
         }
+    }
+
+    /// <summary>
+    /// Gives an employee one more identity and keeps the ones they have; true when added, false when it was theirs
+    /// already. Someone else's is a conflict, as in <see cref="ReplaceAsync"/>.
+    /// </summary>
+    public static async Task<bool> AddAsync(DbConnection connection, DbTransaction transaction, string employeeId, Identity identity, CancellationToken cancellationToken)
+    {
+        var owners = (await connection.QueryAsync<string>(new CommandDefinition(Owners, identity, transaction, cancellationToken: cancellationToken))).ToList();
+        if (owners.FirstOrDefault(owner => owner != employeeId) is { } owner)
+        {
+            throw new Infrastructure.Errors.ConflictException($"The {identity.Provider} identity '{identity.Login ?? identity.Id}' belongs to employee '{owner}'.");
+        }
+
+        if (owners.Count > 0)
+        {
+            return false;
+        }
+
+        await connection.ExecuteAsync(new CommandDefinition(Insert, new { identity.Provider, identity.Id, identity.Login, EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken));
+        return true;
     }
 
     /// <summary>Adds one identity to an employee, unless it or its login belongs to anyone already; true when added.</summary>

@@ -30,7 +30,8 @@ internal sealed class CreateKeyValidator : AbstractValidator<CreateKey>
             .NotEmpty().WithMessage("An employee key needs a subject: the employee's id.")
             .Must(EmployeeId.IsValid!).WithMessage(EmployeeId.Rule));
 
-        When(x => x.Role is "admin" or "viewer", () => RuleFor(x => x.Subject)
+        // A SCIM key's subject, like an admin's or a viewer's, is a label: the identity provider it was made for.
+        When(x => x.Role is "admin" or "viewer" or "scim", () => RuleFor(x => x.Subject)
             .Must(subject => subject is null || (subject.Length <= 200 && TextRules.IsDisplayable(subject)))
             .WithMessage("A subject is a label of at most 200 characters without control characters."));
     }

@@ -3,18 +3,21 @@ using System.Text;
 
 namespace Achievements.Api.Infrastructure.Auth;
 
-/// <summary>The four roles a key can carry; each key has exactly one.</summary>
+/// <summary>The five roles a key can carry; each key has exactly one.</summary>
 internal enum ApiRole
 {
     Admin,
     Source,
     Employee,
     Viewer,
+
+    /// <summary>An identity provider provisioning the directory over SCIM 2.0, and nothing else (decision 0017).</summary>
+    Scim,
 }
 
 internal static class ApiRoles
 {
-    public static readonly string[] Names = ["admin", "source", "employee", "viewer"];
+    public static readonly string[] Names = ["admin", "source", "employee", "viewer", "scim"];
 
     public static string Name(this ApiRole role) => Names[(int)role];
 

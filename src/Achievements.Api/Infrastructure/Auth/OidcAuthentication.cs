@@ -51,7 +51,10 @@ internal static class OidcAuthentication
     /// <summary>The scheme that reads <c>Authorization</c> and hands it to the API-key or the OIDC scheme.</summary>
     public const string BearerScheme = "Bearer";
 
-    /// <summary>A person the provider vouches for whom no employee matches: authenticated, with no role, so every policy refuses them.</summary>
+    /// <summary>
+    /// A person the provider vouches for whom no active employee matches: authenticated, with no role, so every policy refuses
+    /// them; the claim says why, for the 403.
+    /// </summary>
     public const string UnmappedClaim = "unmapped";
 
     public static AuthenticationBuilder AddBearerAuthentication(this IServiceCollection services, IConfiguration configuration)
@@ -134,23 +137,28 @@ internal static class OidcAuthentication
         var options = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<OidcOptions>>().Value;
         var person = token.FindFirstValue(options.EmployeeClaim)?.Trim();
         var isAdmin = options.AdminClaim is { Length: > 0 } claim && options.AdminValue is { Length: > 0 } value && token.HasClaim(claim, value);
-        string? employee = null;
+        IdentityMap.EmailOwner? owner = null;
         if (!string.IsNullOrEmpty(person))
         {
             var connections = http.RequestServices.GetRequiredService<IDbConnectionFactory>();
             await using var connection = await connections.OpenAsync(http.RequestAborted);
-            employee = await IdentityMap.FindEmailOwnerAsync(connection, person, http.RequestAborted);
+            owner = await IdentityMap.FindEmailOwnerAsync(connection, person, http.RequestAborted);
         }
 
         var keyId = $"{Caller.SignInPrefix}{person ?? token.FindFirstValue("sub") ?? "unknown"}";
+        // A deactivated employee (SCIM) signs in as nobody, unless the provider still makes them an admin.
+        var employee = owner is { Active: true } ? owner.EmployeeId : null;
         if (isAdmin || employee is not null)
         {
             return new Caller(keyId, isAdmin ? ApiRole.Admin : ApiRole.Employee, employee).ToPrincipal(Scheme);
         }
 
-        return new ClaimsPrincipal(new ClaimsIdentity(
-            [new Claim(Caller.KeyIdClaim, keyId), new Claim(UnmappedClaim, person is { Length: > 0 } ? person : $"(no '{options.EmployeeClaim}' claim)")],
-            Scheme));
+        var why = owner is not null
+            ? $"You signed in as {person}, whose employee '{owner.EmployeeId}' is deactivated."
+            : person is { Length: > 0 }
+                ? $"You signed in as {person}, and no employee of this directory has that email address. Ask an admin to add it to your employee's identities."
+                : $"Your sign-in carries no '{options.EmployeeClaim}' claim to find your employee by.";
+        return new ClaimsPrincipal(new ClaimsIdentity([new Claim(Caller.KeyIdClaim, keyId), new Claim(UnmappedClaim, why)], Scheme));
     }
 
     private static async Task ChallengeAsync(JwtBearerChallengeContext context)
@@ -173,10 +181,7 @@ internal static class OidcAuthentication
 
     private static Task ForbiddenAsync(ForbiddenContext context)
     {
-        var unmapped = context.HttpContext.User.FindFirstValue(UnmappedClaim);
-        var detail = unmapped is null
-            ? "Your sign-in's role may not do this."
-            : $"You signed in as {unmapped}, and no employee of this directory has that email address. Ask an admin to add it to your employee's identities.";
+        var detail = context.HttpContext.User.FindFirstValue(UnmappedClaim) ?? "Your sign-in's role may not do this.";
         return AuthProblems.WriteAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Forbidden", detail);
     }
 }
