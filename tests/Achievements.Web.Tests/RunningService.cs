@@ -31,9 +31,10 @@ public sealed class RunningService : IAsyncDisposable
         get { lock (_output) { return _output.ToString(); } }
     }
 
-    public static async Task<RunningService> StartAsync()
+    /// <summary>Starts the service on <paramref name="port"/> (a free one when null), with <paramref name="settings"/> added to its environment.</summary>
+    public static async Task<RunningService> StartAsync(IReadOnlyDictionary<string, string>? settings = null, int? port = null)
     {
-        var port = FreePort();
+        port ??= FreePort();
         var databasePath = Path.Combine(Path.GetTempPath(), $"achievements-web-{Guid.NewGuid():N}.db");
         var start = new ProcessStartInfo(DotnetHost(), [Path.Combine(AppContext.BaseDirectory, "Achievements.Api.dll")])
         {
@@ -49,6 +50,10 @@ public sealed class RunningService : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Achievements__Evaluation__IntervalSeconds"] = "0.2";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("The service did not start.");
         var service = new RunningService(process, databasePath, new Uri($"http://127.0.0.1:{port}/"));
@@ -104,7 +109,7 @@ public sealed class RunningService : IAsyncDisposable
         throw new TimeoutException($"The service did not become healthy:\n{Output}");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

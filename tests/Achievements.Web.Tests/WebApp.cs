@@ -63,12 +63,12 @@ public sealed class WebApp : IAsyncLifetime
     /// Runs a test in a fresh page; a failure saves a screenshot under the test output folder. Without
     /// Chromium the test is skipped with how to install it, except on CI, where it fails.
     /// </summary>
-    public async Task InPageAsync(Func<IPage, Task> test, int width = 1280, int height = 900)
+    public async Task InPageAsync(Func<IPage, Task> test, int width = 1280, int height = 900, Uri? site = null)
     {
         var browser = RequireBrowser();
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = Service.BaseAddress.ToString(),
+            BaseURL = (site ?? Service.BaseAddress).ToString(),
             ViewportSize = new ViewportSize { Width = width, Height = height },
         });
         var page = await context.NewPageAsync();

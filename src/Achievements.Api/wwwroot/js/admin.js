@@ -2,6 +2,7 @@ import { api, problemView, ApiProblem } from './api.js';
 import { el, replace, session, formatDateTime } from './dom.js';
 import { RuleField } from './rule-field.js';
 import { labelledBars } from './chart.js';
+import { signInSettings, beginSignIn, completeSignIn, accessToken, forgetSignIn, signOut } from './signin.js';
 
 const storageKey = 'achievements.admin';
 const $ = id => document.getElementById(id);
@@ -17,7 +18,19 @@ let adminKey = session.get(storageKey);
 // The badge being edited ({ key, status, liveVersion }), or null for a new one.
 let current = null;
 
-const call = (path, options = {}) => api(path, { ...options, key: adminKey });
+// Set when the service signs in through the company's identity provider; null when it takes keys only.
+let settings = null;
+let keyInstead = false;
+
+// What the calls carry: the key typed in the form, or the provider's access token (refreshed when it expires).
+async function credential() {
+  if (adminKey || !settings) return adminKey;
+  const token = await accessToken(settings);
+  if (!token) throw new ApiProblem(401, { title: 'Your sign-in has expired', detail: 'Sign in again.' });
+  return token;
+}
+
+const call = async (path, options = {}) => api(path, { ...options, key: await credential() });
 
 form.addEventListener('submit', event => {
   event.preventDefault();
@@ -27,17 +40,42 @@ form.addEventListener('submit', event => {
   start();
 });
 
-$('sign-out').addEventListener('click', () => {
-  session.remove(storageKey);
-  adminKey = null;
+$('provider-sign-in').addEventListener('click', () => beginSignIn(settings).catch(error => signInAgain(error)));
+$('use-key').addEventListener('click', () => {
+  keyInstead = true;
   start();
 });
 
+$('sign-out').addEventListener('click', async () => {
+  const viaProvider = !adminKey;
+  session.remove(storageKey);
+  adminKey = null;
+  if (viaProvider && settings) await signOut(settings);
+  start();
+});
+
+// The sign-in the service offers: the provider's button, or the key form (always, when it takes keys only).
+function showSignIn(signedIn) {
+  $('provider').hidden = signedIn || !settings || keyInstead;
+  form.hidden = signedIn || (Boolean(settings) && !keyInstead);
+  $('signed-in').hidden = !signedIn;
+  $('admin').hidden = !signedIn;
+}
+
+// The key or token was refused: forget it and ask again, saying why.
+function signInAgain(error) {
+  session.remove(storageKey);
+  adminKey = null;
+  forgetSignIn();
+  showSignIn(false);
+  (settings && !keyInstead ? $('provider') : form).prepend(problemView(error));
+}
+
 async function start() {
-  form.hidden = Boolean(adminKey);
-  $('signed-in').hidden = !adminKey;
-  $('admin').hidden = !adminKey;
-  if (!adminKey) return;
+  const signedIn = Boolean(adminKey) || (Boolean(settings) && (await accessToken(settings)) !== null);
+  showSignIn(signedIn);
+  $('sign-out').textContent = adminKey ? 'Forget the key' : 'Sign out';
+  if (!signedIn) return;
   const ok = await loadBadges();
   if (ok) {
     edit(null);
@@ -63,14 +101,7 @@ async function loadBadges() {
     return true;
   } catch (error) {
     replace(list, problemView(error));
-    if (error instanceof ApiProblem && (error.status === 401 || error.status === 403)) {
-      session.remove(storageKey);
-      adminKey = null;
-      form.hidden = false;
-      $('signed-in').hidden = true;
-      $('admin').hidden = true;
-      form.prepend(problemView(error));
-    }
+    if (error instanceof ApiProblem && (error.status === 401 || error.status === 403)) signInAgain(error);
     return false;
   }
 }
@@ -335,4 +366,14 @@ async function loadAudit() {
 
 $('audit-refresh').addEventListener('click', loadAudit);
 
-start();
+async function boot() {
+  try {
+    settings = await signInSettings();
+    if (settings) await completeSignIn(settings);
+  } catch (error) {
+    form.prepend(problemView(error));
+  }
+  await start();
+}
+
+boot();

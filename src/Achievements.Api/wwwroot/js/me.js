@@ -1,27 +1,87 @@
-import { api, problemView } from './api.js';
+import { api, problemView, ApiProblem } from './api.js';
 import { el, replace, session } from './dom.js';
 import { tierClass } from './card.js';
 import { reasonSentence, pendingSentence, countedSentence } from './reasons.js';
 import { weeklyChart } from './chart.js';
+import { signInSettings, beginSignIn, completeSignIn, accessToken, forgetSignIn, signOut } from './signin.js';
 
 const storageKey = 'achievements.me';
 const form = document.getElementById('sign-in');
+const provider = document.getElementById('provider');
 const signedIn = document.getElementById('signed-in');
+const signOutButton = document.getElementById('sign-out');
 const root = document.getElementById('progress');
+// Set when the service signs in through the company's identity provider; null when it takes keys only.
+let settings = null;
+let keyInstead = false;
 
 form.addEventListener('submit', event => {
   event.preventDefault();
   const data = new FormData(form);
   session.set(storageKey, { employee: data.get('employee').trim(), key: data.get('key').trim() });
   form.reset();
-  show();
+  async function start() {
+  try {
+    settings = await signInSettings();
+    if (settings) await completeSignIn(settings);
+  } catch (error) {
+    replace(root, problemView(error));
+  }
+  await show();
+}
+
+start();
 });
 
-document.getElementById('sign-out').addEventListener('click', () => {
+document.getElementById('provider-sign-in').addEventListener('click', () => beginSignIn(settings).catch(error => replace(root, problemView(error))));
+document.getElementById('use-key').addEventListener('click', () => {
+  keyInstead = true;
+  async function start() {
+  try {
+    settings = await signInSettings();
+    if (settings) await completeSignIn(settings);
+  } catch (error) {
+    replace(root, problemView(error));
+  }
+  await show();
+}
+
+start();
+});
+
+signOutButton.addEventListener('click', async () => {
+  const viaProvider = !session.get(storageKey);
   session.remove(storageKey);
   replace(root);
-  show();
+  if (viaProvider && settings) {
+    await signOut(settings);
+  }
+  async function start() {
+  try {
+    settings = await signInSettings();
+    if (settings) await completeSignIn(settings);
+  } catch (error) {
+    replace(root, problemView(error));
+  }
+  await show();
+}
+
+start();
 });
+
+// Who is signed in: a key typed in the form, or the provider's token (whose employee the service knows).
+async function signedInAs() {
+  const keyed = session.get(storageKey);
+  if (keyed || !settings) return keyed;
+  const token = await accessToken(settings);
+  if (!token) return null;
+  const who = await api('/me', { key: token });
+  if (!who.employee) {
+    forgetSignIn();
+    throw new ApiProblem(403, { title: 'No progress to show', detail: 'You signed in as an admin who is no employee of the directory. Admins use the admin page.' });
+  }
+  return { employee: who.employee, name: who.displayName, key: token, viaProvider: true };
+}
 
 function statusLabel(status) {
   if (status === 'held') return el('span', { class: 'status status-held', text: 'under review' });
@@ -67,11 +127,19 @@ async function outcomesChart(me) {
 }
 
 async function show() {
-  const me = session.get(storageKey);
-  form.hidden = Boolean(me);
+  let me = null;
+  try {
+    me = await signedInAs();
+  } catch (error) {
+    if (error instanceof ApiProblem && error.status === 401) forgetSignIn();
+    replace(root, problemView(error));
+  }
+  provider.hidden = Boolean(me) || !settings || keyInstead;
+  form.hidden = Boolean(me) || (Boolean(settings) && !keyInstead);
   signedIn.hidden = !me;
   if (!me) return;
-  document.getElementById('me-who').textContent = me.employee;
+  document.getElementById('me-who').textContent = me.name ? `${me.name} (${me.employee})` : me.employee;
+  signOutButton.textContent = me.viaProvider ? 'Sign out' : 'Forget my key';
   replace(root, el('p', { class: 'muted', text: 'Loading your progress…' }));
   try {
     const progress = await api(`/employees/${encodeURIComponent(me.employee)}/progress`, { key: me.key });
@@ -79,8 +147,24 @@ async function show() {
       el('ul', { class: 'progress-list' }, progress.badges.map(badgeProgress)),
       await outcomesChart(me));
   } catch (error) {
+    if (me.viaProvider && error instanceof ApiProblem && error.status === 401) {
+      // The service no longer takes the token (revoked, or the provider's keys changed): sign in again.
+      forgetSignIn();
+      signedIn.hidden = true;
+      provider.hidden = false;
+    }
     replace(root, problemView(error));
   }
 }
 
-show();
+async function start() {
+  try {
+    settings = await signInSettings();
+    if (settings) await completeSignIn(settings);
+  } catch (error) {
+    replace(root, problemView(error));
+  }
+  await show();
+}
+
+start();
