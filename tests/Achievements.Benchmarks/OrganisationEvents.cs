@@ -44,6 +44,24 @@ internal sealed class OrganisationEvents(int employees, int seed, DateTimeOffset
         }
     }
 
+    /// <summary>
+    /// Events in batches of <paramref name="batch"/>, each batch naming <paramref name="batch"/> different employees:
+    /// an organisation's sources posting for everyone at once (issue 15's "organisation spread").
+    /// </summary>
+    public IEnumerable<EventRow> Spread(int count, int batch)
+    {
+        var order = Enumerable.Range(0, employees).ToArray();
+        for (var i = 0; i < count; i++)
+        {
+            if (i % batch == 0)
+            {
+                _random.Shuffle(order);
+            }
+
+            yield return Next(order[i % batch]);
+        }
+    }
+
     private EventRow Next(int employee)
     {
         var id = $"bench-{seed}-{_next++}";

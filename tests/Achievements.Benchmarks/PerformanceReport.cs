@@ -62,6 +62,12 @@ internal static class PerformanceReport
             figures.AddRange(await DirectoryReadScenario.RunAsync(scale, log));
         }
 
+        if (scale.Runs("directory-wrk"))
+        {
+            log.WriteLine("== Directory tail latency under wrk vs a bare endpoint, on each store");
+            figures.AddRange(await DirectoryWrkScenario.RunAsync(scale, log));
+        }
+
         if (scale.Runs("evaluation"))
         {
             log.WriteLine("== Re-evaluation at organisation scale");

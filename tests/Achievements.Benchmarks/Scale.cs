@@ -15,7 +15,7 @@ internal sealed record Scale(
     int EventsPerEmployee,
     int[] RuleEventCounts)
 {
-    /// <summary>The areas to run (rules, ingestion, insert, directory, evaluation); null runs all and rewrites docs/performance.md.</summary>
+    /// <summary>The areas to run (rules, ingestion, insert, directory, directory-wrk, evaluation); null runs all and rewrites docs/performance.md.</summary>
     public IReadOnlySet<string>? Only { get; init; }
 
     public bool Runs(string area) => Only is null || Only.Contains(area);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Gaming;
 using Achievements.Api.Features.History;
 using Achievements.Api.Features.Queue;
@@ -18,7 +19,7 @@ internal sealed record EvaluationSummary(int Employees, int Granted, int Upgrade
 /// activities of the groups that committed (<see cref="DetectionRunner"/>). One run at a time in this app instance;
 /// the awards table's unique key guards against any other.
 /// </summary>
-internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimeProvider time, EmployeeEvaluator evaluator, DetectionRunner detections, ServiceTelemetry telemetry, ILogger<EvaluationRunner> logger) : IDisposable
+internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimeProvider time, EmployeeEvaluator evaluator, DetectionRunner detections, IngestTurns turns, ServiceTelemetry telemetry, ILogger<EvaluationRunner> logger) : IDisposable
 {
     private const int Batch = 500;
 
@@ -38,11 +39,25 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
 
     private const string Dequeue = "DELETE FROM evaluation_queue WHERE employee_id = @EmployeeId";
 
-    // The group's employees still queued, each held by this transaction until it commits. On PostgreSQL another
-    // instance's evaluator skips the rows this one holds (SKIP LOCKED) and takes the next; an instance killed
-    // mid-evaluation holds nothing once its connection drops, so its rows go to whoever asks next.
-    private static string Claim(SqlDialect sql) =>
-        $"SELECT employee_id FROM evaluation_queue WHERE employee_id {sql.In("@Group")} ORDER BY employee_id{(sql.IsSqlite ? "" : " FOR UPDATE SKIP LOCKED")}";
+    // On PostgreSQL the row goes only if it is the version the claim saw: an enqueue since (its touch makes a new row
+    // version, so a new xmin) leaves it queued, moved to the back (MoveToBack) as a new row would have been, so the
+    // employee is evaluated again after the others waiting.
+    private const string DequeueClaimed = "DELETE FROM evaluation_queue WHERE employee_id = @EmployeeId AND CAST(xmin AS text) = @Version";
+
+    // The group's employees still queued. On PostgreSQL each is held by this transaction with an advisory lock on the
+    // employee, not a lock on the queue row: another instance's evaluator skips whoever this one holds and takes the
+    // next, an instance killed mid-evaluation holds nothing once its connection drops, and an ingest batch that queues
+    // the employee again touches the row without waiting for the evaluation (a row lock made every batch that named
+    // a held employee wait for the whole group, about 0.7 s a batch at organisation spread: docs/performance.md).
+    // Materialised, so that the lock is tried only on the group's queued rows, whatever plan the scan gets.
+    private static string Claim(SqlDialect sql) => sql.IsSqlite
+        ? $"SELECT employee_id AS EmployeeId, '' AS Version FROM evaluation_queue WHERE employee_id {sql.In("@Group")} ORDER BY employee_id"
+        : $"""
+            WITH queued AS MATERIALIZED (SELECT employee_id, CAST(xmin AS text) AS version FROM evaluation_queue WHERE employee_id {sql.In("@Group")})
+            SELECT employee_id AS EmployeeId, version AS Version FROM queued
+            WHERE pg_try_advisory_xact_lock(hashtext('achievements.evaluation'), hashtext(employee_id))
+            ORDER BY employee_id
+            """;
 
     private const string MoveToBack = "UPDATE evaluation_queue SET enqueued_at = @Now WHERE employee_id = @EmployeeId";
 
@@ -159,6 +174,12 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
     /// ingested meanwhile waits for it and then queues its employee again, and one commit (one fsync) serves the group.
     /// </summary>
     /// <remarks>
+    /// On SQLite the group takes ingestion's turn at the database (<see cref="IngestTurns"/>), and hands it on after the
+    /// employee in hand as soon as an ingest batch waits for it: the rest of the group stays queued for the next group.
+    /// Holding SQLite's one write lock for a whole group of 50 made each batch of 1,000 events wait for it, through the
+    /// busy handler's sleeps: ingestion at organisation spread ran at 0.16-0.25 of the ceiling with the worker running
+    /// (docs/performance.md). So ingestion goes first and evaluation's lag grows while it is heavy; on PostgreSQL the
+    /// group holds no lock ingestion needs (see <see cref="Claim"/>).
     /// The group's activities join <paramref name="activities"/>, and the employees it claimed <paramref name="evaluated"/>,
     /// only once the group has committed. An employee another instance holds, or already took off the queue, is left to it.
     /// </remarks>
@@ -166,29 +187,57 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
     {
         var judged = new List<EmployeeActivity>();
         var claimedIds = new List<string>();
-        var changed = await connection.InTransactionAsync(async (transaction, afterCommit) =>
+        var turn = SqlDialect.Of(connection).IsSqlite ? turns.For(connection.DataSource) : null;
+        if (turn is not null)
         {
-            var write = new WriteScope(connection, transaction, afterCommit, cancellationToken);
-            var sql = SqlDialect.Of(connection);
-            claimedIds.AddRange(await connection.QueryAsync<string>(write.Command(Claim(sql), new { Group = sql.List(group) })));
-            var changed = EvaluationCounts.None;
-            foreach (var employeeId in claimedIds)
+            await turn.WaitAsync(cancellationToken);
+        }
+
+        try
+        {
+            var changed = await connection.InTransactionAsync(async (transaction, afterCommit) =>
             {
-                var evaluation = await evaluator.EvaluateAsync(write, context, employeeId);
-                changed += evaluation.Counts;
-                if (evaluation.Activity is { } activity)
+                var write = new WriteScope(connection, transaction, afterCommit, cancellationToken);
+                var sql = SqlDialect.Of(connection);
+                var claimed = (await connection.QueryAsync<(string EmployeeId, string Version)>(write.Command(Claim(sql), new { Group = sql.List(group) }))).ToList();
+                var changed = EvaluationCounts.None;
+                foreach (var (employeeId, _) in claimed)
                 {
-                    judged.Add(activity);
+                    var evaluation = await evaluator.EvaluateAsync(write, context, employeeId);
+                    changed += evaluation.Counts;
+                    if (evaluation.Activity is { } activity)
+                    {
+                        judged.Add(activity);
+                    }
+
+                    claimedIds.Add(employeeId);
+                    if (turn is { IsWanted: true })
+                    {
+                        break;
+                    }
                 }
 
-                await connection.ExecuteAsync(write.Command(Dequeue, new { EmployeeId = employeeId }));
-            }
+                claimed.RemoveRange(claimedIds.Count, claimed.Count - claimedIds.Count);
 
+                // Last, so that an ingest batch touching these rows meanwhile never waits on them for more than the commit.
+                foreach (var (employeeId, version) in claimed)
+                {
+                    if (await connection.ExecuteAsync(write.Command(sql.IsSqlite ? Dequeue : DequeueClaimed, new { EmployeeId = employeeId, Version = version })) == 0)
+                    {
+                        await connection.ExecuteAsync(write.Command(MoveToBack, new { EmployeeId = employeeId, Now = time.GetUtcNow() }));
+                    }
+                }
+
+                return changed;
+            }, cancellationToken);
+            activities.AddRange(judged);
+            evaluated.AddRange(claimedIds);
             return changed;
-        }, cancellationToken);
-        activities.AddRange(judged);
-        evaluated.AddRange(claimedIds);
-        return changed;
+        }
+        finally
+        {
+            turn?.Release();
+        }
     }
 
     private static async Task SweepSettledAsync(System.Data.Common.DbConnection connection, DateTimeOffset now, CancellationToken cancellationToken)

@@ -13,10 +13,10 @@ internal static class EvaluationQueue
 {
     /// <summary>
     /// What every enqueue does when the employee is already queued: keep the row and its place, but touch it. On
-    /// PostgreSQL an evaluator holds the row it claimed (FOR UPDATE) until it commits and deletes it; a touch waits for
-    /// that commit and then inserts the row again, so an event that arrived during the evaluation, which the
-    /// evaluator's read may have missed, is evaluated next. DO NOTHING would see the row, do nothing, and let the
-    /// delete lose it. On SQLite, writers take turns and the touch changes nothing.
+    /// PostgreSQL the touch makes a new row version (a new xmin), and an evaluator deletes only the version it claimed
+    /// (EvaluationRunner), so an event that arrived during the evaluation, which the evaluator's read may have missed,
+    /// leaves its employee queued to be evaluated again. DO NOTHING would change nothing and let the delete lose it.
+    /// On SQLite, writers take turns and the touch changes nothing.
     /// </summary>
     public const string AlreadyQueued = "ON CONFLICT (employee_id) DO UPDATE SET enqueued_at = evaluation_queue.enqueued_at";
 
