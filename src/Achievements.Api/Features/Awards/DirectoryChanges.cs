@@ -31,7 +31,12 @@ internal sealed class DirectoryChanges(IDbConnectionFactory connections, Directo
     private const string Since = "SELECT version AS Version, employee_id AS EmployeeId FROM directory_changes WHERE version > @Applied ORDER BY version";
 
     private readonly SemaphoreSlim _catchingUp = new(1, 1);
+    private readonly Lock _reads = new();
     private long _applied = -1;
+
+    // Reads of the version waiting for the next query, and whether a query is running (see ReadVersionAsync).
+    private TaskCompletionSource<long>? _waiting;
+    private bool _reading;
 
     /// <summary>One employee's entry changed (an award, their name or team).</summary>
     public void Changed(WriteScope write, string employeeId)
@@ -58,13 +63,13 @@ internal sealed class DirectoryChanges(IDbConnectionFactory connections, Directo
             return;
         }
 
-        await using var connection = await connections.OpenAsync(cancellationToken);
-        var current = await connection.ExecuteScalarAsync<long>(new CommandDefinition(CurrentVersion, cancellationToken: cancellationToken));
+        var current = await ReadVersionAsync(cancellationToken);
         if (current <= Volatile.Read(ref _applied))
         {
             return;
         }
 
+        await using var connection = await connections.OpenAsync(cancellationToken);
         await _catchingUp.WaitAsync(cancellationToken);
         try
         {
@@ -100,6 +105,61 @@ internal sealed class DirectoryChanges(IDbConnectionFactory connections, Directo
     }
 
     public void Dispose() => _catchingUp.Dispose();
+
+    /// <summary>
+    /// The directory's version, read by a query that started after this call: every read waiting when a query starts
+    /// shares it, and reads that arrive while it runs share the next one. So a change committed before a directory
+    /// read began is always seen (the guarantee of decision 0016), while one query at a time serves any number of
+    /// concurrent reads: one query per read made PostgreSQL's directory tail under load (docs/performance.md).
+    /// </summary>
+    private async Task<long> ReadVersionAsync(CancellationToken cancellationToken)
+    {
+        TaskCompletionSource<long> mine;
+        bool start;
+        lock (_reads)
+        {
+            mine = _waiting ??= new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            start = !_reading;
+            _reading = true;
+        }
+
+        if (start)
+        {
+            _ = Task.Run(RunVersionReadsAsync, CancellationToken.None);
+        }
+
+        return await mine.Task.WaitAsync(cancellationToken);
+    }
+
+    private async Task RunVersionReadsAsync()
+    {
+        while (true)
+        {
+            TaskCompletionSource<long> batch;
+            lock (_reads)
+            {
+                if (_waiting is null)
+                {
+                    _reading = false;
+                    return;
+                }
+
+                batch = _waiting;
+                _waiting = null;
+            }
+
+            try
+            {
+                // Not a caller's cancellation: the query serves every read in the batch.
+                await using var connection = await connections.OpenAsync(CancellationToken.None);
+                batch.SetResult(await connection.ExecuteScalarAsync<long>(new CommandDefinition(CurrentVersion)));
+            }
+            catch (Exception exception)
+            {
+                batch.SetException(exception);
+            }
+        }
+    }
 
     private async Task RecordAsync(WriteScope write, string? employeeId)
     {
