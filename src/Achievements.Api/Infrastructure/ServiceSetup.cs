@@ -109,7 +109,11 @@ internal static class ServiceSetup
 
         services.AddAchievementsRateLimits(builder.Configuration);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
-        services.AddOpenApi();
+        services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer<OpenApiSecurity>();
+            options.AddOperationTransformer<OpenApiSecurity>();
+        });
         builder.AddServiceTelemetry();
         return builder;
     }

@@ -157,7 +157,23 @@ public sealed partial class OidcProvider : IAsyncDisposable
         return new SignInTokens(json.RootElement.GetProperty("access_token").GetString()!, json.RootElement.GetProperty("id_token").GetString()!);
     }
 
+    /// <summary>Starts node on the provider script; a start that does not listen in time (two busy cores) is tried again.</summary>
     private static async Task<Process> LaunchAsync(int port, string keysFile, string redirects, int accessTtl)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await LaunchOnceAsync(port, keysFile, redirects, accessTtl);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
+    private static async Task<Process> LaunchOnceAsync(int port, string keysFile, string redirects, int accessTtl)
     {
         var start = new ProcessStartInfo("node", [Path.Combine(Folder(), "provider.mjs")])
         {
@@ -199,10 +215,16 @@ public sealed partial class OidcProvider : IAsyncDisposable
         var started = await Task.WhenAny(listening.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(30)));
         if (started != listening.Task)
         {
-            process.Kill(entireProcessTree: true);
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+
+            process.Dispose();
             lock (output)
             {
-                throw new InvalidOperationException($"The OIDC provider did not start: {output}");
+                throw new InvalidOperationException($"The OIDC provider did not start on port {port}: {output}");
             }
         }
 

@@ -12,14 +12,15 @@ namespace Achievements.Api.Tests.Security;
 /// </summary>
 public sealed class AuthorizationMatrixTests
 {
-    private const string A = "allowed"; // anything but 401 and 403: the request reached the handler
-    private const string U = "401";
+    internal const string A = "allowed"; // anything but 401 and 403: the request reached the handler
+    internal const string U = "401";
     private const string F = "403";
 
-    private static readonly string[] Callers = ["anonymous", "viewer", "employee (self)", "employee (other)", "source", "admin"];
+    internal static readonly string[] Callers = ["anonymous", "viewer", "employee (self)", "employee (other)", "source", "admin"];
 
-    // method, route → anonymous, viewer, employee (self), employee (other), source, admin
-    private static readonly (string Method, string Route, string[] Expected)[] Matrix =
+    // method, route → anonymous, viewer, employee (self), employee (other), source, admin; the OpenAPI document's
+    // security requirements are checked against it too (OpenApiDocumentTests).
+    internal static readonly (string Method, string Route, string[] Expected)[] Matrix =
     [
         ("GET", "/health", [A, A, A, A, A, A]),
         ("GET", "/health/live", [A, A, A, A, A, A]),

@@ -30,28 +30,19 @@ internal static class AwardsApi
             })
             .WithName("GetEmployeeBadgesSvg").WithSummary("The same badges as one SVG image for an <img> tag, with an ETag.");
 
-        employees.MapGet("/progress", async Task<Ok<EmployeeProgress>> (string id, HttpContext http, IMediator mediator, CancellationToken ct) =>
-            {
-                Caller.EnsureSelfOrAdmin(http.User, id);
-                return TypedResults.Ok(await mediator.Send(new GetProgress(id), ct));
-            })
-            .RequireAuthorization(ApiKeyAuthentication.AnyKeyPolicy)
+        employees.MapGet("/progress", async Task<Ok<EmployeeProgress>> (string id, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetProgress(id), ct)))
+            .RequireSelfOrAdmin()
             .WithName("GetProgress").WithSummary("Progress on every published badge and why events did or did not count (self or admin).");
 
-        employees.MapGet("/outcomes", async Task<Ok<OutcomesPerWeek>> (string id, int? weeks, HttpContext http, IMediator mediator, CancellationToken ct) =>
-            {
-                Caller.EnsureSelfOrAdmin(http.User, id);
-                return TypedResults.Ok(await mediator.Send(new GetOutcomesPerWeek(id, weeks ?? 12), ct));
-            })
-            .RequireAuthorization(ApiKeyAuthentication.AnyKeyPolicy)
+        employees.MapGet("/outcomes", async Task<Ok<OutcomesPerWeek>> (string id, int? weeks, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetOutcomesPerWeek(id, weeks ?? 12), ct)))
+            .RequireSelfOrAdmin()
             .WithName("GetOutcomesPerWeek").WithSummary("Counted outcomes per week over the last N weeks (default 12), oldest first (self or admin).");
 
-        employees.MapGet("/badges/{key}", async Task<Ok<AwardDetail>> (string id, string key, HttpContext http, IMediator mediator, CancellationToken ct) =>
-            {
-                Caller.EnsureSelfOrAdmin(http.User, id);
-                return TypedResults.Ok(await mediator.Send(new GetAward(id, key), ct));
-            })
-            .RequireAuthorization(ApiKeyAuthentication.AnyKeyPolicy)
+        employees.MapGet("/badges/{key}", async Task<Ok<AwardDetail>> (string id, string key, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new GetAward(id, key), ct)))
+            .RequireSelfOrAdmin()
             .WithName("GetAward").WithSummary("One award with its evidence and history (self or admin).");
 
         employees.MapPost("/badges/{key}/revoke", async Task<NoContent> (string id, string key, RevokeBody body, IMediator mediator, CancellationToken ct) =>

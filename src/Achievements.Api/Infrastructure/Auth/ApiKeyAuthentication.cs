@@ -48,6 +48,19 @@ internal sealed record Caller(string KeyId, ApiRole Role, string? Subject)
     }
 }
 
+/// <summary>Endpoint metadata of <see cref="ApiKeyAuthentication.RequireSelfOrAdmin"/>: of any key's roles, only these get through.</summary>
+internal sealed class SelfOrAdmin
+{
+    public static readonly SelfOrAdmin Mark = new();
+
+    private SelfOrAdmin()
+    {
+    }
+
+    /// <summary>An admin, or an employee reading their own.</summary>
+    public static IReadOnlyList<ApiRole> Roles { get; } = [ApiRole.Admin, ApiRole.Employee];
+}
+
 internal sealed class ApiKeyOptions
 {
     /// <summary>An admin key fixed by configuration (<c>Achievements:AdminKey</c>), for bootstrapping and automation.</summary>
@@ -59,6 +72,19 @@ internal static class ApiKeyAuthentication
     /// <summary>Directory reads are anonymous when the directory is public (the default), else any key.</summary>
     public static RouteGroupBuilder WithDirectoryAccess(this RouteGroupBuilder group, bool publicDirectory) =>
         publicDirectory ? group.AllowAnonymous() : group.RequireAuthorization(AnyKeyPolicy);
+
+    /// <summary>
+    /// Private reads: any key's policy, then only admins and the employee whom the route's <c>{id}</c> names
+    /// (<see cref="Caller.EnsureSelfOrAdmin"/>). Its <see cref="SelfOrAdmin"/> mark is how the OpenAPI document knows.
+    /// </summary>
+    public static RouteHandlerBuilder RequireSelfOrAdmin(this RouteHandlerBuilder endpoint) =>
+        endpoint.RequireAuthorization(AnyKeyPolicy)
+            .WithMetadata(SelfOrAdmin.Mark)
+            .AddEndpointFilter((context, next) =>
+            {
+                Caller.EnsureSelfOrAdmin(context.HttpContext.User, (string)context.HttpContext.GetRouteValue("id")!);
+                return next(context);
+            });
 
     public const string Scheme = "ApiKey";
     public const string AdminPolicy = "admin";

@@ -37,6 +37,9 @@ internal sealed class OidcOptions
     public string Scope { get; set; } = "openid profile email";
 
     public bool Enabled => !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(Audience);
+
+    /// <summary>The authority's discovery document, where its keys and endpoints are found.</summary>
+    public string DiscoveryAddress => $"{Authority!.TrimEnd('/')}/.well-known/openid-configuration";
 }
 
 /// <summary>
@@ -56,6 +59,9 @@ internal static class OidcAuthentication
     /// them; the claim says why, for the 403.
     /// </summary>
     public const string UnmappedClaim = "unmapped";
+
+    /// <summary>The roles a sign-in can have (<see cref="CallerOfAsync"/>): the provider never makes a source, a viewer or a scim caller.</summary>
+    public static readonly ApiRole[] SignInRoles = [ApiRole.Admin, ApiRole.Employee];
 
     public static AuthenticationBuilder AddBearerAuthentication(this IServiceCollection services, IConfiguration configuration)
     {
@@ -89,7 +95,7 @@ internal static class OidcAuthentication
         });
         // One per app (it caches the provider's keys for this instance), disposed with it.
         services.AddSingleton(provider => new ProviderConfiguration(
-            $"{oidc.Authority!.TrimEnd('/')}/.well-known/openid-configuration", oidc.RequireHttpsMetadata, provider.GetRequiredService<TimeProvider>()));
+            oidc.DiscoveryAddress, oidc.RequireHttpsMetadata, provider.GetRequiredService<TimeProvider>()));
         services.AddOptions<JwtBearerOptions>(Scheme).Configure<TimeProvider, ProviderConfiguration>((options, clock, keys) =>
         {
             // Lifetimes are judged by the service's clock, like every other time it judges.
