@@ -77,6 +77,28 @@ public sealed class SignInPageTests(WebApp app, ProviderSite site) : IClassFixtu
     }, site: site.Service.BaseAddress);
 
     [Fact]
+    public Task An_expired_token_is_refreshed_and_a_refusal_asks_to_sign_in_again() => app.InPageAsync(async page =>
+    {
+        await page.GotoAsync("/me");
+        await SignInAtProviderAsync(page, "grace");
+        await Expect(page.Locator(".progress-item[data-badge=merge-master]")).ToBeVisibleAsync();
+        var first = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('achievements.oidc')).access");
+
+        // The access token has run out: the page redeems its refresh token at the provider and carries on.
+        await page.EvaluateAsync("() => { const t = JSON.parse(sessionStorage.getItem('achievements.oidc')); t.expiresAt = 0; sessionStorage.setItem('achievements.oidc', JSON.stringify(t)); }");
+        await page.ReloadAsync();
+        await Expect(page.Locator(".progress-item[data-badge=merge-master]")).ToBeVisibleAsync();
+        var refreshed = await page.EvaluateAsync<string>("() => JSON.parse(sessionStorage.getItem('achievements.oidc')).access");
+        Assert.NotEqual(first, refreshed);
+
+        // Run out and not refreshable: the page asks the person to sign in again.
+        await page.EvaluateAsync("() => { const t = JSON.parse(sessionStorage.getItem('achievements.oidc')); t.expiresAt = 0; t.refresh = 'revoked'; sessionStorage.setItem('achievements.oidc', JSON.stringify(t)); }");
+        await page.ReloadAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Sign in with your company account" })).ToBeVisibleAsync();
+        await Expect(page.Locator(".progress-item")).ToHaveCountAsync(0);
+    }, site: site.Service.BaseAddress);
+
+    [Fact]
     public Task An_admin_signs_in_on_admin_through_the_provider() => app.InPageAsync(async page =>
     {
         await page.GotoAsync("/admin");
