@@ -20,33 +20,13 @@ form.addEventListener('submit', event => {
   const data = new FormData(form);
   session.set(storageKey, { employee: data.get('employee').trim(), key: data.get('key').trim() });
   form.reset();
-  async function start() {
-  try {
-    settings = await signInSettings();
-    if (settings) await completeSignIn(settings);
-  } catch (error) {
-    replace(root, problemView(error));
-  }
-  await show();
-}
-
-start();
+  show();
 });
 
 document.getElementById('provider-sign-in').addEventListener('click', () => beginSignIn(settings).catch(error => replace(root, problemView(error))));
 document.getElementById('use-key').addEventListener('click', () => {
   keyInstead = true;
-  async function start() {
-  try {
-    settings = await signInSettings();
-    if (settings) await completeSignIn(settings);
-  } catch (error) {
-    replace(root, problemView(error));
-  }
-  await show();
-}
-
-start();
+  show();
 });
 
 signOutButton.addEventListener('click', async () => {
@@ -56,17 +36,7 @@ signOutButton.addEventListener('click', async () => {
   if (viaProvider && settings) {
     await signOut(settings);
   }
-  async function start() {
-  try {
-    settings = await signInSettings();
-    if (settings) await completeSignIn(settings);
-  } catch (error) {
-    replace(root, problemView(error));
-  }
-  await show();
-}
-
-start();
+  show();
 });
 
 // Who is signed in: a key typed in the form, or the provider's token (whose employee the service knows).
