@@ -66,26 +66,37 @@ internal static class IngestionScenario
     private static async Task<Figure> BatchesAsync(Store store, Shape shape, Scale scale, TextWriter log)
     {
         var now = DateTimeOffset.UtcNow;
-        var warmUp = shape.Events(seed: 11, Batch, now);
         var events = shape.Events(seed: 1, scale.IngestEvents, now);
-        var ceiling = await CeilingAsync(store, warmUp, events);
 
-        await using var host = await ServiceHost.StartAsync(new HostOptions(store, Worker: true));
-        using var source = host.Client(await host.CreateSourceKeyAsync());
-        await WarmUpAsync(source, shape, now);
-        var batches = events.Chunk(Batch).Select(EventRow.Batch).ToArray();
-        var clock = Stopwatch.StartNew();
-        foreach (var batch in batches)
+        EventRow[] warmUp;
+        TimeSpan elapsed;
+        string state, breakdown;
+        await using (var host = await ServiceHost.StartAsync(new HostOptions(store, Worker: true)))
         {
-            await PostAsync(source, batch, expectedAccepted: -1);
+            using var source = host.Client(await host.CreateSourceKeyAsync());
+            // The ceiling starts from the same table: the warm-up's rows, untimed, then the measured ones. Index inserts
+            // slow down as the table grows, so a ceiling on an emptier table would be a ceiling on an easier job.
+            warmUp = await WarmUpAsync(source, shape, now);
+            var batches = events.Chunk(Batch).Select(EventRow.Batch).ToArray();
+            var clock = Stopwatch.StartNew();
+            foreach (var batch in batches)
+            {
+                await PostAsync(source, batch, expectedAccepted: -1);
+            }
+
+            elapsed = clock.Elapsed;
+            state = await WorkerStateAsync(host);
+            breakdown = await BreakdownAsync(host, shape);
         }
 
-        clock.Stop();
-        var (ours, best) = (events.Length / clock.Elapsed.TotalSeconds, events.Length / ceiling.TotalSeconds);
+        // With the service stopped, so that its worker does not compete with the ceiling.
+        var ceiling = await CeilingAsync(store, warmUp, events);
+        var batchCount = (events.Length + Batch - 1) / Batch;
+        var (ours, best) = (events.Length / elapsed.TotalSeconds, events.Length / ceiling.TotalSeconds);
         var named = events.Chunk(Batch).Average(b => b.Select(e => e.Actor).Distinct().Count());
         log.WriteLine($"{store}, {shape.Name}: ours {ours:N0} events/s through POST /api/v1/events with the worker running; ceiling {best:N0} events/s in batches of {Batch}");
-        PerformanceReport.Note("Ingestion", $"{store}, {shape.Name} (each batch names {named:N0} employees), worker running: per batch of 1,000 through HTTP {clock.Elapsed.TotalMilliseconds / batches.Length:0.0} ms; "
-            + $"the ceiling's transaction of 1,000 rows {ceiling.TotalMilliseconds / batches.Length:0.0} ms; {await WorkerStateAsync(host)}; {await BreakdownAsync(host, shape)}");
+        PerformanceReport.Note("Ingestion", $"{store}, {shape.Name} (each batch names {named:N0} employees), worker running: per batch of 1,000 through HTTP {elapsed.TotalMilliseconds / batchCount:0.0} ms; "
+            + $"the ceiling's transaction of 1,000 rows {ceiling.TotalMilliseconds / batchCount:0.0} ms, after the same {warmUp.Length:N0} warm-up rows; {state}; {breakdown}");
         return new("Ingestion", $"{store}: batches of {Batch}, {shape.Name}, worker running (events/s), {events.Length:N0} events", ours, best, "events/s", "≥ 0.5", ours / best >= 0.5);
     }
 
@@ -93,14 +104,19 @@ internal static class IngestionScenario
     /// Batches like the measured ones, untimed, for longer than the worker's interval (2 s): the worker's first pass
     /// finds the queue empty and sleeps, so without this a short run would measure ingestion without it.
     /// </summary>
-    private static async Task WarmUpAsync(HttpClient source, Shape shape, DateTimeOffset now)
+    private static async Task<EventRow[]> WarmUpAsync(HttpClient source, Shape shape, DateTimeOffset now)
     {
         var clock = Stopwatch.StartNew();
         var generator = new OrganisationEvents(shape.Employees, seed: 13, now);
+        var posted = new List<EventRow>();
         while (clock.Elapsed < TimeSpan.FromSeconds(3))
         {
-            await PostAsync(source, EventRow.Batch(shape.Spread ? generator.Spread(Batch, Batch) : generator.Stream(Batch)), expectedAccepted: -1);
+            var batch = (shape.Spread ? generator.Spread(Batch, Batch) : generator.Stream(Batch)).ToArray();
+            await PostAsync(source, EventRow.Batch(batch), expectedAccepted: -1);
+            posted.AddRange(batch);
         }
+
+        return [.. posted];
     }
 
     private static async Task<IReadOnlyList<Figure>> SinglesAsync(Store store, Scale scale, TextWriter log)
