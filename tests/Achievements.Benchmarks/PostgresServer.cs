@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Achievements.Api.Tests.Infrastructure;
 using Npgsql;
 
 namespace Achievements.Benchmarks;
@@ -63,7 +64,7 @@ internal sealed class PostgresServer
 
     private static PostgresServer? Start()
     {
-        var binaries = FindBinaries();
+        var binaries = PostgresBinaries.Find();
         if (binaries is null)
         {
             return null;
@@ -74,13 +75,13 @@ internal sealed class PostgresServer
         var asRoot = Environment.UserName == "root";
         if (asRoot)
         {
-            Run("chown", ["postgres:postgres", directory]);
+            PostgresBinaries.Run("chown", ["postgres:postgres", directory]);
         }
 
         var data = Path.Combine(directory, "data");
-        RunPostgres(asRoot, Path.Combine(binaries, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C"]);
+        PostgresBinaries.RunPostgres(asRoot, Path.Combine(binaries, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C"]);
         var port = ServiceHost.FreePort();
-        RunPostgres(asRoot, Path.Combine(binaries, "pg_ctl"),
+        PostgresBinaries.RunPostgres(asRoot, Path.Combine(binaries, "pg_ctl"),
             ["-D", data, "-o", $"-p {port} -k {directory} -c listen_addresses='' -c max_connections=300", "-l", Path.Combine(directory, "server.log"), "-w", "start"]);
         // The postmaster's pid is the first line of postmaster.pid; SIGTERM is PostgreSQL's smart shutdown.
         var pid = int.Parse(File.ReadLines(Path.Combine(data, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
@@ -94,7 +95,7 @@ internal sealed class PostgresServer
         try
         {
             using var postmaster = Process.GetProcessById(pid);
-            Run("kill", ["-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            PostgresBinaries.Run("kill", ["-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
             postmaster.WaitForExit(TimeSpan.FromSeconds(20));
         }
         catch (ArgumentException)
@@ -109,41 +110,6 @@ internal sealed class PostgresServer
         catch (IOException)
         {
             // A temp directory left behind is harmless.
-        }
-    }
-
-    private static string? FindBinaries()
-    {
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .FirstOrDefault(folder => File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")));
-        var debian = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(version => Path.Combine(version, "bin")).Order().LastOrDefault(bin => File.Exists(Path.Combine(bin, "initdb")))
-            : null;
-        return onPath ?? debian;
-    }
-
-    private static void RunPostgres(bool asRoot, string program, IReadOnlyList<string> arguments)
-    {
-        if (asRoot)
-        {
-            Run("runuser", ["-u", "postgres", "--", program, .. arguments]);
-        }
-        else
-        {
-            Run(program, arguments);
-        }
-    }
-
-    private static void Run(string program, IReadOnlyList<string> arguments)
-    {
-        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {output.Result}{error.Result}");
         }
     }
 }

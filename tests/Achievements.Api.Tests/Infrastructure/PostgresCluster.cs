@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Achievements.Api.Infrastructure.Storage;
@@ -84,14 +83,14 @@ public sealed class PostgresCluster
         var asRoot = Environment.UserName == "root";
         if (asRoot)
         {
-            Run("chown", ["postgres:postgres", directory]);
+            PostgresBinaries.Run("chown", ["postgres:postgres", directory]);
         }
 
         var data = Path.Combine(directory, "data");
-        RunPostgres(asRoot, Path.Combine(binaries, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"]);
+        PostgresBinaries.RunPostgres(asRoot, Path.Combine(binaries, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync"]);
         var port = FreePort();
         var options = $"-p {port} -k {directory} -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300";
-        RunPostgres(asRoot, Path.Combine(binaries, "pg_ctl"), ["-D", data, "-o", options, "-l", Path.Combine(directory, "server.log"), "-w", "start"]);
+        PostgresBinaries.RunPostgres(asRoot, Path.Combine(binaries, "pg_ctl"), ["-D", data, "-o", options, "-l", Path.Combine(directory, "server.log"), "-w", "start"]);
 
         var cluster = new PostgresCluster(directory, binaries, port);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => cluster.Stop(asRoot, data);
@@ -122,7 +121,7 @@ public sealed class PostgresCluster
         _admin.Dispose();
         try
         {
-            RunPostgres(asRoot, Path.Combine(_binaries, "pg_ctl"), ["-D", data, "-m", "immediate", "stop"]);
+            PostgresBinaries.RunPostgres(asRoot, Path.Combine(_binaries, "pg_ctl"), ["-D", data, "-m", "immediate", "stop"]);
         }
         finally
         {
@@ -130,43 +129,9 @@ public sealed class PostgresCluster
         }
     }
 
-    /// <summary>PostgreSQL's server binaries: initdb on PATH, else Debian's /usr/lib/postgresql/N/bin.</summary>
-    private static string FindBinaries()
-    {
-        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .FirstOrDefault(folder => File.Exists(Path.Combine(folder, "initdb")) && File.Exists(Path.Combine(folder, "pg_ctl")));
-        var debian = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(version => Path.Combine(version, "bin")).Order().LastOrDefault(bin => File.Exists(Path.Combine(bin, "initdb")))
-            : null;
-        return onPath ?? debian ?? throw new InvalidOperationException(
-            "The PostgreSQL tests (Achievements.Api.Tests.Postgres) start their own throwaway cluster and need PostgreSQL 15's server binaries "
-            + "(initdb, pg_ctl, postgres) on PATH or under /usr/lib/postgresql/<version>/bin. On Debian or Ubuntu: apt-get install -y postgresql.");
-    }
-
-    private static void RunPostgres(bool asRoot, string program, IReadOnlyList<string> arguments)
-    {
-        if (asRoot)
-        {
-            Run("runuser", ["-u", "postgres", "--", program, .. arguments]);
-        }
-        else
-        {
-            Run(program, arguments);
-        }
-    }
-
-    private static void Run(string program, IReadOnlyList<string> arguments)
-    {
-        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{program} did not start.");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {output.Result}{error.Result}");
-        }
-    }
+    private static string FindBinaries() => PostgresBinaries.Find() ?? throw new InvalidOperationException(
+        "The PostgreSQL tests (Achievements.Api.Tests.Postgres) start their own throwaway cluster and need PostgreSQL 15's server binaries "
+        + "(initdb, pg_ctl, postgres) on PATH or under /usr/lib/postgresql/<version>/bin. On Debian or Ubuntu: apt-get install -y postgresql.");
 
     private static int FreePort()
     {

@@ -86,6 +86,10 @@ internal static class ApiKeyAuthentication
                 return next(context);
             });
 
+    /// <summary>What <c>Authorization: Bearer &lt;credential&gt;</c> carries (a key or a token), or null for another scheme.</summary>
+    public static string? BearerOf(string? header) =>
+        header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+
     public const string Scheme = "ApiKey";
     public const string AdminPolicy = "admin";
     public const string SourcePolicy = "source";
@@ -119,12 +123,11 @@ internal sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        if (ApiKeyAuthentication.BearerOf(header) is not { } presented)
         {
             return AuthenticateResult.Fail("Authorization must be a Bearer key.");
         }
 
-        var presented = header["Bearer ".Length..].Trim();
         var caller = await ResolveAsync(presented, Context.RequestAborted);
         return caller is null
             ? AuthenticateResult.Fail("Unknown or revoked key.")

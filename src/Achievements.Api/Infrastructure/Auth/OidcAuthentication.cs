@@ -106,9 +106,7 @@ internal static class OidcAuthentication
     }
 
     private static bool LooksLikeJwt(string? header) =>
-        header is not null
-        && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
-        && header.AsSpan("Bearer ".Length).Trim() is var token
+        ApiKeyAuthentication.BearerOf(header) is { } token
         && token.StartsWith("eyJ", StringComparison.Ordinal)
         && token.Count('.') == 2;
 
@@ -265,7 +263,7 @@ internal sealed class ProviderConfiguration(string metadataAddress, bool require
         if (context.Exception is not SecurityTokenSignatureKeyNotFoundException
             || context.Options.ConfigurationManager is not ProviderConfiguration keys
             || !keys._refreshRequested
-            || context.Request.Headers.Authorization.ToString() is not { Length: > 7 } header)
+            || ApiKeyAuthentication.BearerOf(context.Request.Headers.Authorization) is not { } token)
         {
             return;
         }
@@ -274,7 +272,7 @@ internal sealed class ProviderConfiguration(string metadataAddress, bool require
         var parameters = context.Options.TokenValidationParameters.Clone();
         parameters.ValidIssuer = configuration.Issuer;
         parameters.IssuerSigningKeys = configuration.SigningKeys;
-        var result = await context.Options.TokenHandlers[0].ValidateTokenAsync(header["Bearer ".Length..].Trim(), parameters);
+        var result = await context.Options.TokenHandlers[0].ValidateTokenAsync(token, parameters);
         if (!result.IsValid)
         {
             context.Exception = result.Exception;
