@@ -64,6 +64,8 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/v1/employees/{id}/outcomes", [U, F, A, F, F, A]),
         ("POST", "/api/v1/employees/{id}/badges/{key}/revoke", [U, F, F, F, F, A]),
         ("POST", "/api/v1/employees/{id}/badges/{key}/restore", [U, F, F, F, F, A]),
+        ("PUT", "/api/v1/employees/{id}/badges/{key}/visibility", [U, F, A, F, F, A]),
+        ("PUT", "/api/v1/employees/{id}/directory", [U, F, A, F, F, A]),
         ("POST", "/api/v1/evaluations", [U, F, F, F, F, A]),
         ("GET", "/api/v1/audit", [U, F, F, F, F, A]),
         ("GET", "/api/v1/insights/cost", [U, F, F, F, F, A]),
