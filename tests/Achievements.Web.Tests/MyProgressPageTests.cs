@@ -78,6 +78,34 @@ public sealed class MyProgressPageTests(WebApp app)
     }
 
     [Fact]
+    public Task An_employee_hides_a_badge_and_leaves_the_directory_from_their_progress_page() => app.InPageAsync(async page =>
+    {
+        const string pia = "pia";
+        var key = await Seed.EmployeeWithBronzeAsync(app, pia);
+        await SignInAsync(page, pia, key);
+
+        var mergeMaster = page.Locator(".progress-item[data-badge=merge-master]");
+        var show = mergeMaster.GetByLabel("Show Merge Master in the directory");
+        await Expect(show).ToBeCheckedAsync();
+        await show.UncheckAsync();
+        await Expect(mergeMaster.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
+        var entry = await app.Admin.GetFromJsonAsync<JsonElement>($"employees/{pia}/badges");
+        Assert.DoesNotContain(entry.GetProperty("badges").EnumerateArray(), b => b.GetProperty("badge").GetString() == "merge-master");
+
+        var listed = page.GetByLabel("List me in the directory");
+        await Expect(listed).ToBeCheckedAsync();
+        await listed.UncheckAsync();
+        await Expect(page.Locator("section[aria-labelledby=directory-heading]").GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await app.Admin.GetAsync($"employees/{pia}/badges")).StatusCode);
+
+        // The choices are the service's, not the page's: they are there again after a reload.
+        await page.ReloadAsync();
+        await Expect(page.GetByLabel("List me in the directory")).Not.ToBeCheckedAsync();
+        await Expect(page.Locator(".progress-item[data-badge=merge-master]").GetByLabel("Show Merge Master in the directory")).Not.ToBeCheckedAsync();
+        await Expect(page.Locator(".progress-item[data-badge=merge-master] h3")).ToContainTextAsync("bronze");
+    });
+
+    [Fact]
     public Task A_wrong_key_shows_the_problem() => app.InPageAsync(async page =>
     {
         await page.GotoAsync("/me");

@@ -93,6 +93,21 @@ internal static class Seed
         })).EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// An employee of their own with Merge Master bronze (12 reviewed merges), and their employee key: for a test that
+    /// changes what the directory shows of someone, so that no other test's employee changes under it.
+    /// </summary>
+    public static async Task<string> EmployeeWithBronzeAsync(WebApp app, string employee)
+    {
+        using var source = new HttpClient { BaseAddress = app.Admin.BaseAddress };
+        source.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.CreateKeyAsync("source", "github"));
+        var now = DateTimeOffset.UtcNow;
+        var events = Enumerable.Range(0, 12).Select(i => PullRequest($"{employee}-{i}", employee, now.AddDays(-8 - (i * 6)), reviewer: i % 2 == 0 ? "grace" : "linus", lines: 60));
+        (await source.PostAsJsonAsync("events", new { events })).EnsureSuccessStatusCode();
+        await app.EvaluateAsync();
+        return await app.CreateKeyAsync("employee", employee);
+    }
+
     private static object PullRequest(string id, string actor, DateTimeOffset at, string reviewer, int lines) => new
     {
         id = $"gh-pr-{id}",

@@ -1,5 +1,5 @@
 import { api, problemView, ApiProblem } from './api.js';
-import { el, replace, session } from './dom.js';
+import { el, replace, session, formatDate } from './dom.js';
 import { tierClass } from './card.js';
 import { reasonSentence, pendingSentence, countedSentence } from './reasons.js';
 import { weeklyChart } from './chart.js';
@@ -56,10 +56,33 @@ async function signedInAs() {
 function statusLabel(status) {
   if (status === 'held') return el('span', { class: 'status status-held', text: 'under review' });
   if (status === 'revoked') return el('span', { class: 'status status-revoked', text: 'revoked' });
+  if (status === 'expired') return el('span', { class: 'status status-expired', text: 'expired' });
   return null;
 }
 
-function badgeProgress(badge) {
+// A choice the service keeps (a badge shown or hidden, being listed at all): a checkbox that says it, saved at once,
+// put back as it was if the service refuses.
+function choice(label, checked, save) {
+  const box = el('input', { type: 'checkbox' });
+  box.checked = checked;
+  const note = el('span', { class: 'muted', role: 'status' });
+  box.addEventListener('change', async () => {
+    box.disabled = true;
+    note.textContent = '';
+    try {
+      await save(box.checked);
+      note.textContent = 'Saved.';
+    } catch (error) {
+      box.checked = !box.checked;
+      note.replaceChildren(problemView(error));
+    } finally {
+      box.disabled = false;
+    }
+  });
+  return el('label', { class: 'choice' }, box, ` ${label} `, note);
+}
+
+function badgeProgress(me, badge) {
   const percent = Math.round(badge.fraction * 100);
   const progressId = `progress-${badge.badge}`;
   const target = badge.next
@@ -76,11 +99,22 @@ function badgeProgress(badge) {
       el('span', { 'aria-hidden': 'true', text: badge.icon }), badge.name,
       badge.tier ? el('span', { class: `status ${tierClass(badge.tier, 0)}`, text: badge.tier }) : null,
       statusLabel(badge.status)),
+    badge.expiresAt ? el('p', { class: 'muted', text: `${badge.status === 'expired' ? 'Expired' : 'Expires'} ${formatDate(badge.expiresAt)}${badge.status === 'expired' ? '; new work earns it again.' : ''}` }) : null,
     el('label', { for: progressId, text: target }),
     el('progress', { id: progressId, max: 100, value: percent, 'aria-valuetext': `${percent}%` }, `${percent}%`),
     badge.requirements.length ? el('ul', { class: 'reasons', 'aria-label': 'Requirements' }, badge.requirements.map(r =>
       el('li', { class: r.satisfied ? 'met' : 'unmet' }, r.satisfied ? '✓ Met: ' : '✗ Not met: ', el('code', { text: r.expression })))) : null,
-    lines.length ? el('ul', { class: 'reasons', 'aria-label': 'What counted' }, lines) : el('p', { class: 'muted', text: 'No events for this badge yet.' }));
+    lines.length ? el('ul', { class: 'reasons', 'aria-label': 'What counted' }, lines) : el('p', { class: 'muted', text: 'No events for this badge yet.' }),
+    choice(`Show ${badge.name} in the directory`, badge.visible, visible =>
+      api(`/employees/${encodeURIComponent(me.employee)}/badges/${encodeURIComponent(badge.badge)}/visibility`, { key: me.key, method: 'PUT', body: { visible } })));
+}
+
+function listing(me, listed) {
+  return el('section', { 'aria-labelledby': 'directory-heading' },
+    el('h2', { id: 'directory-heading', text: 'The directory' }),
+    el('p', { class: 'help', text: 'Unlisted, your badges leave the directory and nobody sees them next to your name. You keep earning, and this page stays yours.' }),
+    choice('List me in the directory', listed, value =>
+      api(`/employees/${encodeURIComponent(me.employee)}/directory`, { key: me.key, method: 'PUT', body: { listed: value } })));
 }
 
 function formatNumber(value) {
@@ -114,7 +148,8 @@ async function show() {
   try {
     const progress = await api(`/employees/${encodeURIComponent(me.employee)}/progress`, { key: me.key });
     replace(root,
-      el('ul', { class: 'progress-list' }, progress.badges.map(badgeProgress)),
+      listing(me, progress.listed),
+      el('ul', { class: 'progress-list' }, progress.badges.map(badge => badgeProgress(me, badge))),
       await outcomesChart(me));
   } catch (error) {
     if (me.viaProvider && error instanceof ApiProblem && error.status === 401) {
