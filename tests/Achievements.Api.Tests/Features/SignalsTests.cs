@@ -100,6 +100,8 @@ public sealed class SignalsTests
     [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{"actor":"string"}}""", "attributes")]
     [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{"a":"string"},"signed":["a"]}""", "signed[0]")]
     [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{},"optional":["ghost"]}""", "optional[0]")]
+    [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{},"optional":[null]}""", "optional[0]")]
+    [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{"n":"int"},"signed":[null]}""", "signed[0]")]
     [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{},"settlement":"soon"}""", "settlement")]
     [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{},"dailyCap":0}""", "dailyCap")]
     [InlineData("""{"type":"deploy.done","kind":"outcome","description":"d","attributes":{"id":"string"},"correctedBy":{"signal":"pr.merged","on":"id"}}""", "correctedBy")]

@@ -60,10 +60,11 @@ internal sealed partial class CreateSignalValidator : AbstractValidator<CreateSi
                 }
             }
         });
-        RuleForEach(x => x.Optional).Must((signal, name) => signal.Attributes?.ContainsKey(name) == true)
-            .WithMessage((_, name) => $"'{name}' is not one of this signal's attributes.");
-        RuleForEach(x => x.Signed).Must((signal, name) => signal.Attributes?.GetValueOrDefault(name) is "int" or "number")
-            .WithMessage((_, name) => $"'{name}' is not a numeric attribute of this signal; only int and number attributes can be signed.");
+        // A null in either list is a bad request, not a dictionary lookup of null (which throws: a 500).
+        RuleForEach(x => x.Optional).Must((signal, name) => name is not null && signal.Attributes?.ContainsKey(name) == true)
+            .WithMessage((_, name) => name is null ? "optional lists attribute names; null is not one." : $"'{name}' is not one of this signal's attributes.");
+        RuleForEach(x => x.Signed).Must((signal, name) => name is not null && signal.Attributes?.GetValueOrDefault(name) is "int" or "number")
+            .WithMessage((_, name) => name is null ? "signed lists attribute names; null is not one." : $"'{name}' is not a numeric attribute of this signal; only int and number attributes can be signed.");
         Include(new SignalPolicyValidator());
     }
 
