@@ -11,6 +11,7 @@ using Achievements.Api.Features.Github;
 using Achievements.Api.Features.Identities;
 using Achievements.Api.Features.Insights;
 using Achievements.Api.Features.Keys;
+using Achievements.Api.Features.Notifications;
 using Achievements.Api.Features.Otlp;
 using Achievements.Api.Features.Scim;
 using Achievements.Api.Features.Signals;
@@ -107,6 +108,31 @@ internal static class ServiceSetup
         services.Configure<EvaluationOptions>(builder.Configuration.GetSection("Achievements:Evaluation"));
         services.AddHostedService<EvaluationWorker>();
 
+        // Notifications: the ledger and the detectors write the outbox; the dispatcher sends it (docs/notifications.md).
+        services.Configure<WebhookOptions>(builder.Configuration.GetSection("Achievements:Webhooks"));
+        services.AddSingleton<NotificationSignal>();
+        services.AddSingleton<NotificationOutbox>();
+        services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<WebhookDispatcher>();
+        services.AddHostedService<WebhookWorker>();
+        services.AddHttpClient(WebhookDispatcher.HttpClientName, (provider, client) =>
+            {
+                client.Timeout = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value.Timeout;
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("Achievements-Webhooks/1");
+            })
+            .ConfigurePrimaryHttpMessageHandler(provider =>
+            {
+                var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<WebhookOptions>>().Value;
+                // No redirects and no proxy: every connection goes where WebhookAddress allowed, and nowhere else.
+                return new SocketsHttpHandler
+                {
+                    AllowAutoRedirect = false,
+                    UseProxy = false,
+                    ConnectTimeout = options.Timeout,
+                    ConnectCallback = (context, ct) => WebhookAddress.ConnectAsync(context, options, ct),
+                };
+            });
+
         services.AddAchievementsRateLimits(builder.Configuration);
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddOpenApi(options =>
@@ -150,6 +176,7 @@ internal static class ServiceSetup
         api.MapAuditApi();
         api.MapInsightsApi();
         api.MapGamingApi();
+        api.MapWebhooksApi();
         app.MapOtlpApi();
         app.MapScimApi();
         Features.Pages.PagesEndpoints.MapPages(app);

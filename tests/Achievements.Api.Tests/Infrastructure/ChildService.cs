@@ -23,7 +23,8 @@ public sealed class ChildService : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<ChildService> StartAsync(string databasePath)
+    /// <summary>Starts the service on <paramref name="databasePath"/>, with <paramref name="settings"/> as further environment variables.</summary>
+    public static async Task<ChildService> StartAsync(string databasePath, IReadOnlyDictionary<string, string>? settings = null)
     {
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Achievements.Api.dll")])
@@ -39,6 +40,11 @@ public sealed class ChildService : IAsyncDisposable
         start.Environment["Achievements__Evaluation__IntervalSeconds"] = "0.2";
         start.Environment["Achievements__RateLimits__Enabled"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("The service did not start.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -40,6 +40,10 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/v1/integrations/github", [U, F, F, F, F, A]),
         // No key opens the webhook: a delivery without GitHub's signature is a 401 whoever sends it.
         ("POST", "/api/v1/webhooks/github", [U, U, U, U, U, U]),
+        ("POST", "/api/v1/webhooks", [U, F, F, F, F, A]),
+        ("GET", "/api/v1/webhooks", [U, F, F, F, F, A]),
+        ("DELETE", "/api/v1/webhooks/{id:long}", [U, F, F, F, F, A]),
+        ("GET", "/api/v1/webhooks/{id:long}/deliveries", [U, F, F, F, F, A]),
         ("POST", "/v1/logs", [U, F, F, F, A, F]),
         ("POST", "/v1/metrics", [U, F, F, F, A, F]),
         ("GET", "/api/v1/identities/unmapped", [U, F, F, F, F, A]),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Notifications;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
@@ -51,7 +52,7 @@ internal static class AwardAction
 /// <c>blocked = 1</c>, hidden from every read, so that a restore gives back exactly what was taken; evaluation
 /// leaves a blocked award alone.
 /// </remarks>
-internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory)
+internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory, NotificationOutbox notifications)
 {
     public const string SelectAwards = """
         SELECT id AS Id, badge_key AS BadgeKey, status AS Status, tier AS Tier, tier_rank AS TierRank, badge_version AS BadgeVersion,
@@ -173,7 +174,7 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory)
                     FromRank = award.TierRank,
                     Hold = hold && upgrade,
                 }));
-                await RecordAsync(write, employeeId, badge.Key, upgrade ? AwardAction.Upgraded : AwardAction.Downgraded, tier, badge.Version, standing.Value, decision.Reason, now, AuditTrail.System);
+                await RecordAsync(write, employeeId, badge.Key, upgrade ? AwardAction.Upgraded : AwardAction.Downgraded, tier, badge.Version, standing.Value, decision.Reason, now, AuditTrail.System, previousTier: award.Tier);
                 break;
             case AwardMove.Revoke:
                 await ApplyAsync(write, employeeId, award!, decision, now);
@@ -226,8 +227,11 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory)
         return changed.Count;
     }
 
-    /// <summary>The history row and the audit entry; the actor is null for the calling key, or <c>system</c>.</summary>
-    private async Task RecordAsync(WriteScope write, string employeeId, string badgeKey, string action, string? tier, long version, double value, string? reason, DateTimeOffset now, string? actor)
+    /// <summary>
+    /// The history row, the audit entry and the notification; the actor is null for the calling key, or <c>system</c>.
+    /// <paramref name="previousTier"/> is the tier held before a change of tier.
+    /// </summary>
+    private async Task RecordAsync(WriteScope write, string employeeId, string badgeKey, string action, string? tier, long version, double value, string? reason, DateTimeOffset now, string? actor, string? previousTier = null)
     {
         await write.Connection.ExecuteAsync(write.Command(AppendHistory, new
         {
@@ -242,6 +246,7 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory)
         }));
         await audit.RecordAsync(write.Connection, write.Transaction, $"award.{action}", new { Tier = tier, Version = version, Value = value, Reason = reason }, write.CancellationToken, employeeId, badgeKey, actor);
         directory.Changed(write, employeeId);
+        await notifications.AwardChangedAsync(write, employeeId, badgeKey, action, tier, previousTier, reason, now);
     }
 
     private sealed record ChangedAward

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Achievements.Api.Features.Audit;
 using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.History;
+using Achievements.Api.Features.Notifications;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using Microsoft.Extensions.Options;
@@ -40,7 +41,7 @@ internal enum DetectionRefresh
 /// keep their times, so rings are judged on the window as of the run; bursts and token sums are as of the reduction.
 /// Token burn compares everyone with everyone, so it runs only when the population has just been refreshed.
 /// </remarks>
-internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProvider time, IOptions<DetectionOptions> options, AuditTrail audit, AwardLedger ledger, ILogger<DetectionRunner> logger)
+internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProvider time, IOptions<DetectionOptions> options, AuditTrail audit, AwardLedger ledger, NotificationOutbox notifications, ILogger<DetectionRunner> logger)
 {
     /// <summary>How old an activity may be before the periodic run reduces it again from the events.</summary>
     public static readonly TimeSpan ActivityMaxAge = TimeSpan.FromDays(1);
@@ -136,6 +137,7 @@ internal sealed class DetectionRunner(IDbConnectionFactory connections, TimeProv
                 }, transaction, cancellationToken: cancellationToken));
                 await connection.ExecuteAsync(new CommandDefinition(InsertMember, finding.Employees.Select(e => new { FlagId = id, EmployeeId = e }), transaction, cancellationToken: cancellationToken));
                 await audit.RecordAsync(connection, transaction, "flag.raised", new { id, finding.Detector, finding.Employees, finding.Score }, cancellationToken, actor: AuditTrail.System);
+                await notifications.FlagRaisedAsync(write, new FlagNotice(id, finding.Detector, finding.Employees, finding.Score, finding.WindowStart.UtcDateTime, finding.WindowEnd.UtcDateTime), now);
                 flagged++;
                 if (finding.Holds)
                 {
