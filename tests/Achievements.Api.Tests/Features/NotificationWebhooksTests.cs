@@ -209,6 +209,38 @@ public sealed class NotificationWebhooksTests
     }
 
     [Fact]
+    public async Task An_expiry_is_delivered_to_who_asked_for_it_with_the_tier_that_ended()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        await using var app = new NotifyingApp();
+        await (await app.Admin().PostJsonAsync("/api/v1/badges", new
+        {
+            key = "monthly-merge",
+            name = "Monthly Merge",
+            icon = "M",
+            metric = "count(pr.merged)",
+            tiers = new[] { new { name = "bronze", threshold = 1 } },
+            expiresAfter = "30d",
+        })).JsonAsync(HttpStatusCode.Created);
+        await (await app.Admin().PostJsonAsync("/api/v1/badges/monthly-merge/publish", new { })).JsonAsync();
+        await SubscribeAsync(app, receiver, "expiries", events: ["award.granted", "award.expired"]);
+        await Merges(new Personas(app), "ada", 1).SendAsync();
+        await app.EvaluateAsync();
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        Assert.Equal(1, (await app.EvaluateAsync()).GetProperty("expired").GetInt32());
+        await app.DispatchAsync();
+
+        var received = await receiver.DeliveriesAsync("expiries");
+        Assert.All(received, d => Assert.True(d.Verified, d.Error));
+        Assert.Equal(
+            [
+                ("award.granted", """{"employee":"ada","badge":"monthly-merge","tier":"bronze","previousTier":null,"reason":null}"""),
+                ("award.expired", """{"employee":"ada","badge":"monthly-merge","tier":null,"previousTier":"bronze","reason":"expired"}"""),
+            ],
+            OfBadge(received, "monthly-merge").Select(b => (b.GetProperty("type").GetString(), b.GetProperty("data").GetRawText())).ToList());
+    }
+
+    [Fact]
     public async Task A_raised_flag_is_delivered_in_the_transaction_that_raised_it()
     {
         await using var receiver = await WebhookReceiver.StartAsync();
@@ -406,8 +438,8 @@ public sealed class NotificationWebhooksTests
     public void Every_ledger_action_is_told_as_an_event_or_deliberately_not()
     {
         var actions = typeof(AwardAction).GetFields().Select(f => (string)f.GetRawConstantValue()!).ToList();
-        Assert.Equal(["award.granted", "award.upgraded", "award.downgraded", "award.revoked", "award.restored", null, null], actions.Select(NotificationType.OfAwardAction));
-        Assert.Equal(["granted", "upgraded", "downgraded", "revoked", "restored", "held", "released"], actions);
+        Assert.Equal(["award.granted", "award.upgraded", "award.downgraded", "award.revoked", "award.restored", null, null, "award.expired"], actions.Select(NotificationType.OfAwardAction));
+        Assert.Equal(["granted", "upgraded", "downgraded", "revoked", "restored", "held", "released", "expired"], actions);
     }
 
     /// <summary>

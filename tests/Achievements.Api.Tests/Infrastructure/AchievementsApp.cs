@@ -53,6 +53,8 @@ public class AchievementsApp : WebApplicationFactory<Program>
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         // Tests evaluate with POST /api/v1/evaluations, so that what they assert does not race a worker.
         builder.UseSetting("Achievements:Evaluation:Background", "false");
+        // Likewise the webhook dispatcher: a test that sends notifications runs it (NotificationWebhooksTests).
+        builder.UseSetting("Achievements:Webhooks:Background", "false");
         // Tests send far faster than people; the limits have tests of their own.
         builder.UseSetting("Achievements:RateLimits:Enabled", RateLimited ? "true" : "false");
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));

@@ -12,9 +12,10 @@ internal static class NotificationType
     public const string AwardDowngraded = "award.downgraded";
     public const string AwardRevoked = "award.revoked";
     public const string AwardRestored = "award.restored";
+    public const string AwardExpired = "award.expired";
     public const string FlagRaised = "flag.raised";
 
-    public static readonly IReadOnlyList<string> All = [AwardGranted, AwardUpgraded, AwardDowngraded, AwardRevoked, AwardRestored, FlagRaised];
+    public static readonly IReadOnlyList<string> All = [AwardGranted, AwardUpgraded, AwardDowngraded, AwardRevoked, AwardRestored, AwardExpired, FlagRaised];
 
     /// <summary>
     /// The event the award ledger's action (<c>AwardAction</c>, by value: this folder must not import Awards) is told
@@ -28,6 +29,7 @@ internal static class NotificationType
         "downgraded" => AwardDowngraded,
         "revoked" => AwardRevoked,
         "restored" => AwardRestored,
+        "expired" => AwardExpired,
         _ => null,
     };
 }
@@ -61,8 +63,9 @@ internal sealed class NotificationOutbox(NotificationSignal signal)
             return Task.CompletedTask;
         }
 
-        // The ledger records a revocation with the tier it took away: that is the previous tier, and none is held now.
-        var notice = type == NotificationType.AwardRevoked
+        // The ledger records a revocation and an expiry with the tier that ended: that is the previous tier, and none is
+        // held now.
+        var notice = type is NotificationType.AwardRevoked or NotificationType.AwardExpired
             ? new AwardNotice(employeeId, badgeKey, null, tier, reason)
             : new AwardNotice(employeeId, badgeKey, tier, previousTier, reason);
         return WriteAsync(write, type, notice, now);
