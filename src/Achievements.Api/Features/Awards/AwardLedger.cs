@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Credentials;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
@@ -49,7 +50,7 @@ internal static class AwardAction
 /// <c>blocked = 1</c>, hidden from every read, so that a restore gives back exactly what was taken; evaluation
 /// leaves a blocked award alone.
 /// </remarks>
-internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory)
+internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory, CredentialRevocations credentials)
 {
     public const string SelectAwards = """
         SELECT id AS Id, badge_key AS BadgeKey, status AS Status, tier AS Tier, tier_rank AS TierRank, badge_version AS BadgeVersion,
@@ -227,6 +228,7 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory)
         }));
         await audit.RecordAsync(write.Connection, write.Transaction, $"award.{action}", new { Tier = tier, Version = version, Value = value, Reason = reason }, write.CancellationToken, employeeId, badgeKey, actor);
         directory.Changed(write, employeeId);
+        await credentials.AwardChangedAsync(write, employeeId, badgeKey, action, now);
     }
 
     private sealed record ChangedAward
