@@ -161,6 +161,43 @@ public sealed class CredentialsTests
     }
 
     [Fact]
+    public async Task A_downgrade_revokes_the_credential_of_the_tier_taken_back_and_the_tier_kept_downloads_anew()
+    {
+        await using var app = new CredentialsApp();
+        await app.Admin().PutAsync("/api/v1/employees/ada", Problem.JsonBody(new { displayName = "Ada", identities = new[] { new { provider = "email", id = "ada@example.test" } } }), Ct);
+        await app.Admin().PostJsonAsync("/api/v1/badges", new
+        {
+            key = "two-tier",
+            name = "Two tier",
+            icon = "2",
+            metric = "count(pr.merged, 365d)",
+            tiers = new[] { new { name = "bronze", threshold = 8 }, new { name = "silver", threshold = 10 } },
+        });
+        await (await app.Admin().PostJsonAsync("/api/v1/badges/two-tier/publish", new { })).JsonAsync();
+        var events = new Personas(app);
+        for (var i = 0; i < 10; i++)
+        {
+            events.PrMerged("ada", AchievementsApp.Start.AddDays(-20 - i), reviewers: [$"reviewer-{i % 3 + 1}", $"reviewer-{(i + 1) % 3 + 1}"], prId: $"ada-{i}");
+        }
+
+        var source = await events.SendAsync();
+        await app.EvaluateAsync();
+        const string TwoTier = "/api/v1/employees/ada/badges/two-tier/credential";
+        var silver = await (await app.Admin().GetAsync(TwoTier, Ct)).Content.ReadAsStringAsync(Ct);
+        Assert.Equal("Two tier (silver)", (string?)Payload(silver)!["name"]);
+
+        await new Personas(app).PrReverted("ops", AchievementsApp.Start, "ada-1").SendAsync(source);
+        await app.EvaluateAsync();
+        Assert.Equal("bronze", await app.TierOfAsync("ada", "two-tier"));
+
+        var verdict = await VerifyAsync(app, silver);
+        Assert.True(verdict.GetProperty("status")[0].GetProperty("revoked").GetBoolean(), verdict.ToString());
+        var bronze = await (await app.Admin().GetAsync(TwoTier, Ct)).Content.ReadAsStringAsync(Ct);
+        Assert.Equal("Two tier (bronze)", (string?)Payload(bronze)!["name"]);
+        AssertVerified(await VerifyAsync(app, bronze));
+    }
+
+    [Fact]
     public async Task A_rotated_key_signs_new_credentials_and_old_ones_keep_verifying()
     {
         await using var app = await WithBronzeAsync();

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Achievements.Api.Features.Audit;
-using Achievements.Api.Features.Credentials;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Awards;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;

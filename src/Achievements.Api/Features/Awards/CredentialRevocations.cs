@@ -1,14 +1,15 @@
 using Achievements.Api.Features.Audit;
-using Achievements.Api.Features.Awards;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
-namespace Achievements.Api.Features.Credentials;
+namespace Achievements.Api.Features.Awards;
 
 /// <summary>
-/// Revokes the credentials an award change takes away, in the award ledger's transaction, so that an award and its
-/// credentials' status never disagree: a revoked award revokes every credential of it, a downgrade those above the new
-/// tier. A restore gives no credential back; the employee downloads a new one (with a new status index).
+/// Revokes the Open Badges credentials (Features/Credentials) that an award change takes away, in the award ledger's
+/// transaction, so that an award and its credentials' status never disagree: a revoked award revokes every credential
+/// of it, a downgrade those above the new tier. A restore gives no credential back; the employee downloads a new one
+/// (with a new status index). It lives beside the ledger, as DirectoryChanges does, so that the credential slices use
+/// Awards and Awards never uses them.
 /// </summary>
 internal sealed class CredentialRevocations(AuditTrail audit)
 {
