@@ -57,8 +57,8 @@ public sealed class AwardingTests
 
     private static readonly History History = History.Parse(Merges, bots: ["bot-1"]);
 
-    // employee | the stored award: none, or its status, tier, when it was granted, its evidence, and whether an admin
-    // blocked it  ⇶  the move, its tier and its reason
+    // employee | the stored award: none, or its status, tier, when it was granted, its evidence, whether an admin
+    // blocked it, and when it runs out (until:)  ⇶  the move, its tier and its reason
     public static TheoryData<string, string> Decisions => Table.Parse("""
         // no award, or one evaluation revoked: a tier reached is granted
         ann   | none                                          ⇶ grant bronze
@@ -83,6 +83,17 @@ public sealed class AwardingTests
         bot-1 | active bronze -5d bt1 bt2 bt3                 ⇶ revoke bot
         bot-1 | revoked                                       ⇶ none
         bot-1 | none                                          ⇶ none
+        bot-1 | expired bronze -5d                            ⇶ revoke bot
+        // an award runs out at its expiry, active or held, and before anything else is decided; not before it
+        ann   | active bronze -40d a1 a2 a3 until:-1d         ⇶ expire bronze expired
+        ann   | held bronze -40d a1 a2 a3 until:0d            ⇶ expire bronze expired
+        ben   | active bronze -25d b1 b2 b3 until:-1d         ⇶ expire bronze expired
+        ann   | active bronze -5d a1 a2 a3 until:1d           ⇶ none
+        ann   | revoked blocked until:-1d                     ⇶ none
+        // an expired award is earned again only by what happened after it was granted: ann's three merges since 40
+        // days ago do, her one since 15 days ago does not
+        ann   | expired bronze -40d                           ⇶ grant bronze
+        ann   | expired bronze -15d                           ⇶ none
         """);
 
     [Theory]
@@ -91,11 +102,12 @@ public sealed class AwardingTests
     {
         var fields = Table.Fields(award);
         var history = History.Of(fields[0]);
-        var counted = history.CountAsOf(Time.Now);
+        var stored = StoredAward(fields[1]);
+        var counted = Awarding.Earning(history, stored).CountAsOf(Time.Now);
         var standing = Standings.Of(Badge, counted, History.Catalog, Time.Now);
 
-        var decision = Awarding.Decide(StoredAward(fields[1]), history, counted, standing,
-            moment => Standings.Of(Badge, history.CountAsOf(moment), History.Catalog, moment));
+        var decision = Awarding.Decide(stored, history, counted, standing,
+            moment => Standings.Of(Badge, history.CountAsOf(moment), History.Catalog, moment), Time.Now);
 
         Assert.Equal(expected, Describe(decision));
     }
@@ -120,8 +132,10 @@ public sealed class AwardingTests
         var rest = words[1..];
         var tier = rest.FirstOrDefault(w => w is "bronze" or "silver" or "gold") ?? "none";
         var at = rest.FirstOrDefault(w => w.StartsWith('-')) ?? "0";
-        var evidence = rest.Where(w => w != tier && w != at && w != "blocked");
-        return new AwardState(words[0], TestBadge.RankOf(tier), History.SeqsOf(evidence), Time.At(at), rest.Contains("blocked"));
+        var until = rest.FirstOrDefault(w => w.StartsWith("until:", StringComparison.Ordinal));
+        var evidence = rest.Where(w => w != tier && w != at && w != until && w != "blocked");
+        return new AwardState(words[0], TestBadge.RankOf(tier), History.SeqsOf(evidence), Time.At(at), rest.Contains("blocked"),
+            until is null ? null : Time.At(until["until:".Length..]));
     }
 
     private static string Describe(AwardDecision decision) => string.Join(" ", new[]

@@ -1,15 +1,18 @@
 namespace Achievements.Scoring;
 
-/// <summary>An award's status: shown, waiting for an admin's review of a flag, or taken back.</summary>
+/// <summary>An award's status: shown, waiting for an admin's review of a flag, taken back, or run out.</summary>
 public static class AwardStatus
 {
     public const string Active = "active";
     public const string Held = "held";
     public const string Revoked = "revoked";
+
+    /// <summary>Its badge version's <c>expiresAfter</c> ran out: the tier is kept to show what it was, and it is earned again only by new work.</summary>
+    public const string Expired = "expired";
 }
 
-/// <summary>An award as evaluation needs it: where it is, the evidence it was granted on, and whether an admin blocked it.</summary>
-public sealed record AwardState(string Status, int TierRank, IReadOnlyList<long> Evidence, DateTimeOffset AwardedAt, bool Blocked);
+/// <summary>An award as evaluation needs it: where it is, the evidence it was granted on, whether an admin blocked it, and when it runs out.</summary>
+public sealed record AwardState(string Status, int TierRank, IReadOnlyList<long> Evidence, DateTimeOffset AwardedAt, bool Blocked, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>What evaluation does to one award.</summary>
 public enum AwardMove
@@ -28,6 +31,9 @@ public enum AwardMove
 
     /// <summary>Clawback to nothing, or a bot's award.</summary>
     Revoke,
+
+    /// <summary>The award ran out (its badge version's <c>expiresAfter</c> since the tier was reached).</summary>
+    Expire,
 }
 
 /// <summary>Evaluation's decision for one award, with the tier it moves to and why.</summary>
@@ -43,6 +49,34 @@ public sealed record AwardDecision(AwardMove Move, int TierRank, string? Reason)
 /// </summary>
 public static class Awarding
 {
+    /// <summary>Why an award ran out, as its history records it.</summary>
+    public const string ExpiredReason = "expired";
+
+    /// <summary>
+    /// The part of the history that can earn an award: all of it, but after an award expired only what happened after
+    /// that award was granted. Expiry means earning the badge again by new work, not holding on to last year's: a badge
+    /// whose metric has no window would otherwise be granted again the moment it ran out.
+    /// </summary>
+    public static EmployeeHistory Earning(EmployeeHistory history, AwardState? award)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        return award is { Status: AwardStatus.Expired } ? history.After(award.AwardedAt) : history;
+    }
+
+    /// <summary>When an award granted or upgraded at <paramref name="moment"/> runs out: null when its badge never expires.</summary>
+    public static DateTimeOffset? ExpiresAt(CompiledBadge badge, DateTimeOffset moment)
+    {
+        ArgumentNullException.ThrowIfNull(badge);
+        return badge.ExpiresAfter is { } duration ? moment + duration : null;
+    }
+
+    /// <summary>The award as it is once it has expired, for deciding what evaluation does next.</summary>
+    public static AwardState Expired(AwardState award)
+    {
+        ArgumentNullException.ThrowIfNull(award);
+        return award with { Status = AwardStatus.Expired };
+    }
+
     /// <summary>Bots never earn anything; an account marked as a bot later loses what it held, of any badge.</summary>
     public static AwardDecision ForBot(AwardState award)
     {
@@ -55,7 +89,9 @@ public static class Awarding
     /// <param name="counted">What counts now.</param>
     /// <param name="standing">The badge's standing now.</param>
     /// <param name="standingAt">The badge's standing as of another moment (the grant), computed only when needed.</param>
-    public static AwardDecision Decide(AwardState? award, EmployeeHistory history, CountedEvents counted, BadgeStanding standing, Func<DateTimeOffset, BadgeStanding> standingAt)
+    /// <param name="now">The moment of the evaluation, against which an award's expiry is read.</param>
+    /// <remarks>An expired award's <paramref name="counted"/> and <paramref name="standing"/> are of the <see cref="Earning"/> history.</remarks>
+    public static AwardDecision Decide(AwardState? award, EmployeeHistory history, CountedEvents counted, BadgeStanding standing, Func<DateTimeOffset, BadgeStanding> standingAt, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(history);
         ArgumentNullException.ThrowIfNull(counted);
@@ -72,7 +108,13 @@ public static class Awarding
             return award is null ? AwardDecision.None : ForBot(award);
         }
 
-        if (award is null || award.Status == AwardStatus.Revoked)
+        if (award is { Status: AwardStatus.Active or AwardStatus.Held, ExpiresAt: { } end } && end <= now)
+        {
+            // First the award runs out; the caller decides again on the expired award, which new work may earn at once.
+            return new(AwardMove.Expire, award.TierRank, ExpiredReason);
+        }
+
+        if (award is null || award.Status is AwardStatus.Revoked or AwardStatus.Expired)
         {
             return standing.TierRank >= 0 ? new(AwardMove.Grant, standing.TierRank, null) : AwardDecision.None;
         }

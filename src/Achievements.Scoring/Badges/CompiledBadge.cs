@@ -6,19 +6,27 @@ namespace Achievements.Scoring;
 /// <summary>A tier: its name and the metric value that reaches it.</summary>
 public sealed record TierDefinition(string? Name, double Threshold);
 
-/// <summary>One version of a badge: what it is called and the rule that earns it.</summary>
-public sealed record BadgeDefinition(string Name, string Description, string Icon, string Metric, IReadOnlyList<string> Requires, IReadOnlyList<TierDefinition> Tiers)
+/// <summary>One version of a badge: what it is called, the rule that earns it, and how long its awards last.</summary>
+/// <param name="Name">What the directory calls it.</param>
+/// <param name="Description">What it is for, in a sentence.</param>
+/// <param name="Icon">One emoji or up to two characters.</param>
+/// <param name="Metric">The rule whose value the tiers are thresholds on.</param>
+/// <param name="Requires">Rules that must all hold for any tier.</param>
+/// <param name="Tiers">The tiers, lowest first.</param>
+/// <param name="ExpiresAfter">How long an award lasts from the moment its tier was reached, as a duration such as <c>365d</c>; null: for good.</param>
+public sealed record BadgeDefinition(string Name, string Description, string Icon, string Metric, IReadOnlyList<string> Requires, IReadOnlyList<TierDefinition> Tiers, string? ExpiresAfter = null)
 {
     private static readonly JsonSerializerOptions ListJson = new(JsonSerializerDefaults.Web);
 
     /// <summary>A definition whose requirements and tiers are JSON arrays, as a badge version is stored.</summary>
-    public static BadgeDefinition FromJsonLists(string name, string description, string icon, string metric, string requires, string tiers) => new(
+    public static BadgeDefinition FromJsonLists(string name, string description, string icon, string metric, string requires, string tiers, string? expiresAfter = null) => new(
         name,
         description,
         icon,
         metric,
         JsonSerializer.Deserialize<List<string>>(requires, ListJson) ?? [],
-        JsonSerializer.Deserialize<List<TierDefinition>>(tiers, ListJson) ?? []);
+        JsonSerializer.Deserialize<List<TierDefinition>>(tiers, ListJson) ?? [],
+        expiresAfter);
 }
 
 /// <summary>A badge version compiled against the catalog, ready to evaluate.</summary>
@@ -29,6 +37,9 @@ public sealed record CompiledBadge(string Key, int Version, BadgeDefinition Defi
         .SelectMany(rule => rule.Signals)
         .GroupBy(use => use.Signal)
         .Select(group => new SignalUse(group.Key, group.Any(u => u.Window is null) ? null : group.Max(u => u.Window)))];
+
+    /// <summary>How long an award of this version lasts from the moment its tier was reached; null: for good.</summary>
+    public TimeSpan? ExpiresAfter { get; } = AwardExpiry.TryParse(Definition.ExpiresAfter, out var duration) ? duration : null;
 
     /// <summary>The metric, whether each requirement holds, and the highest tier reached (-1 for none).</summary>
     /// <param name="events">The counted events.</param>

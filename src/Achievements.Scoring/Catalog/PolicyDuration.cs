@@ -10,7 +10,10 @@ public static partial class PolicyDuration
 
     private static readonly TimeSpan Longest = TimeSpan.FromDays(365);
 
-    public static bool TryParse(string? text, out TimeSpan duration)
+    public static bool TryParse(string? text, out TimeSpan duration) => TryParse(text, Longest, out duration);
+
+    /// <summary>A duration of the same form up to <paramref name="longest"/>.</summary>
+    public static bool TryParse(string? text, TimeSpan longest, out TimeSpan duration)
     {
         duration = default;
         var match = text is null ? Match.Empty : Pattern().Match(text);
@@ -26,11 +29,25 @@ public static partial class PolicyDuration
             "d" => TimeSpan.FromDays(amount),
             _ => TimeSpan.FromDays(7.0 * amount),
         };
-        return duration > TimeSpan.Zero && duration <= Longest;
+        return duration > TimeSpan.Zero && duration <= longest;
     }
 
     public static bool IsValid(string? text) => TryParse(text, out _);
 
     [GeneratedRegex("^([0-9]{1,6})([mhdw])$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
+}
+
+/// <summary>How long a badge version's awards last: a duration of the rule language's form, from a day to ten years.</summary>
+public static class AwardExpiry
+{
+    public const string Rule = "expiresAfter is a duration such as 365d or 52w, from 1d to 3650d; leave it out for awards that last.";
+
+    private static readonly TimeSpan Shortest = TimeSpan.FromDays(1);
+    private static readonly TimeSpan Longest = TimeSpan.FromDays(3650);
+
+    public static bool TryParse(string? text, out TimeSpan duration) =>
+        PolicyDuration.TryParse(text, Longest, out duration) && duration >= Shortest;
+
+    public static bool IsValid(string? text) => TryParse(text, out _);
 }

@@ -13,4 +13,7 @@ public sealed record EmployeeHistory(string EmployeeId, bool IsBot, IReadOnlyLis
 {
     /// <summary>What counts as of <paramref name="moment"/>: now for evaluation and progress, the grant time for clawback.</summary>
     public CountedEvents CountAsOf(DateTimeOffset moment) => Policy.Classify(Events, IsBot, Corrections, Collusion, Shipping, Circles, moment);
+
+    /// <summary>The same history without the events that happened at or before <paramref name="moment"/>; corrections of the rest still apply.</summary>
+    public EmployeeHistory After(DateTimeOffset moment) => this with { Events = [.. Events.Where(e => e.Stored.OccurredAt > moment)] };
 }

@@ -198,6 +198,40 @@ public sealed class CredentialsTests
     }
 
     [Fact]
+    public async Task An_expiring_award_gives_a_credential_valid_until_its_expiry_and_an_expired_one_gives_none()
+    {
+        await using var app = new CredentialsApp();
+        await app.Admin().PutAsync("/api/v1/employees/ada", Problem.JsonBody(new { displayName = "Ada", identities = new[] { new { provider = "email", id = "ada@example.test" } } }), Ct);
+        await app.Admin().PostJsonAsync("/api/v1/badges", new
+        {
+            key = "yearly",
+            name = "Yearly",
+            icon = "Y",
+            metric = "count(pr.merged, 365d)",
+            tiers = new[] { new { name = "bronze", threshold = 8 } },
+            expiresAfter = "30d",
+        });
+        await (await app.Admin().PostJsonAsync("/api/v1/badges/yearly/publish", new { })).JsonAsync();
+        await new Personas(app).HonestDeveloper("ada", pullRequests: 12).SendAsync();
+        await app.EvaluateAsync();
+        const string Yearly = "/api/v1/employees/ada/badges/yearly/credential";
+        var jwt = await (await app.Admin().GetAsync(Yearly, Ct)).Content.ReadAsStringAsync(Ct);
+
+        var payload = Payload(jwt)!;
+        var validUntil = DateTimeOffset.Parse((string)payload["validUntil"]!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(DateTimeOffset.Parse((string)payload["validFrom"]!, System.Globalization.CultureInfo.InvariantCulture).AddDays(30), validUntil);
+        Assert.Equal(validUntil.ToUnixTimeSeconds(), (long)payload["exp"]!);
+        AssertVerified(await VerifyAsync(app, jwt));
+
+        app.Clock.Advance(TimeSpan.FromDays(31));
+        var expired = await VerifyAsync(app, jwt);
+        Assert.False(expired.GetProperty("verified").GetBoolean());
+        Assert.Contains("validUntil", expired.GetProperty("error").GetString(), StringComparison.Ordinal);
+        await app.EvaluateAsync();
+        await Problem.AssertAsync(await app.Admin().GetAsync(Yearly, Ct), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task A_rotated_key_signs_new_credentials_and_old_ones_keep_verifying()
     {
         await using var app = await WithBronzeAsync();

@@ -64,6 +64,8 @@ public sealed class AuthorizationMatrixTests
         ("GET", "/api/v1/employees/{id}/outcomes", [U, F, A, F, F, A]),
         ("POST", "/api/v1/employees/{id}/badges/{key}/revoke", [U, F, F, F, F, A]),
         ("POST", "/api/v1/employees/{id}/badges/{key}/restore", [U, F, F, F, F, A]),
+        ("PUT", "/api/v1/employees/{id}/badges/{key}/visibility", [U, F, A, F, F, A]),
+        ("PUT", "/api/v1/employees/{id}/directory", [U, F, A, F, F, A]),
         ("GET", "/api/v1/employees/{id}/badges/{key}/credential", [U, F, A, F, F, A]),
         // What a verifier fetches is public: the issuer, its keys and the status lists.
         ("GET", "/api/v1/issuer", [A, A, A, A, A, A]),

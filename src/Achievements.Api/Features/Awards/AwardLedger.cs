@@ -19,10 +19,11 @@ internal sealed record AwardRow
     public required string Evidence { get; init; }
     public long Blocked { get; init; }
     public string? Reason { get; init; }
+    public DateTimeOffset? ExpiresAt { get; init; }
 
     public IReadOnlyList<long> EvidenceSeqs => JsonSerializer.Deserialize<long[]>(Evidence) ?? [];
 
-    public AwardState State => new(Status, (int)TierRank, EvidenceSeqs, AwardedAt, Blocked != 0);
+    public AwardState State => new(Status, (int)TierRank, EvidenceSeqs, AwardedAt, Blocked != 0, ExpiresAt);
 }
 
 /// <summary>What happened to an award, as its history and the audit log record it.</summary>
@@ -35,11 +36,12 @@ internal static class AwardAction
     public const string Restored = "restored";
     public const string Held = "held";
     public const string Released = "released";
+    public const string Expired = "expired";
 }
 
 /// <summary>
 /// The only code that writes award rows. Every change (grant, upgrade, downgrade, revoke by correction or by an admin,
-/// restore, hold, release, block) is written here with its <c>award_history</c> row and its audit entry, in the
+/// restore, hold, release, block, expire) is written here with its <c>award_history</c> row and its audit entry, in the
 /// caller's transaction, and, once that commits, the directory's read model forgets the employee. So an award, its
 /// history, the audit log and the directory never disagree. The states and transitions: docs/architecture.md.
 /// </summary>
@@ -53,25 +55,32 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory, 
 {
     public const string SelectAwards = """
         SELECT id AS Id, badge_key AS BadgeKey, status AS Status, tier AS Tier, tier_rank AS TierRank, badge_version AS BadgeVersion,
-               value AS Value, awarded_at AS AwardedAt, evidence AS Evidence, blocked AS Blocked, reason AS Reason
+               value AS Value, awarded_at AS AwardedAt, evidence AS Evidence, blocked AS Blocked, reason AS Reason, expires_at AS ExpiresAt
         FROM awards WHERE employee_id = @EmployeeId
         """;
 
-    // ON CONFLICT: a revoked award comes back as a new grant; an admin's block is respected even here.
+    // ON CONFLICT: a revoked or expired award comes back as a new grant; an admin's block is respected even here.
     private const string Grant = """
-        INSERT INTO awards (employee_id, badge_key, status, tier, tier_rank, badge_version, value, awarded_at, evidence, updated_at)
-        VALUES (@EmployeeId, @BadgeKey, @Status, @Tier, @TierRank, @BadgeVersion, @Value, @Now, @Evidence, @Now)
+        INSERT INTO awards (employee_id, badge_key, status, tier, tier_rank, badge_version, value, awarded_at, evidence, updated_at, expires_at)
+        VALUES (@EmployeeId, @BadgeKey, @Status, @Tier, @TierRank, @BadgeVersion, @Value, @Now, @Evidence, @Now, @ExpiresAt)
         ON CONFLICT (employee_id, badge_key) DO UPDATE SET
             status = excluded.status, tier = excluded.tier, tier_rank = excluded.tier_rank, badge_version = excluded.badge_version,
-            value = excluded.value, awarded_at = excluded.awarded_at, evidence = excluded.evidence, reason = NULL, updated_at = excluded.updated_at
-        WHERE awards.status = 'revoked' AND awards.blocked = 0
+            value = excluded.value, awarded_at = excluded.awarded_at, evidence = excluded.evidence, reason = NULL, updated_at = excluded.updated_at,
+            expires_at = excluded.expires_at
+        WHERE awards.status IN ('revoked', 'expired') AND awards.blocked = 0
         """;
 
     private const string ChangeTier = """
         UPDATE awards SET tier = @Tier, tier_rank = @TierRank, badge_version = @BadgeVersion, value = @Value,
-               awarded_at = @AwardedAt, evidence = @Evidence, reason = @Reason, updated_at = @Now,
+               awarded_at = @AwardedAt, evidence = @Evidence, reason = @Reason, updated_at = @Now, expires_at = @ExpiresAt,
                status = CASE WHEN @Hold = 1 THEN 'held' ELSE status END
         WHERE id = @Id AND tier_rank = @FromRank
+        """;
+
+    // The tier stays on the row, so progress can say what ran out; the next grant replaces it.
+    private const string ExpireAward = """
+        UPDATE awards SET status = 'expired', reason = @Reason, updated_at = @Now
+        WHERE id = @Id AND status IN ('active', 'held') AND blocked = 0
         """;
 
     private const string RevokeByEvaluation = """
@@ -142,6 +151,7 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory, 
                     standing.Value,
                     Now = now,
                     Evidence = JsonSerializer.Serialize(standing.Evidence),
+                    ExpiresAt = Awarding.ExpiresAt(badge, now),
                 }));
                 await RecordAsync(write, employeeId, badge.Key, AwardAction.Granted, tier, badge.Version, standing.Value, null, now, AuditTrail.System);
                 break;
@@ -154,8 +164,9 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory, 
                     TierRank = decision.TierRank,
                     BadgeVersion = badge.Version,
                     standing.Value,
-                    // A clawback keeps the moment of the grant: the award is what it would have been.
+                    // A clawback keeps the moment of the grant, and so its expiry: the award is what it would have been.
                     AwardedAt = upgrade ? now : award.AwardedAt,
+                    ExpiresAt = upgrade ? Awarding.ExpiresAt(badge, now) : award.ExpiresAt,
                     Evidence = JsonSerializer.Serialize(standing.Evidence),
                     decision.Reason,
                     Now = now,
@@ -166,6 +177,10 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory, 
                 break;
             case AwardMove.Revoke:
                 await ApplyAsync(write, employeeId, award!, decision, now);
+                break;
+            case AwardMove.Expire:
+                await write.Connection.ExecuteAsync(write.Command(ExpireAward, new { award!.Id, decision.Reason, Now = now }));
+                await RecordAsync(write, employeeId, award.BadgeKey, AwardAction.Expired, award.Tier, award.BadgeVersion, award.Value, decision.Reason, now, AuditTrail.System);
                 break;
         }
     }

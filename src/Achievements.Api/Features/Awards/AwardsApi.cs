@@ -45,6 +45,11 @@ internal static class AwardsApi
             .RequireSelfOrAdmin()
             .WithName("GetAward").WithSummary("One award with its evidence and history (self or admin).");
 
+        employees.MapPut("/badges/{key}/visibility", async Task<Ok<BadgeVisibility>> (string id, string key, VisibilityBody body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new SetBadgeVisibility(id, key, body.Visible), ct)))
+            .RequireSelfOrAdmin()
+            .WithName("SetBadgeVisibility").WithSummary("Show or hide one badge in the directory; it stays in the employee's progress (self or admin).");
+
         employees.MapPost("/badges/{key}/revoke", async Task<NoContent> (string id, string key, RevokeBody body, IMediator mediator, CancellationToken ct) =>
             {
                 await mediator.Send(new RevokeAward(id, key, body.Reason), ct);
@@ -65,4 +70,6 @@ internal static class AwardsApi
     }
 
     internal sealed record RevokeBody(string? Reason);
+
+    internal sealed record VisibilityBody(bool? Visible);
 }

@@ -21,7 +21,8 @@ internal sealed record AwardDetail(
     string? Reason,
     bool Blocked,
     IReadOnlyList<EvidenceEvent> Evidence,
-    IReadOnlyList<AwardHistoryEntry> History);
+    IReadOnlyList<AwardHistoryEntry> History,
+    DateTimeOffset? ExpiresAt);
 
 internal sealed record EvidenceEvent
 {
@@ -45,7 +46,8 @@ internal sealed class GetAwardHandler(IDbConnectionFactory connections) : IQuery
 {
     private const string SelectAward = """
         SELECT a.id AS Id, a.badge_key AS BadgeKey, a.status AS Status, a.tier AS Tier, a.tier_rank AS TierRank, a.badge_version AS BadgeVersion,
-               a.value AS Value, a.awarded_at AS AwardedAt, a.evidence AS Evidence, a.blocked AS Blocked, a.reason AS Reason
+               a.value AS Value, a.awarded_at AS AwardedAt, a.evidence AS Evidence, a.blocked AS Blocked, a.reason AS Reason,
+               a.expires_at AS ExpiresAt
         FROM awards a JOIN badges b ON b.key = a.badge_key AND b.status <> 'archived'
         WHERE a.employee_id = @EmployeeId AND a.badge_key = @BadgeKey
         """;
@@ -72,6 +74,6 @@ internal sealed class GetAwardHandler(IDbConnectionFactory connections) : IQuery
         var evidence = seqs.Length == 0 ? [] : await connection.QueryAsync<EvidenceEvent>(new CommandDefinition(SelectEvidence(SqlDialect.Of(connection)), new { Seqs = SqlDialect.Of(connection).List(seqs) }, cancellationToken: cancellationToken));
         var history = await connection.QueryAsync<AwardHistoryEntry>(new CommandDefinition(SelectHistory, query, cancellationToken: cancellationToken));
         return new AwardDetail(query.EmployeeId, query.BadgeKey, name ?? query.BadgeKey, award.Status, award.Tier, (int)award.BadgeVersion, award.Value,
-            award.AwardedAt, award.Reason, award.Blocked != 0, [.. evidence], [.. history]);
+            award.AwardedAt, award.Reason, award.Blocked != 0, [.. evidence], [.. history], award.ExpiresAt);
     }
 }

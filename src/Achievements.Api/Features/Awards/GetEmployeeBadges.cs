@@ -10,8 +10,9 @@ using Microsoft.Extensions.Options;
 namespace Achievements.Api.Features.Awards;
 
 /// <summary>
-/// What a directory page shows next to a name: the employee's active awards, one per non-archived badge at
-/// its highest tier. Held and revoked awards are left out, and so is every number behind them.
+/// What a directory page shows next to a name: the employee's active awards, one per published badge at
+/// its highest tier. Held, revoked and expired awards are left out, and so is every number behind them; so are the
+/// badges the employee hid, and the employee altogether once they left the directory (404).
 /// </summary>
 internal sealed record GetEmployeeBadges(string EmployeeId) : IQuery<EmployeeBadges>;
 
@@ -61,30 +62,34 @@ internal sealed record DirectoryBadge
 internal sealed class GetEmployeeBadgesHandler(IDbConnectionFactory connections, DirectoryCache directory, DirectoryChanges changes, IOptions<JsonOptions> json, ServiceTelemetry telemetry)
     : IQueryHandler<GetEmployeeBadges, EmployeeBadges>, IQueryHandler<GetDirectoryEntry, DirectoryEntry>
 {
-    // A deactivated employee has left the directory (decision 0017): not found, like someone never provisioned.
-    private const string SelectEmployee = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees WHERE id = @EmployeeId AND active = 1";
+    // A deactivated employee has left the directory (decision 0017), and so has one who asked to: not found, like
+    // someone never provisioned.
+    private const string SelectEmployee = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees WHERE id = @EmployeeId AND active = 1 AND listed = 1";
 
-    private const string SelectBadges = """
+    /// <summary>The condition on awards <c>a</c> that leaves out the badges their holders hid; the holders list uses it too.</summary>
+    public const string NotHidden = "NOT EXISTS (SELECT 1 FROM hidden_badges h WHERE h.employee_id = a.employee_id AND h.badge_key = a.badge_key)";
+
+    private const string SelectBadges = $"""
         SELECT a.badge_key AS Badge, v.name AS Name, v.icon AS Icon, v.description AS Description,
                a.tier AS Tier, a.tier_rank AS TierRank, a.awarded_at AS AwardedAt
         FROM awards a
         JOIN badges b ON b.key = a.badge_key AND b.status = 'published'
         JOIN badge_versions v ON v.badge_key = b.key AND v.version = b.live_version
-        WHERE a.employee_id = @EmployeeId AND a.status = 'active'
+        WHERE a.employee_id = @EmployeeId AND a.status = 'active' AND {NotHidden}
         ORDER BY a.tier_rank DESC, a.awarded_at, a.badge_key
         """;
 
     // Everyone at once, for filling the cache: the same two reads without the employee. They need not share a
     // snapshot: a write committed between them forgets its employee after the fill's ticket, so that entry is not kept.
-    private const string SelectEveryone = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees WHERE active = 1 ORDER BY id LIMIT @Limit";
+    private const string SelectEveryone = "SELECT id AS Id, display_name AS DisplayName, team AS Team FROM employees WHERE active = 1 AND listed = 1 ORDER BY id LIMIT @Limit";
 
-    private const string SelectEveryonesBadges = """
+    private const string SelectEveryonesBadges = $"""
         SELECT a.employee_id AS Employee, a.badge_key AS Badge, v.name AS Name, v.icon AS Icon, v.description AS Description,
                a.tier AS Tier, a.tier_rank AS TierRank, a.awarded_at AS AwardedAt
         FROM awards a
         JOIN badges b ON b.key = a.badge_key AND b.status = 'published'
         JOIN badge_versions v ON v.badge_key = b.key AND v.version = b.live_version
-        WHERE a.status = 'active'
+        WHERE a.status = 'active' AND {NotHidden}
         ORDER BY a.tier_rank DESC, a.awarded_at, a.badge_key
         """;
 

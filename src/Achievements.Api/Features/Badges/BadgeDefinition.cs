@@ -14,6 +14,7 @@ internal interface IBadgeDefinition
     string? Metric { get; }
     List<string>? Requires { get; }
     List<TierDefinition>? Tiers { get; }
+    string? ExpiresAfter { get; }
 }
 
 internal sealed partial class BadgeDefinitionValidator : AbstractValidator<IBadgeDefinition>
@@ -36,6 +37,7 @@ internal sealed partial class BadgeDefinitionValidator : AbstractValidator<IBadg
             .Must(t => t!.Count is >= 1 and <= MaxTiers).WithMessage("A badge has 1 to 5 tiers.")
             .Must(t => t!.Select(tier => tier?.Name).Distinct().Count() == t!.Count).WithMessage("Tier names must be unique.")
             .Must(StrictlyIncreasing).WithMessage("Tier thresholds must be strictly increasing, lowest tier first.");
+        RuleFor(x => x.ExpiresAfter).Must(AwardExpiry.IsValid).When(x => x.ExpiresAfter is not null).WithMessage(AwardExpiry.Rule);
         RuleForEach(x => x.Tiers).ChildRules(tier =>
         {
             tier.RuleFor(t => t.Name).NotEmpty().Matches(TierName()).WithMessage("A tier name is 1-24 characters of a-z, 0-9 and '-', such as bronze.");
@@ -66,7 +68,8 @@ internal static class BadgeRules
         request.Icon!,
         request.Metric!,
         request.Requires ?? [],
-        request.Tiers!);
+        request.Tiers!,
+        request.ExpiresAfter);
 
     /// <summary>Compiles or throws into the one error path as a 400 listing the diagnostics.</summary>
     public static CompiledBadge Compile(string key, int version, BadgeDefinition definition, Rules.SignalCatalog catalog)

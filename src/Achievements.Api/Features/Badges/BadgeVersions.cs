@@ -28,8 +28,9 @@ internal sealed record BadgeVersionRow
     public required string Tiers { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? PublishedAt { get; init; }
+    public string? ExpiresAfter { get; init; }
 
-    public BadgeDefinition Definition() => BadgeDefinition.FromJsonLists(Name, Description, Icon, Metric, Requires, Tiers);
+    public BadgeDefinition Definition() => BadgeDefinition.FromJsonLists(Name, Description, Icon, Metric, Requires, Tiers, ExpiresAfter);
 }
 
 /// <summary>The badge queries that several slices share: one version, the latest, a new one.</summary>
@@ -38,7 +39,7 @@ internal static class BadgeVersions
     private const string Columns = """
         b.key AS Key, b.status AS Status, b.live_version AS LiveVersion, v.version AS Version, v.name AS Name,
         v.description AS Description, v.icon AS Icon, v.metric AS Metric, v.requires AS Requires, v.tiers AS Tiers,
-        v.created_at AS CreatedAt, v.published_at AS PublishedAt
+        v.created_at AS CreatedAt, v.published_at AS PublishedAt, v.expires_after AS ExpiresAfter
         """;
 
     private const string SelectVersion = $"""
@@ -56,8 +57,8 @@ internal static class BadgeVersions
         """;
 
     private const string InsertVersion = """
-        INSERT INTO badge_versions (badge_key, version, name, description, icon, metric, requires, tiers, created_at)
-        VALUES (@Key, @Version, @Name, @Description, @Icon, @Metric, @Requires, @Tiers, @CreatedAt)
+        INSERT INTO badge_versions (badge_key, version, name, description, icon, metric, requires, tiers, created_at, expires_after)
+        VALUES (@Key, @Version, @Name, @Description, @Icon, @Metric, @Requires, @Tiers, @CreatedAt, @ExpiresAfter)
         """;
 
     /// <summary>One version; without a version, the live one, or the latest draft of a badge never published.</summary>
@@ -81,6 +82,7 @@ internal static class BadgeVersions
                 Requires = JsonSerializer.Serialize(definition.Requires, StorageJson.Options),
                 Tiers = JsonSerializer.Serialize(definition.Tiers, StorageJson.Options),
                 CreatedAt = now,
+                definition.ExpiresAfter,
             },
             transaction,
             cancellationToken: cancellationToken));

@@ -13,7 +13,8 @@ internal sealed record BadgeView(
     IReadOnlyList<string> Requires,
     IReadOnlyList<TierView> Tiers,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? PublishedAt)
+    DateTimeOffset? PublishedAt,
+    string? ExpiresAfter)
 {
     public static BadgeView From(BadgeVersionRow row, IReadOnlyDictionary<string, int>? holders = null)
     {
@@ -30,7 +31,8 @@ internal sealed record BadgeView(
             definition.Requires,
             [.. definition.Tiers.Select(t => new TierView(t.Name!, t.Threshold, holders is null ? null : holders.GetValueOrDefault(t.Name!)))],
             row.CreatedAt,
-            row.PublishedAt);
+            row.PublishedAt,
+            definition.ExpiresAfter);
     }
 }
 

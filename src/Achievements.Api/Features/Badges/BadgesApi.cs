@@ -19,7 +19,7 @@ internal static class BadgesApi
             .RequireAuthorization(admin).WithName("CreateBadge").WithSummary("Create a badge as a draft (version 1); 400 with diagnostics when its rule does not compile.");
 
         badges.MapPut("/{key}", async Task<Ok<BadgeView>> (string key, BadgeBody body, IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new UpdateBadge(key, body.Key, body.Name, body.Description, body.Icon, body.Metric, body.Requires, body.Tiers), ct)))
+                TypedResults.Ok(await mediator.Send(new UpdateBadge(key, body.Key, body.Name, body.Description, body.Icon, body.Metric, body.Requires, body.Tiers, body.ExpiresAfter), ct)))
             .RequireAuthorization(admin).WithName("UpdateBadge").WithSummary("Store a new draft version; the published one keeps running until this is published.");
 
         badges.MapPost("/{key}/publish", async Task<Ok<BadgeView>> (string key, IMediator mediator, CancellationToken ct) =>
@@ -76,5 +76,5 @@ internal static class BadgesApi
         return api;
     }
 
-    internal sealed record BadgeBody(string? Key, string? Name, string? Description, string? Icon, string? Metric, List<string>? Requires, List<TierDefinition>? Tiers);
+    internal sealed record BadgeBody(string? Key, string? Name, string? Description, string? Icon, string? Metric, List<string>? Requires, List<TierDefinition>? Tiers, string? ExpiresAfter);
 }

@@ -23,7 +23,7 @@ internal sealed class ListBadgesHandler(IDbConnectionFactory connections) : IQue
     private const string SelectBadges = """
         SELECT b.key AS Key, b.status AS Status, b.live_version AS LiveVersion, v.version AS Version, v.name AS Name,
                v.description AS Description, v.icon AS Icon, v.metric AS Metric, v.requires AS Requires, v.tiers AS Tiers,
-               v.created_at AS CreatedAt, v.published_at AS PublishedAt
+               v.created_at AS CreatedAt, v.published_at AS PublishedAt, v.expires_after AS ExpiresAfter
         FROM badges b
         JOIN badge_versions v ON v.badge_key = b.key
          AND v.version = CASE WHEN b.status = 'published' THEN b.live_version

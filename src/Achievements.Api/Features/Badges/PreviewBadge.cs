@@ -17,7 +17,8 @@ internal sealed record PreviewBadge(
     string? Icon,
     string? Metric,
     List<string>? Requires,
-    List<TierDefinition>? Tiers) : IQuery<BadgePreview>, IBadgeDefinition;
+    List<TierDefinition>? Tiers,
+    string? ExpiresAfter = null) : IQuery<BadgePreview>, IBadgeDefinition;
 
 internal sealed record BadgePreview(int EvaluatedEmployees, IReadOnlyList<TierCount> Tiers, IReadOnlyList<PreviewStanding> Top, IReadOnlyList<PreviewWarning> Warnings);
 

@@ -17,7 +17,8 @@ internal sealed record UpdateBadge(
     string? Icon,
     string? Metric,
     List<string>? Requires,
-    List<TierDefinition>? Tiers) : ICommand<BadgeView>, IBadgeDefinition;
+    List<TierDefinition>? Tiers,
+    string? ExpiresAfter = null) : ICommand<BadgeView>, IBadgeDefinition;
 
 internal sealed class UpdateBadgeValidator : AbstractValidator<UpdateBadge>
 {

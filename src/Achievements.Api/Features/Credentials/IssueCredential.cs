@@ -29,7 +29,7 @@ internal sealed class IssueCredentialHandler(IDbConnectionFactory connections, I
     private const string SelectBadge = "SELECT 1 FROM badges WHERE key = @BadgeKey AND status <> 'archived'";
 
     private const string SelectAward = """
-        SELECT a.badge_key AS BadgeKey, a.status AS Status, a.tier AS Tier, a.tier_rank AS TierRank, a.awarded_at AS AwardedAt,
+        SELECT a.badge_key AS BadgeKey, a.status AS Status, a.tier AS Tier, a.tier_rank AS TierRank, a.awarded_at AS AwardedAt, a.expires_at AS ExpiresAt,
                v.name AS Name, v.description AS Description, v.icon AS Icon, v.metric AS Metric, v.requires AS Requires, v.tiers AS Tiers
         FROM awards a JOIN badge_versions v ON v.badge_key = a.badge_key AND v.version = a.badge_version
         WHERE a.employee_id = @EmployeeId AND a.badge_key = @BadgeKey
@@ -43,12 +43,13 @@ internal sealed class IssueCredentialHandler(IDbConnectionFactory connections, I
 
     private const string SelectLive = """
         SELECT status_index AS StatusIndex, id AS Id, salt AS Salt
-        FROM credentials WHERE employee_id = @EmployeeId AND badge_key = @BadgeKey AND tier_rank = @TierRank AND revoked_at IS NULL
+        FROM credentials WHERE employee_id = @EmployeeId AND badge_key = @BadgeKey AND tier_rank = @TierRank AND awarded_at = @AwardedAt
+          AND revoked_at IS NULL
         """;
 
     private const string InsertCredential = """
-        INSERT INTO credentials (status_index, id, employee_id, badge_key, tier_rank, salt, issued_at)
-        VALUES ((SELECT COALESCE(MAX(status_index), -1) + 1 FROM credentials), @Id, @EmployeeId, @BadgeKey, @TierRank, @Salt, @Now)
+        INSERT INTO credentials (status_index, id, employee_id, badge_key, tier_rank, awarded_at, salt, issued_at)
+        VALUES ((SELECT COALESCE(MAX(status_index), -1) + 1 FROM credentials), @Id, @EmployeeId, @BadgeKey, @TierRank, @AwardedAt, @Salt, @Now)
         RETURNING status_index AS StatusIndex, id AS Id, salt AS Salt
         """;
 
@@ -65,7 +66,7 @@ internal sealed class IssueCredentialHandler(IDbConnectionFactory connections, I
             var award = await LiveAwardAsync(connection, transaction, query, cancellationToken);
             var email = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(SelectEmail, query, transaction, cancellationToken: cancellationToken))
                 ?? throw new ConflictException($"Employee '{query.EmployeeId}' has no email identity, and a credential names its holder by email address; an admin adds one (PUT /api/v1/employees/{query.EmployeeId}, identities).");
-            var parameters = new { query.EmployeeId, query.BadgeKey, award.TierRank };
+            var parameters = new { query.EmployeeId, query.BadgeKey, award.TierRank, award.AwardedAt };
             var credential = await connection.QuerySingleOrDefaultAsync<CredentialRow>(new CommandDefinition(SelectLive, parameters, transaction, cancellationToken: cancellationToken));
             var reused = credential is not null;
             if (credential is null)
@@ -78,6 +79,7 @@ internal sealed class IssueCredentialHandler(IDbConnectionFactory connections, I
                     query.EmployeeId,
                     query.BadgeKey,
                     award.TierRank,
+                    award.AwardedAt,
                     Salt = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
                     Now = now,
                 }, transaction, cancellationToken: cancellationToken));
@@ -92,7 +94,10 @@ internal sealed class IssueCredentialHandler(IDbConnectionFactory connections, I
         return new IssuedCredential(IssuerKeys.Sign(payload, key));
     }
 
-    /// <summary>The award a credential may be issued for: active, of a badge not archived. Held awards wait for their review.</summary>
+    /// <summary>
+    /// The award a credential may be issued for: active, of a badge not archived. Revoked and expired awards have none
+    /// (a credential downloaded before an expiry says so itself, by its validUntil); held ones wait for their review.
+    /// </summary>
     private static async Task<AwardToIssue> LiveAwardAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction transaction, IssueCredential query, CancellationToken cancellationToken)
     {
         if (await connection.ExecuteScalarAsync<int?>(new CommandDefinition(SelectEmployee, query, transaction, cancellationToken: cancellationToken)) is null)
@@ -108,8 +113,8 @@ internal sealed class IssueCredentialHandler(IDbConnectionFactory connections, I
         var award = await connection.QuerySingleOrDefaultAsync<AwardToIssue>(new CommandDefinition(SelectAward, query, transaction, cancellationToken: cancellationToken));
         return award switch
         {
-            null or { Status: "revoked" } or { Tier: null } => throw new NotFoundException("Award", $"{query.EmployeeId}/{query.BadgeKey}"),
-            { Status: "held" } => throw new ConflictException($"The award '{query.EmployeeId}/{query.BadgeKey}' is held while a review of the employee's activity is open; a held award has no credential until the review releases it."),
+            null or { Status: AwardStatus.Revoked or AwardStatus.Expired } or { Tier: null } => throw new NotFoundException("Award", $"{query.EmployeeId}/{query.BadgeKey}"),
+            { Status: AwardStatus.Held } => throw new ConflictException($"The award '{query.EmployeeId}/{query.BadgeKey}' is held while a review of the employee's activity is open; a held award has no credential until the review releases it."),
             _ => award,
         };
     }
@@ -235,7 +240,7 @@ internal sealed record AwardToIssue
     public required string Requires { get; init; }
     public required string Tiers { get; init; }
 
-    /// <summary>When the award lapses; null while awards have no expiry.</summary>
+    /// <summary>When the award runs out (its badge version's expiresAfter); null for a badge whose awards never do.</summary>
     public DateTimeOffset? ExpiresAt { get; init; }
 }
 

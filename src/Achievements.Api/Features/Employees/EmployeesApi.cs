@@ -22,6 +22,12 @@ internal static class EmployeesApi
             .WithName("PutEmployee")
             .WithSummary("Create or update an employee (201 when created, 200 when updated).");
 
+        employees.MapPut("/{id}/directory", async Task<Ok<DirectoryListing>> (string id, ListingBody body, IMediator mediator, CancellationToken ct) =>
+                TypedResults.Ok(await mediator.Send(new SetDirectoryListing(id, body.Listed), ct)))
+            .RequireSelfOrAdmin()
+            .WithName("SetDirectoryListing")
+            .WithSummary("Leave the directory altogether (listed false) or come back; progress stays the employee's (self or admin).");
+
         employees.MapGet("/{id}", async Task<Ok<Employee>> (string id, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new GetEmployee(id), ct)))
             .RequireAuthorization(ApiKeyAuthentication.AnyKeyPolicy)
@@ -30,6 +36,8 @@ internal static class EmployeesApi
 
         return api;
     }
+
+    internal sealed record ListingBody(bool? Listed);
 
     internal sealed record EmployeeBody(string? DisplayName, string? Team, bool? IsBot, IReadOnlyList<Identity>? Identities);
 }

@@ -8,19 +8,20 @@ using Microsoft.Extensions.Options;
 namespace Achievements.Api.Features.Evaluation;
 
 /// <summary>What one evaluation changed.</summary>
-internal sealed record EvaluationCounts(int Granted, int Upgraded, int Downgraded, int Revoked)
+internal sealed record EvaluationCounts(int Granted, int Upgraded, int Downgraded, int Revoked, int Expired)
 {
-    public static EvaluationCounts None { get; } = new(0, 0, 0, 0);
+    public static EvaluationCounts None { get; } = new(0, 0, 0, 0, 0);
 
     public static EvaluationCounts operator +(EvaluationCounts a, EvaluationCounts b) =>
-        new(a.Granted + b.Granted, a.Upgraded + b.Upgraded, a.Downgraded + b.Downgraded, a.Revoked + b.Revoked);
+        new(a.Granted + b.Granted, a.Upgraded + b.Upgraded, a.Downgraded + b.Downgraded, a.Revoked + b.Revoked, a.Expired + b.Expired);
 
     public static EvaluationCounts Of(AwardMove move) => move switch
     {
-        AwardMove.Grant => new(1, 0, 0, 0),
-        AwardMove.Upgrade => new(0, 1, 0, 0),
-        AwardMove.Downgrade => new(0, 0, 1, 0),
-        AwardMove.Revoke => new(0, 0, 0, 1),
+        AwardMove.Grant => new(1, 0, 0, 0, 0),
+        AwardMove.Upgrade => new(0, 1, 0, 0, 0),
+        AwardMove.Downgrade => new(0, 0, 1, 0, 0),
+        AwardMove.Revoke => new(0, 0, 0, 1, 0),
+        AwardMove.Expire => new(0, 0, 0, 0, 1),
         _ => None,
     };
 }
@@ -75,8 +76,16 @@ internal sealed class EmployeeEvaluator(AwardLedger ledger, IOptions<DetectionOp
         foreach (var badge in context.Badges)
         {
             var award = awards.GetValueOrDefault(badge.Key);
-            var standing = context.Judge(badge, counted, now);
-            var decision = Awarding.Decide(award?.State, history, counted, standing, moment => context.Judge(badge, history.CountAsOf(moment), moment));
+            var (decision, standing) = Decide(context, badge, history, counted, award?.State);
+            if (decision.Move == AwardMove.Expire)
+            {
+                // It ran out: recorded as such, then judged again as an expired award, which only new work earns.
+                await ledger.ApplyAsync(write, employeeId, badge, award, decision, standing, hold, now);
+                counts += EvaluationCounts.Of(decision.Move);
+                award = award! with { Status = AwardStatus.Expired };
+                (decision, standing) = Decide(context, badge, history, counted, award.State);
+            }
+
             await ledger.ApplyAsync(write, employeeId, badge, award, decision, standing, hold, now);
             counts += EvaluationCounts.Of(decision.Move);
         }
@@ -85,5 +94,16 @@ internal sealed class EmployeeEvaluator(AwardLedger ledger, IOptions<DetectionOp
         await SpendRecord.WriteAsync(write, employeeId, SpendWeeks.Of(counted, context.Catalog, now));
         var activity = EmployeeActivity.From(employeeId, counted, context.Catalog, now, detection.Value);
         return new(counts, activity);
+    }
+
+    /// <summary>The badge judged over what can earn the award (<see cref="Awarding.Earning"/>), and the award's change.</summary>
+    private static (AwardDecision Decision, BadgeStanding Standing) Decide(EvaluationContext context, CompiledBadge badge, EmployeeHistory history, CountedEvents counted, AwardState? award)
+    {
+        var now = context.Now;
+        var earning = Awarding.Earning(history, award);
+        var earningCounted = ReferenceEquals(earning, history) ? counted : earning.CountAsOf(now);
+        var standing = context.Judge(badge, earningCounted, now);
+        var decision = Awarding.Decide(award, history, earningCounted, standing, moment => context.Judge(badge, history.CountAsOf(moment), moment), now);
+        return (decision, standing);
     }
 }

@@ -10,7 +10,7 @@ using Dapper;
 namespace Achievements.Api.Features.Evaluation;
 
 /// <summary>What one run evaluated and changed.</summary>
-internal sealed record EvaluationSummary(int Employees, int Granted, int Upgraded, int Downgraded, int Revoked);
+internal sealed record EvaluationSummary(int Employees, int Granted, int Upgraded, int Downgraded, int Revoked, int Expired);
 
 /// <summary>
 /// The evaluation pass, as a pipeline: queue everyone whose outcomes settled since the last sweep; then, for the queued
@@ -74,6 +74,18 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
         SELECT DISTINCT actor, @Now FROM events
         WHERE type = @Type AND occurred_at > @From AND occurred_at <= @To
         ORDER BY actor
+        {EvaluationQueue.AlreadyQueued}
+        """;
+
+    // The holders of awards that ran out, of live badges (evaluation judges no other), who are in the directory (nothing
+    // expires while someone is deactivated, decision 0017). The index on expires_at keeps this to the few due.
+    private const string EnqueueExpiring = $"""
+        INSERT INTO evaluation_queue (employee_id, enqueued_at)
+        SELECT DISTINCT a.employee_id, @Now FROM awards a
+        JOIN badges b ON b.key = a.badge_key AND b.status = 'published'
+        JOIN employees e ON e.id = a.employee_id AND e.active = 1
+        WHERE a.expires_at <= @Now AND a.status IN ('active', 'held') AND a.blocked = 0
+        ORDER BY a.employee_id
         {EvaluationQueue.AlreadyQueued}
         """;
 
@@ -159,7 +171,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
             }
 
             pass.Evaluated(evaluated.Count);
-            return new EvaluationSummary(evaluated.Count, counts.Granted, counts.Upgraded, counts.Downgraded, counts.Revoked);
+            return new EvaluationSummary(evaluated.Count, counts.Granted, counts.Upgraded, counts.Downgraded, counts.Revoked, counts.Expired);
         }
         finally
         {
@@ -273,6 +285,8 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                 }
             }
 
+            // Whoever holds an award that has run out is judged again, so it expires (and may be earned again by new work).
+            await connection.ExecuteAsync(new CommandDefinition(EnqueueExpiring, new { Now = now }, transaction, cancellationToken: cancellationToken));
             await connection.ExecuteAsync(new CommandDefinition(SaveSweep, new { Value = UtcTimestampHandler.ToText(now) }, transaction, cancellationToken: cancellationToken));
             return true;
         }, cancellationToken);

@@ -30,8 +30,8 @@ internal sealed class EvaluationWorker(EvaluationRunner runner, IOptions<Evaluat
                 var summary = await runner.RunAsync(stoppingToken);
                 if (summary.Employees > 0)
                 {
-                    logger.LogInformation("Evaluated {Employees} employees: {Granted} granted, {Upgraded} upgraded, {Downgraded} downgraded, {Revoked} revoked",
-                        summary.Employees, summary.Granted, summary.Upgraded, summary.Downgraded, summary.Revoked);
+                    logger.LogInformation("Evaluated {Employees} employees: {Granted} granted, {Upgraded} upgraded, {Downgraded} downgraded, {Revoked} revoked, {Expired} expired",
+                        summary.Employees, summary.Granted, summary.Upgraded, summary.Downgraded, summary.Revoked, summary.Expired);
                 }
 
                 await Task.Delay(interval, time, stoppingToken);

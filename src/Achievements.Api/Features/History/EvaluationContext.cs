@@ -35,7 +35,7 @@ internal sealed class EvaluationContext
     // The published badges' live versions: what evaluation judges.
     private const string SelectLive = """
         SELECT b.key AS Key, v.version AS Version, v.name AS Name, v.description AS Description, v.icon AS Icon,
-               v.metric AS Metric, v.requires AS Requires, v.tiers AS Tiers
+               v.metric AS Metric, v.requires AS Requires, v.tiers AS Tiers, v.expires_after AS ExpiresAfter
         FROM badges b JOIN badge_versions v ON v.badge_key = b.key AND v.version = b.live_version
         WHERE b.status = 'published'
         ORDER BY b.key
@@ -114,7 +114,8 @@ internal sealed class EvaluationContext
         public required string Metric { get; init; }
         public required string Requires { get; init; }
         public required string Tiers { get; init; }
+        public string? ExpiresAfter { get; init; }
 
-        public BadgeDefinition Definition() => BadgeDefinition.FromJsonLists(Name, Description, Icon, Metric, Requires, Tiers);
+        public BadgeDefinition Definition() => BadgeDefinition.FromJsonLists(Name, Description, Icon, Metric, Requires, Tiers, ExpiresAfter);
     }
 }

@@ -31,7 +31,7 @@ internal sealed record Caller(string KeyId, ApiRole Role, string? Subject)
         var caller = From(user);
         if (caller.Role != ApiRole.Admin && !(caller.Role == ApiRole.Employee && caller.Subject == employeeId))
         {
-            throw new Errors.ForbiddenException("Only the employee themselves and admins may read this.");
+            throw new Errors.ForbiddenException("Only the employee themselves and admins may read or change this.");
         }
     }
 
