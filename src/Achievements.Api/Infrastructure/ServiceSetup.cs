@@ -97,7 +97,8 @@ internal static class ServiceSetup
         // The one writer of award rows; it tells the directory after each commit.
         services.AddSingleton<AwardLedger>();
         // Open Badges credentials: the ledger revokes them with their awards (docs/credentials.md, decision 0019).
-        services.Configure<CredentialOptions>(builder.Configuration.GetSection("Achievements:Credentials"));
+        services.AddOptions<CredentialOptions>().Bind(builder.Configuration.GetSection("Achievements:Credentials")).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<CredentialOptions>, CredentialOptionsValidator>();
         services.AddSingleton<CredentialRevocations>();
         services.AddSingleton<IssuerKeys>();
         services.AddSingleton<IssuerUrls>();

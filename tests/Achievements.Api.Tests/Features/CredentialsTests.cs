@@ -323,6 +323,36 @@ public sealed class CredentialsTests
     }
 
     [Fact]
+    public async Task A_held_award_has_no_credential_while_its_review_is_open()
+    {
+        await using var app = new CredentialsApp();
+        await app.Admin().PutAsync("/api/v1/employees/ann", Problem.JsonBody(new { displayName = "Ann", identities = new[] { new { provider = "email", id = "ann@example.test" } } }), Ct);
+        // Ann and Ben approve each other's pull requests and nobody else's: a review ring holds their awards.
+        var events = new Personas(app);
+        for (var i = 0; i < 12; i++)
+        {
+            events.ReviewApproved("ann", Personas.Now.AddDays(-8 - i).AddHours(-(i % 5)), "ben");
+            events.ReviewApproved("ben", Personas.Now.AddDays(-8 - i).AddHours(-(i % 5)), "ann");
+        }
+
+        await events.SendAsync();
+        await app.EvaluateAsync();
+        Assert.Equal("held", (await app.ProgressAsync("ann", "trusted-reviewer")).GetProperty("status").GetString());
+
+        var problem = await Problem.AssertAsync(await app.Admin().GetAsync("/api/v1/employees/ann/badges/trusted-reviewer/credential", Ct), HttpStatusCode.Conflict);
+        Assert.Contains("held", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_configured_key_too_short_for_RS256_stops_the_service_at_start()
+    {
+        using var rsa = RSA.Create(1024);
+        await using var app = new CredentialsApp(("Achievements:Credentials:SigningKey", rsa.ExportPkcs8PrivateKeyPem()));
+        var refused = Assert.ThrowsAny<Exception>(() => app.CreateClient());
+        Assert.Contains("1024-bit", refused.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_employee_without_an_email_identity_is_told_what_is_missing()
     {
         await using var app = new CredentialsApp();

@@ -56,7 +56,6 @@ internal sealed class IssueCredentialHandler(IDbConnectionFactory connections, I
     public async ValueTask<IssuedCredential> Handle(IssueCredential query, CancellationToken cancellationToken)
     {
         var key = await keys.CurrentAsync(cancellationToken);
-        var issuer = urls.Base;
         var now = time.GetUtcNow();
         await using var connection = await connections.OpenAsync(cancellationToken);
         var (award, credential, email) = await connection.InTransactionAsync(async transaction =>
@@ -90,7 +89,7 @@ internal sealed class IssueCredentialHandler(IDbConnectionFactory connections, I
             return (award, credential, email);
         }, cancellationToken);
 
-        var payload = Credential(issuer, award, credential, email, now);
+        var payload = Credential(award, credential, email, now);
         return new IssuedCredential(IssuerKeys.Sign(payload, key));
     }
 
@@ -119,7 +118,7 @@ internal sealed class IssueCredentialHandler(IDbConnectionFactory connections, I
         };
     }
 
-    private JsonObject Credential(string issuerBase, AwardToIssue award, CredentialRow credential, string email, DateTimeOffset now)
+    private JsonObject Credential(AwardToIssue award, CredentialRow credential, string email, DateTimeOffset now)
     {
         var validFrom = award.AwardedAt;
         var validUntil = CredentialValidity.Until(award);
@@ -164,7 +163,7 @@ internal sealed class IssueCredentialHandler(IDbConnectionFactory connections, I
                 ["statusListCredential"] = listUrl,
             },
             // The JWT's registered claims, mirroring the credential (VC-JOSE-COSE), for JWT libraries that check them.
-            ["iss"] = $"{issuerBase}/api/v1/issuer",
+            ["iss"] = urls.IssuerId,
             ["iat"] = now.ToUnixTimeSeconds(),
             ["nbf"] = validFrom.ToUnixTimeSeconds(),
         };

@@ -23,6 +23,16 @@ internal sealed class CredentialOptions
     public string? SigningKeyId { get; set; }
 }
 
+/// <summary>A configured signing key that cannot be used stops the service at start, rather than failing the first download.</summary>
+internal sealed class CredentialOptionsValidator : IValidateOptions<CredentialOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CredentialOptions options)
+    {
+        using var key = (IssuerKeys.Configured(options, out var problem)?.Key as Microsoft.IdentityModel.Tokens.RsaSecurityKey)?.Rsa;
+        return problem is null ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problem);
+    }
+}
+
 /// <summary>
 /// The absolute addresses that signed documents carry: the issuer's id, the status lists, the badges. They come from
 /// <c>Achievements:PublicUrl</c>. Unset, from the address the server listens on when it names a host (never from a

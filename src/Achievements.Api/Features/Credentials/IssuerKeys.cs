@@ -46,7 +46,7 @@ internal sealed class IssuerKeys(IDbConnectionFactory connections, IDataProtecti
 
     private readonly IDataProtector _protector = protection.CreateProtector("Achievements.Credentials.SigningKey");
     private readonly ConcurrentDictionary<string, SigningCredentials> _unprotected = new(StringComparer.Ordinal);
-    private readonly Lazy<SigningCredentials?> _configured = new(() => Configured(options.Value));
+    private readonly Lazy<SigningCredentials?> _configured = new(() => Configured(options.Value, out _));
 
     /// <summary>Whether the signing key is set in configuration, so that it is rotated there.</summary>
     public bool FromConfiguration => _configured.Value is not null;
@@ -135,8 +135,10 @@ internal sealed class IssuerKeys(IDbConnectionFactory connections, IDataProtecti
         return Signing(rsa, row.Kid);
     }
 
-    private static SigningCredentials? Configured(CredentialOptions options)
+    /// <summary>The configured key, or null when none is configured or <paramref name="problem"/> says why it cannot be used.</summary>
+    internal static SigningCredentials? Configured(CredentialOptions options, out string? problem)
     {
+        problem = null;
         if (string.IsNullOrWhiteSpace(options.SigningKey))
         {
             return null;
@@ -147,14 +149,18 @@ internal sealed class IssuerKeys(IDbConnectionFactory connections, IDataProtecti
         {
             rsa.ImportFromPem(options.SigningKey);
         }
-        catch (ArgumentException exception)
+        catch (Exception exception) when (exception is ArgumentException or CryptographicException)
         {
-            throw new InvalidOperationException("Achievements:Credentials:SigningKey must be an RSA private key in PEM (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY).", exception);
+            problem = "Achievements:Credentials:SigningKey must be an RSA private key in PEM (BEGIN PRIVATE KEY or BEGIN RSA PRIVATE KEY).";
+            rsa.Dispose();
+            return null;
         }
 
         if (rsa.KeySize < KeySizeBits)
         {
-            throw new InvalidOperationException($"Achievements:Credentials:SigningKey is a {rsa.KeySize}-bit key; RS256 keys must have at least {KeySizeBits} bits.");
+            problem = $"Achievements:Credentials:SigningKey is a {rsa.KeySize}-bit key; RS256 keys must have at least {KeySizeBits} bits.";
+            rsa.Dispose();
+            return null;
         }
 
         return Signing(rsa, options.SigningKeyId is { Length: > 0 } kid ? kid : Thumbprint(rsa));
