@@ -15,14 +15,15 @@ namespace Achievements.Api.Features.Credentials;
 /// <summary>
 /// An employee's award as an Open Badges 3.0 OpenBadgeCredential, signed as a VC-JWT. Downloading the same award at
 /// the same tier again gives the same credential id and status index (a new signature and <c>iat</c>); once that
-/// credential is revoked, the next download is a new credential.
+/// credential is revoked, the next download is a new credential. A command though a GET asks for it: the first
+/// download allocates the status index, and every download is audited.
 /// </summary>
-internal sealed record IssueCredential(string EmployeeId, string BadgeKey) : IQuery<IssuedCredential>;
+internal sealed record IssueCredential(string EmployeeId, string BadgeKey) : ICommand<IssuedCredential>;
 
 internal sealed record IssuedCredential(string Jwt);
 
 internal sealed class IssueCredentialHandler(IDbConnectionFactory connections, IssuerKeys keys, IssuerUrls urls, IOptions<CredentialOptions> options, AuditTrail audit, TimeProvider time)
-    : IQueryHandler<IssueCredential, IssuedCredential>
+    : ICommandHandler<IssueCredential, IssuedCredential>
 {
     private const string SelectEmployee = "SELECT 1 FROM employees WHERE id = @EmployeeId";
 

@@ -52,7 +52,17 @@ internal sealed class IssuerUrls(IConfiguration configuration, IServer server, I
 
     public string Badge(string key) => $"{Base}/api/v1/badges/{Uri.EscapeDataString(key)}";
 
-    private string? Configured() => configuration[PublicUrlSetting] is { Length: > 0 } url ? url.TrimEnd('/') : null;
+    private string? Configured()
+    {
+        if (configuration[PublicUrlSetting] is not { Length: > 0 } url)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && uri.Query.Length == 0 && uri.Fragment.Length == 0
+            ? url.TrimEnd('/')
+            : throw new ConflictException($"{PublicUrlSetting} is '{url}'; it must be an absolute http or https address without query or fragment, such as https://achievements.example.com.");
+    }
 
     private string? Listening() =>
         server.Features.Get<IServerAddressesFeature>()?.Addresses
