@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Achievements.Api.Features.Audit;
 using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.Badges;
+using Achievements.Api.Features.Credentials;
 using Achievements.Api.Features.Employees;
 using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Events;
@@ -96,6 +97,12 @@ internal static class ServiceSetup
         services.AddSingleton<DirectoryChanges>();
         // The one writer of award rows; it tells the directory after each commit.
         services.AddSingleton<AwardLedger>();
+        // Open Badges credentials: the ledger revokes them with their awards (docs/credentials.md, decision 0019).
+        services.AddOptions<CredentialOptions>().Bind(builder.Configuration.GetSection("Achievements:Credentials")).ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<CredentialOptions>, CredentialOptionsValidator>();
+        services.AddSingleton<CredentialRevocations>();
+        services.AddSingleton<IssuerKeys>();
+        services.AddSingleton<IssuerUrls>();
         // One per app, not static: this app's ingest batches take turns at the database (see IngestTurns).
         services.AddSingleton<IngestTurns>();
         services.AddSingleton<EmployeeEvaluator>();
@@ -172,6 +179,8 @@ internal static class ServiceSetup
         var publicDirectory = app.Configuration.GetValue("Achievements:PublicDirectory", true);
         api.MapBadgesApi(publicDirectory);
         api.MapAwardsApi(publicDirectory);
+        api.MapCredentialsApi();
+        app.MapIssuerKeys();
         api.MapEvaluationsApi();
         api.MapAuditApi();
         api.MapInsightsApi();

@@ -22,8 +22,6 @@ public sealed partial class OidcProvider : IAsyncDisposable
     /// <summary>Where the API tests' code flow "returns": never fetched, only read from the provider's redirect.</summary>
     public const string TestRedirect = "http://127.0.0.1:9/callback";
 
-    private static readonly Lock InstallTurn = new();
-
     private readonly int _port;
     private readonly string _keysFile;
     private readonly string _redirects;
@@ -44,7 +42,6 @@ public sealed partial class OidcProvider : IAsyncDisposable
     /// <summary>Starts a provider with new signing keys, or with <paramref name="sameKeysAs"/>'s keys (another issuer signing with them).</summary>
     public static async Task<OidcProvider> StartAsync(IEnumerable<string>? redirects = null, OidcProvider? sameKeysAs = null, int accessTtlSeconds = 3600)
     {
-        EnsureInstalled();
         var port = FreePort();
         var keysFile = Path.Combine(Path.GetTempPath(), $"achievements-oidc-keys-{Guid.NewGuid():N}.json");
         if (sameKeysAs is not null)
@@ -248,56 +245,7 @@ public sealed partial class OidcProvider : IAsyncDisposable
         File.Delete(_keysFile);
     }
 
-    /// <summary>Installs the provider's npm packages from the lock file once; two test processes may ask at once.</summary>
-    private static void EnsureInstalled()
-    {
-        var folder = Folder();
-        lock (InstallTurn)
-        {
-            // The other test project's process may be installing: the lock file's exclusive handle is the turn.
-            FileStream? turn = null;
-            while (turn is null)
-            {
-                try
-                {
-                    turn = new FileStream(Path.Combine(Path.GetTempPath(), "achievements-oidc-provider-install.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                }
-                catch (IOException)
-                {
-                    Thread.Sleep(200);
-                }
-            }
-
-            using var held = turn;
-            if (File.Exists(Path.Combine(folder, "node_modules", "oidc-provider", "package.json")))
-            {
-                return;
-            }
-
-            var install = Process.Start(new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"]) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true })!;
-            var errors = install.StandardError.ReadToEndAsync();
-            install.StandardOutput.ReadToEnd();
-            install.WaitForExit();
-            if (install.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"npm ci in {folder} failed: {errors.Result}");
-            }
-        }
-    }
-
-    private static string Folder()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "tests", "oidc-provider");
-            if (File.Exists(Path.Combine(candidate, "provider.mjs")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("tests/oidc-provider was not found above the test binaries.");
-    }
+    private static string Folder() => NodePackages.Folder("oidc-provider", "provider.mjs", "oidc-provider");
 
     private static int FreePort()
     {

@@ -30,8 +30,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     public static async Task<WebhookReceiver> StartAsync()
     {
-        var folder = NodeFolder.Find("webhook-receiver", "receiver.mjs");
-        NodeFolder.EnsureInstalled(folder, "standardwebhooks");
+        var folder = NodePackages.Folder("webhook-receiver", "receiver.mjs", "standardwebhooks");
         for (var attempt = 1; ; attempt++)
         {
             var port = FreePort();
@@ -151,59 +150,4 @@ public sealed class WebhookReceiver : IAsyncDisposable
 public sealed record ReceivedDelivery(string Id, long Timestamp, string Signature, string Body, bool Verified, string? Error, int? Status)
 {
     public JsonElement Json => JsonSerializer.Deserialize<JsonElement>(Body);
-}
-
-/// <summary>A folder of the tests' npm packages (tests/NAME), installed by <c>npm ci</c> from its lock file when missing.</summary>
-internal static class NodeFolder
-{
-    public static string Find(string name, string marker)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "tests", name);
-            if (File.Exists(Path.Combine(candidate, marker)))
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException($"tests/{name} was not found above the test binaries.");
-    }
-
-    /// <summary>Two test processes (the SQLite and the PostgreSQL suites) may ask at once: an exclusive lock file is the turn.</summary>
-    public static void EnsureInstalled(string folder, string package)
-    {
-        if (File.Exists(Path.Combine(folder, "node_modules", package, "package.json")))
-        {
-            return;
-        }
-
-        FileStream? turn = null;
-        while (turn is null)
-        {
-            try
-            {
-                turn = new FileStream(Path.Combine(Path.GetTempPath(), $"achievements-{Path.GetFileName(folder)}-install.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException)
-            {
-                Thread.Sleep(200);
-            }
-        }
-
-        using var held = turn;
-        if (File.Exists(Path.Combine(folder, "node_modules", package, "package.json")))
-        {
-            return;
-        }
-
-        using var install = Process.Start(new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"]) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var errors = install.StandardError.ReadToEndAsync();
-        install.StandardOutput.ReadToEnd();
-        install.WaitForExit();
-        if (install.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"npm ci in {folder} failed: {errors.Result}");
-        }
-    }
 }

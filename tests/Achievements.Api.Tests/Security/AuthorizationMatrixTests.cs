@@ -70,6 +70,12 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/v1/employees/{id}/badges/{key}/restore", [U, F, F, F, F, A]),
         ("PUT", "/api/v1/employees/{id}/badges/{key}/visibility", [U, F, A, F, F, A]),
         ("PUT", "/api/v1/employees/{id}/directory", [U, F, A, F, F, A]),
+        ("GET", "/api/v1/employees/{id}/badges/{key}/credential", [U, F, A, F, F, A]),
+        // What a verifier fetches is public: the issuer, its keys and the status lists.
+        ("GET", "/api/v1/issuer", [A, A, A, A, A, A]),
+        ("GET", "/.well-known/jwks.json", [A, A, A, A, A, A]),
+        ("GET", "/api/v1/status-lists/{list:long}", [A, A, A, A, A, A]),
+        ("POST", "/api/v1/issuer/keys", [U, F, F, F, F, A]),
         ("POST", "/api/v1/evaluations", [U, F, F, F, F, A]),
         ("GET", "/api/v1/audit", [U, F, F, F, F, A]),
         ("GET", "/api/v1/insights/cost", [U, F, F, F, F, A]),
@@ -150,13 +156,14 @@ public sealed class AuthorizationMatrixTests
     }
 
     /// <summary>The pages serve static HTML to everyone and are covered by the browser tests.</summary>
-    private static bool IsPage(string route) => !route.StartsWith("/api/", StringComparison.Ordinal) && !route.StartsWith("/v1/", StringComparison.Ordinal) && !route.StartsWith("/scim/", StringComparison.Ordinal) && route is not ("/health" or "/health/live" or "/health/ready" or "/openapi/{documentName}.json");
+    private static bool IsPage(string route) => !route.StartsWith("/api/", StringComparison.Ordinal) && !route.StartsWith("/v1/", StringComparison.Ordinal) && !route.StartsWith("/scim/", StringComparison.Ordinal) && !route.StartsWith("/.well-known/", StringComparison.Ordinal) && route is not ("/health" or "/health/live" or "/health/ready" or "/openapi/{documentName}.json");
 
     private static string Normalise(string route) => route.Length > 1 ? route.TrimEnd('/') : route;
 
     private static string Concrete(string route) => route
         .Replace("{documentName}", "v1", StringComparison.Ordinal)
         .Replace("{id:long}", "1", StringComparison.Ordinal)
+        .Replace("{list:long}", "0", StringComparison.Ordinal)
         .Replace("/keys/{id}", "/keys/0000000000000000", StringComparison.Ordinal)
         .Replace("{id}", "ada", StringComparison.Ordinal)
         .Replace("{key}", "merge-master", StringComparison.Ordinal)

@@ -52,7 +52,7 @@ internal static class AwardAction
 /// <c>blocked = 1</c>, hidden from every read, so that a restore gives back exactly what was taken; evaluation
 /// leaves a blocked award alone.
 /// </remarks>
-internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory, NotificationOutbox notifications)
+internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory, NotificationOutbox notifications, CredentialRevocations credentials)
 {
     public const string SelectAwards = """
         SELECT id AS Id, badge_key AS BadgeKey, status AS Status, tier AS Tier, tier_rank AS TierRank, badge_version AS BadgeVersion,
@@ -247,6 +247,7 @@ internal sealed class AwardLedger(AuditTrail audit, DirectoryChanges directory, 
         await audit.RecordAsync(write.Connection, write.Transaction, $"award.{action}", new { Tier = tier, Version = version, Value = value, Reason = reason }, write.CancellationToken, employeeId, badgeKey, actor);
         directory.Changed(write, employeeId);
         await notifications.AwardChangedAsync(write, employeeId, badgeKey, action, tier, previousTier, reason, now);
+        await credentials.AwardChangedAsync(write, employeeId, badgeKey, action, now);
     }
 
     private sealed record ChangedAward
