@@ -88,7 +88,7 @@ public sealed class MyProgressPageTests(WebApp app)
         var show = mergeMaster.GetByLabel("Show Merge Master in the directory");
         await Expect(show).ToBeCheckedAsync();
         await show.UncheckAsync();
-        await Expect(mergeMaster.GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
+        await Expect(mergeMaster.Locator(".choice").GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
         var entry = await app.Admin.GetFromJsonAsync<JsonElement>($"employees/{pia}/badges");
         Assert.DoesNotContain(entry.GetProperty("badges").EnumerateArray(), b => b.GetProperty("badge").GetString() == "merge-master");
 
@@ -103,6 +103,26 @@ public sealed class MyProgressPageTests(WebApp app)
         await Expect(page.GetByLabel("List me in the directory")).Not.ToBeCheckedAsync();
         await Expect(page.Locator(".progress-item[data-badge=merge-master]").GetByLabel("Show Merge Master in the directory")).Not.ToBeCheckedAsync();
         await Expect(page.Locator(".progress-item[data-badge=merge-master] h3")).ToContainTextAsync("bronze");
+    });
+
+    [Fact]
+    public Task An_employee_downloads_an_award_as_a_signed_credential() => app.InPageAsync(async page =>
+    {
+        await SignInAsync(page);
+
+        var mergeMaster = page.Locator(".progress-item[data-badge=merge-master]");
+        var download = await page.RunAndWaitForDownloadAsync(() => mergeMaster.GetByRole(AriaRole.Button, new() { Name = "Download Merge Master as a credential" }).ClickAsync());
+        Assert.Equal("merge-master.jwt", download.SuggestedFilename);
+        using var reader = new StreamReader(await download.CreateReadStreamAsync());
+        var jwt = await reader.ReadToEndAsync();
+        // The same credential the API hands out: a VC-JWT whose payload names the badge (verified in CredentialsTests).
+        var parts = jwt.Split('.');
+        Assert.Equal(3, parts.Length);
+        var payload = JsonDocument.Parse(Convert.FromBase64String(Pad(parts[1].Replace('-', '+').Replace('_', '/')))).RootElement;
+        Assert.Contains("OpenBadgeCredential", payload.GetProperty("type").EnumerateArray().Select(t => t.GetString()));
+        Assert.Contains("merge-master", payload.GetProperty("credentialSubject").GetProperty("achievement").GetProperty("id").GetString(), StringComparison.Ordinal);
+
+        static string Pad(string base64) => base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '=');
     });
 
     [Fact]

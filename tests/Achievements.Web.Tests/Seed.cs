@@ -76,7 +76,8 @@ internal static class Seed
             }),
         })).EnsureSuccessStatusCode();
 
-        (await app.Admin.PutAsJsonAsync($"employees/{Ada}", new { displayName = "Ada Lovelace", team = "Compilers" })).EnsureSuccessStatusCode();
+        // Her email identity names her in the credentials she downloads.
+        (await app.Admin.PutAsJsonAsync($"employees/{Ada}", new { displayName = "Ada Lovelace", team = "Compilers", identities = new[] { new { provider = "email", id = "ada@example.test" } } })).EnsureSuccessStatusCode();
         (await app.Admin.PutAsJsonAsync($"employees/{Mallory}", new { displayName = MalloryName, team = "<b>Red team</b>" })).EnsureSuccessStatusCode();
         app.AdaKey = await app.CreateKeyAsync("employee", Ada);
         app.HeldKey = await app.CreateKeyAsync("employee", Rings[1][0]);

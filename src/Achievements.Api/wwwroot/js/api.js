@@ -9,8 +9,9 @@ export class ApiProblem extends Error {
   }
 }
 
-export async function api(path, { key, method = 'GET', body } = {}) {
-  const headers = { Accept: 'application/json' };
+// JSON by default; with accept set (such as application/vc+jwt), the body as text.
+export async function api(path, { key, method = 'GET', body, accept } = {}) {
+  const headers = { Accept: accept || 'application/json' };
   if (key) headers.Authorization = `Bearer ${key}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
@@ -20,6 +21,7 @@ export async function api(path, { key, method = 'GET', body } = {}) {
     throw new ApiProblem(0, { title: 'The service could not be reached', detail: 'Check your connection and try again.' });
   }
   const text = await response.text();
+  if (accept && response.ok) return text;
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { data = { title: text }; }
   if (!response.ok) throw new ApiProblem(response.status, data && typeof data === 'object' ? data : { title: `Error ${response.status}` });

@@ -106,7 +106,28 @@ function badgeProgress(me, badge) {
       el('li', { class: r.satisfied ? 'met' : 'unmet' }, r.satisfied ? '✓ Met: ' : '✗ Not met: ', el('code', { text: r.expression })))) : null,
     lines.length ? el('ul', { class: 'reasons', 'aria-label': 'What counted' }, lines) : el('p', { class: 'muted', text: 'No events for this badge yet.' }),
     choice(`Show ${badge.name} in the directory`, badge.visible, visible =>
-      api(`/employees/${encodeURIComponent(me.employee)}/badges/${encodeURIComponent(badge.badge)}/visibility`, { key: me.key, method: 'PUT', body: { visible } })));
+      api(`/employees/${encodeURIComponent(me.employee)}/badges/${encodeURIComponent(badge.badge)}/visibility`, { key: me.key, method: 'PUT', body: { visible } })),
+    badge.status === 'active' ? credentialButton(me, badge) : null);
+}
+
+// The award as an Open Badges 3.0 credential (a signed VC-JWT) to keep in a wallet: fetched with the key or token,
+// which a plain link could not send, and saved as a file.
+function credentialButton(me, badge) {
+  const note = el('span', { role: 'status' });
+  const button = el('button', { type: 'button', class: 'link-button', text: `Download ${badge.name} as a credential` });
+  button.addEventListener('click', async () => {
+    note.replaceChildren();
+    try {
+      const jwt = await api(`/employees/${encodeURIComponent(me.employee)}/badges/${encodeURIComponent(badge.badge)}/credential`, { key: me.key, accept: 'application/vc+jwt' });
+      const link = el('a', { href: URL.createObjectURL(new Blob([jwt], { type: 'application/vc+jwt' })), download: `${badge.badge}.jwt` });
+      link.click();
+      // Later, not at once: the download reads the blob after the click returns.
+      setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    } catch (error) {
+      note.replaceChildren(problemView(error));
+    }
+  });
+  return el('p', {}, button, ' ', note);
 }
 
 function listing(me, listed) {
