@@ -81,16 +81,18 @@ public sealed class MyProgressPageTests(WebApp app)
     public Task An_employee_hides_a_badge_and_leaves_the_directory_from_their_progress_page() => app.InPageAsync(async page =>
     {
         const string pia = "pia";
-        var key = await Seed.EmployeeWithBronzeAsync(app, pia);
+        var key = await Seed.EmployeeOfTheirOwnAsync(app, pia);
         await SignInAsync(page, pia, key);
 
-        var mergeMaster = page.Locator(".progress-item[data-badge=merge-master]");
-        var show = mergeMaster.GetByLabel("Show Merge Master in the directory");
+        var steady = page.Locator(".progress-item[data-badge=steady-shipper]");
+        var before = await app.Admin.GetFromJsonAsync<JsonElement>($"employees/{pia}/badges");
+        Assert.Contains(before.GetProperty("badges").EnumerateArray(), b => b.GetProperty("badge").GetString() == "steady-shipper");
+        var show = steady.GetByLabel("Show Steady Shipper in the directory");
         await Expect(show).ToBeCheckedAsync();
         await show.UncheckAsync();
-        await Expect(mergeMaster.Locator(".choice").GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
+        await Expect(steady.Locator(".choice").GetByRole(AriaRole.Status)).ToHaveTextAsync("Saved.");
         var entry = await app.Admin.GetFromJsonAsync<JsonElement>($"employees/{pia}/badges");
-        Assert.DoesNotContain(entry.GetProperty("badges").EnumerateArray(), b => b.GetProperty("badge").GetString() == "merge-master");
+        Assert.DoesNotContain(entry.GetProperty("badges").EnumerateArray(), b => b.GetProperty("badge").GetString() == "steady-shipper");
 
         var listed = page.GetByLabel("List me in the directory");
         await Expect(listed).ToBeCheckedAsync();
@@ -101,8 +103,8 @@ public sealed class MyProgressPageTests(WebApp app)
         // The choices are the service's, not the page's: they are there again after a reload.
         await page.ReloadAsync();
         await Expect(page.GetByLabel("List me in the directory")).Not.ToBeCheckedAsync();
-        await Expect(page.Locator(".progress-item[data-badge=merge-master]").GetByLabel("Show Merge Master in the directory")).Not.ToBeCheckedAsync();
-        await Expect(page.Locator(".progress-item[data-badge=merge-master] h3")).ToContainTextAsync("bronze");
+        await Expect(page.Locator(".progress-item[data-badge=steady-shipper]").GetByLabel("Show Steady Shipper in the directory")).Not.ToBeCheckedAsync();
+        await Expect(page.Locator(".progress-item[data-badge=steady-shipper] h3")).ToContainTextAsync("bronze");
     });
 
     [Fact]
