@@ -42,9 +42,11 @@ internal static class AwardAction
 
 /// <summary>
 /// The only code that writes award rows. Every change (grant, upgrade, downgrade, revoke by correction or by an admin,
-/// restore, hold, release, block, expire) is written here with its <c>award_history</c> row and its audit entry, in the
-/// caller's transaction, and, once that commits, the directory's read model forgets the employee. So an award, its
-/// history, the audit log and the directory never disagree. The states and transitions: docs/architecture.md.
+/// restore, hold, release, block, expire) is written here with its <c>award_history</c> row, its audit entry, its
+/// notification in the outbox and the revocation of the credentials it takes away, in the caller's transaction, and,
+/// once that commits, the directory's read model forgets the employee. So an award, its history, the audit log, what
+/// subscribers are told, its credentials' status and the directory never disagree. The states and transitions:
+/// docs/architecture.md.
 /// </summary>
 /// <remarks>
 /// A revocation by evaluation (a correction, a bot) clears the tier: nothing is left to give back, and the next
