@@ -212,7 +212,7 @@ public sealed class CircleDetectorTests
         var organisation = Table["a ring inside one team"].Organisation();
 
         Assert.Empty(organisation.Circles());
-        var ring = Assert.Single(Detectors.ReviewRings(organisation.Activities(), Now, Defaults));
+        var ring = Assert.Single(Detectors.ReviewRings(organisation.Activities(), organisation.Teams, Now, Defaults));
         Assert.Equal(["ann", "ben", "cat", "dan"], ring.Employees);
     }
 
@@ -262,21 +262,21 @@ public sealed class CircleDetectorTests
     [Fact]
     public void Members_of_one_circle_vouching_for_each_other_are_one_voice()
     {
-        var circles = VoiceCircles.From([(7, "ann"), (7, "ben"), (7, "cat"), (9, "dan"), (9, "eve"), (9, "fay")]);
+        var circles = IndependentVoices.From(null, [(7, Finding.ClosedCircle, "ann"), (7, Finding.ClosedCircle, "ben"), (7, Finding.ClosedCircle, "cat"), (9, Finding.ClosedCircle, "dan"), (9, Finding.ClosedCircle, "eve"), (9, Finding.ClosedCircle, "fay")]);
 
         Assert.Equal("circle:7", circles.VoiceOf("ann", "ben"));
         Assert.Equal("circle:7", circles.VoiceOf("ann", "cat"));
         Assert.Equal("dev", circles.VoiceOf("ann", "dev"));
         Assert.Equal("ben", circles.VoiceOf("dev", "ben"));
         Assert.Equal("dan", circles.VoiceOf("ann", "dan"));
-        Assert.Equal("ben", VoiceCircles.None.VoiceOf("ann", "ben"));
+        Assert.Equal("ben", IndependentVoices.Everyone.VoiceOf("ann", "ben"));
     }
 
     [Fact]
     public void Circle_flags_that_share_a_member_are_one_circle()
     {
         // The same circle flagged again with a member more: flags 4 and 11 are one relationship.
-        var circles = VoiceCircles.From([(4, "ann"), (4, "ben"), (4, "cat"), (11, "cat"), (11, "dan"), (11, "eve")]);
+        var circles = IndependentVoices.From(null, [(4, Finding.ClosedCircle, "ann"), (4, Finding.ClosedCircle, "ben"), (4, Finding.ClosedCircle, "cat"), (11, Finding.ClosedCircle, "cat"), (11, Finding.ClosedCircle, "dan"), (11, Finding.ClosedCircle, "eve")]);
 
         Assert.Equal("circle:4", circles.VoiceOf("ann", "eve"));
         Assert.Equal("circle:4", circles.VoiceOf("dan", "ben"));

@@ -49,7 +49,7 @@ public sealed class DetectorTests
                 new Row($"r{i}.{n}", "review.approved", approver, $"{at}{n}m", $$"""{"author":"{{author}}"}"""));
         });
 
-        Assert.Equal(findings, Describe(Detectors.ReviewRings(Activities(History.Of(rows)), Time.Now, Options)));
+        Assert.Equal(findings, Describe(Detectors.ReviewRings(Activities(History.Of(rows)), new Dictionary<string, string?>(), Time.Now, Options)));
     }
 
     // count signal every spacing from offset; several runs separated by ';'

@@ -167,10 +167,10 @@ internal sealed class History
 
     /// <summary>One employee's history, as evaluation loads it.</summary>
     public EmployeeHistory Of(string employee) =>
-        new(employee, _bots.Contains(employee), [.. _reads.Where(e => e.Stored.Actor == employee)], _corrections, _shipping, Policy, _collusion, Circles);
+        new(employee, _bots.Contains(employee), [.. _reads.Where(e => e.Stored.Actor == employee)], _corrections, _shipping, Policy, _collusion, Voices);
 
-    /// <summary>Flagged closed circles whose members speak with one voice; none unless a test sets them.</summary>
-    public VoiceCircles Circles { get; init; } = VoiceCircles.None;
+    /// <summary>Who vouches with an independent voice: everyone named, with no circle or patronage, unless a test sets it.</summary>
+    public IndependentVoices Voices { get; init; } = IndependentVoices.Everyone;
 
     public CountedEvents CountFor(string employee, DateTimeOffset? asOf = null) => Of(employee).CountAsOf(asOf ?? Time.Now);
 

@@ -9,6 +9,12 @@ public static class BuiltInSignals
     /// <summary>The review signal, and the attribute naming whose work was reviewed: the review graph the ring detector reads.</summary>
     public static (string Signal, string Author) Review { get; } = ("review.approved", "author");
 
+    /// <summary>
+    /// The merge signal, the pull request it merged (an approval names the same attribute), and its lines: what the
+    /// detector of mass-produced work compares with the organisation's.
+    /// </summary>
+    public static (string Signal, string Pull, string Added, string Deleted) Merge { get; } = ("pr.merged", "pr_id", "lines_added", "lines_deleted");
+
     /// <summary>The spend signal, its amount (what token burn compares with counted outcomes), its model and its reported cost: what the cost view sums.</summary>
     public static (string Signal, string Tokens, string Model, string Cost, string Aggregate) Spend { get; } = ("tokens.consumed", "tokens", "model", "cost_usd", "aggregate");
 

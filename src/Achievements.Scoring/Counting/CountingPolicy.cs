@@ -309,10 +309,10 @@ public sealed class CountingPolicy
     /// not. Then the daily caps, the lines a shipping event bounds, and the voices.
     /// </summary>
     public CountedEvents Classify(IReadOnlyList<ReadEvent> events, bool isBot, CorrectionIndex corrections, CollusionGroups collusion, DateTimeOffset asOf) =>
-        Classify(events, isBot, corrections, collusion, ShippingIndex.None, VoiceCircles.None, asOf);
+        Classify(events, isBot, corrections, collusion, ShippingIndex.None, IndependentVoices.Everyone, asOf);
 
     /// <inheritdoc cref="Classify(IReadOnlyList{ReadEvent}, bool, CorrectionIndex, CollusionGroups, DateTimeOffset)"/>
-    public CountedEvents Classify(IReadOnlyList<ReadEvent> events, bool isBot, CorrectionIndex corrections, CollusionGroups collusion, ShippingIndex shipping, VoiceCircles circles, DateTimeOffset asOf)
+    public CountedEvents Classify(IReadOnlyList<ReadEvent> events, bool isBot, CorrectionIndex corrections, CollusionGroups collusion, ShippingIndex shipping, IndependentVoices voices, DateTimeOffset asOf)
     {
         var judged = events.Where(e => e.Stored.OccurredAt <= asOf).ToList();
         var classified = new List<ClassifiedEvent>(judged.Count);
@@ -339,7 +339,7 @@ public sealed class CountingPolicy
             }
         }
 
-        return new CountedEvents(ApplyVoices(ApplyShippedLines(ApplyDailyCaps(classified)), circles));
+        return new CountedEvents(ApplyVoices(ApplyShippedLines(ApplyDailyCaps(classified)), voices));
     }
 
     /// <summary>
@@ -459,11 +459,12 @@ public sealed class CountingPolicy
 
     /// <summary>
     /// One relationship is one voice. Each counted outcome of a signal that asks for voices is vouched for by the
-    /// people its policy names, less its author, with a closed circle's members as one voice; none makes it
+    /// people its policy names who are independent voices for its author (<see cref="IndependentVoices"/>: people in
+    /// the directory, not the author nor the author's patrons, a closed circle's members as one voice); none makes it
     /// <c>unvouched</c>. Within the policy's rolling window a voice vouches for at most its bound: an outcome whose
     /// every voice has reached it is <c>one-voice</c>.
     /// </summary>
-    private List<ClassifiedEvent> ApplyVoices(List<ClassifiedEvent> events, VoiceCircles circles)
+    private List<ClassifiedEvent> ApplyVoices(List<ClassifiedEvent> events, IndependentVoices independent)
     {
         var vouched = new Dictionary<(string Signal, string Voice), Queue<DateTimeOffset>>();
         for (var i = 0; i < events.Count; i++)
@@ -475,8 +476,8 @@ public sealed class CountingPolicy
             }
 
             var voices = VouchersOf(e.Read, policy, e.ShippedBy)
-                .Where(voucher => voucher != e.Stored.Actor)
-                .Select(voucher => circles.VoiceOf(e.Stored.Actor, voucher))
+                .Select(voucher => independent.VoiceOf(e.Stored.Actor, voucher))
+                .OfType<string>()
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
             if (voices.Count == 0)

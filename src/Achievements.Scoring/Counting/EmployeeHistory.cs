@@ -8,11 +8,11 @@ namespace Achievements.Scoring;
 /// <param name="Shipping">The events that may ship those outcomes (others' pull requests too), with their corrections.</param>
 /// <param name="Policy">The counting policy they were read with.</param>
 /// <param name="Collusion">Confirmed review rings.</param>
-/// <param name="Circles">Flagged closed circles, whose members speak with one voice.</param>
-public sealed record EmployeeHistory(string EmployeeId, bool IsBot, IReadOnlyList<ReadEvent> Events, CorrectionIndex Corrections, ShippingIndex Shipping, CountingPolicy Policy, CollusionGroups Collusion, VoiceCircles Circles)
+/// <param name="Voices">Who vouches with an independent voice: people in the directory, less flagged patrons, with flagged circles as one voice.</param>
+public sealed record EmployeeHistory(string EmployeeId, bool IsBot, IReadOnlyList<ReadEvent> Events, CorrectionIndex Corrections, ShippingIndex Shipping, CountingPolicy Policy, CollusionGroups Collusion, IndependentVoices Voices)
 {
     /// <summary>What counts as of <paramref name="moment"/>: now for evaluation and progress, the grant time for clawback.</summary>
-    public CountedEvents CountAsOf(DateTimeOffset moment) => Policy.Classify(Events, IsBot, Corrections, Collusion, Shipping, Circles, moment);
+    public CountedEvents CountAsOf(DateTimeOffset moment) => Policy.Classify(Events, IsBot, Corrections, Collusion, Shipping, Voices, moment);
 
     /// <summary>The same history without the events that happened at or before <paramref name="moment"/>; corrections of the rest still apply.</summary>
     public EmployeeHistory After(DateTimeOffset moment) => this with { Events = [.. Events.Where(e => e.Stored.OccurredAt > moment)] };

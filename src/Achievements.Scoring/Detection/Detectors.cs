@@ -1,65 +1,13 @@
 namespace Achievements.Scoring;
 
-/// <summary>Thresholds of the gaming detectors (<c>Achievements:Detection:...</c>). Never shown to employees.</summary>
-public sealed class DetectionOptions
-{
-    /// <summary>How far back the review-ring detector looks.</summary>
-    public int RingWindowDays { get; set; } = 90;
-
-    /// <summary>Counted approvals each way before a pair can be a ring.</summary>
-    public int RingMinimumApprovals { get; set; } = 5;
-
-    /// <summary>Share of each one's approvals that go to the other, for a pair.</summary>
-    public double RingPairShare { get; set; } = 0.6;
-
-    /// <summary>Share of each member's approvals that stay inside a group of 3 to 6.</summary>
-    public double RingGroupShare { get; set; } = 0.8;
-
-    /// <summary>
-    /// Share of each member's counted approvals (in the ring window) that go to other members of a closed circle
-    /// on another team. Approvals of one's own teammates count among what a member gave, never as inside.
-    /// </summary>
-    public double CircleShare { get; set; } = 0.8;
-
-    /// <summary>Counted approvals in the ring window before someone can be a member of a closed circle.</summary>
-    public int CircleMinimumApprovals { get; set; } = 5;
-
-    public int BurstEvents { get; set; } = 20;
-
-    public int BurstWindowMinutes { get; set; } = 10;
-
-    /// <summary>How far back bursts are looked for.</summary>
-    public int BurstLookbackDays { get; set; } = 30;
-
-    public int TokenBurnWindowDays { get; set; } = 30;
-
-    public double TokenBurnZ { get; set; } = 3.5;
-
-    public long TokenBurnMinimumTokens { get; set; } = 1_000_000;
-}
-
-/// <summary>A detector's finding, before it is stored as a flag.</summary>
-public sealed record Finding(string Detector, IReadOnlyList<string> Employees, double Score, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, object Evidence, string Key)
-{
-    public const string ReviewRing = "review-ring";
-    public const string Burst = "burst";
-    public const string TokenBurn = "token-burn";
-    public const string ClosedCircle = "closed-circle";
-
-    /// <summary>The detectors whose findings hold awards while open: ring, circle and burst. Token burn only informs.</summary>
-    public static IReadOnlyList<string> Holding { get; } = [ReviewRing, ClosedCircle, Burst];
-
-    /// <summary>The detectors whose confirmed findings are collusion: approvals between their members stop counting.</summary>
-    public static IReadOnlyList<string> Colluding { get; } = [ReviewRing, ClosedCircle];
-
-    public bool Holds => Holding.Contains(Detector);
-}
-
 /// <summary>
-/// The detectors, as pure functions over employees' activity (their judged events, reduced), so that the service,
-/// the publish gate and the simulation all run exactly the same code.
+/// The detectors, as pure functions over employees' activity (their judged events, reduced) and the directory's teams,
+/// so that the service, the publish gate and the simulation all run exactly the same code. Independence is measured
+/// against the organisation rather than matched against shapes: a team reviewing its own work is the baseline, never a
+/// finding by itself; what is judged is vouching that crosses team lines and stays closed or concentrated, and output
+/// that stands out from the organisation's own people in rate and substance together.
 /// </summary>
-public static class Detectors
+public static partial class Detectors
 {
     /// <summary>Every detector over judged events: reduces each employee's, then runs <see cref="All(IReadOnlyDictionary{string, EmployeeActivity}, IReadOnlyDictionary{string, string}, DateTimeOffset, DetectionOptions, bool)"/>.</summary>
     public static IEnumerable<Finding> All(IReadOnlyDictionary<string, CountedEvents> employees, IReadOnlyDictionary<string, string?> teams, SignalCatalog catalog, DateTimeOffset now, DetectionOptions options, bool withTokenBurn = true) =>
@@ -71,116 +19,100 @@ public static class Detectors
     /// <param name="now">The moment the windows end.</param>
     /// <param name="options">The thresholds.</param>
     /// <param name="withTokenBurn">Whether to compare everyone's tokens.</param>
-    public static IEnumerable<Finding> All(IReadOnlyDictionary<string, EmployeeActivity> employees, IReadOnlyDictionary<string, string?> teams, DateTimeOffset now, DetectionOptions options, bool withTokenBurn = true) =>
-        ReviewRings(employees, now, options)
-            .Concat(ClosedCircles(employees, teams, now, options))
+    public static IEnumerable<Finding> All(IReadOnlyDictionary<string, EmployeeActivity> employees, IReadOnlyDictionary<string, string?> teams, DateTimeOffset now, DetectionOptions options, bool withTokenBurn = true)
+    {
+        var graph = ReviewGraph.Of(employees, teams, now.AddDays(-options.RingWindowDays));
+        return ReviewRings(graph, now, options)
+            .Concat(ClosedCircles(graph, now, options))
+            .Concat(Patronage(graph, now, options))
+            .Concat(MassProduction(employees, graph, now, options))
             .Concat(Bursts(employees, now, options))
             .Concat(withTokenBurn ? TokenBurn(employees, now, options) : []);
+    }
 
     /// <summary>
-    /// Pairs who mostly approve each other, and closed groups of 3 to 6. Counted approvals only: self-approvals
-    /// and bots never reach here, and a confirmed ring's approvals are already excluded.
+    /// Pairs on different teams who mostly approve each other: each gives the other at least
+    /// <see cref="DetectionOptions.RingMinimumApprovals"/> approvals and <see cref="DetectionOptions.RingPairShare"/> of
+    /// all they give. Two teammates reviewing each other is what a team of two does, so a pair on one team is never a ring.
     /// </summary>
-    public static IEnumerable<Finding> ReviewRings(IReadOnlyDictionary<string, EmployeeActivity> employees, DateTimeOffset now, DetectionOptions options)
+    public static IEnumerable<Finding> ReviewRings(IReadOnlyDictionary<string, EmployeeActivity> employees, IReadOnlyDictionary<string, string?> teams, DateTimeOffset now, DetectionOptions options) =>
+        ReviewRings(ReviewGraph.Of(employees, teams, now.AddDays(-options.RingWindowDays)), now, options);
+
+    private static IEnumerable<Finding> ReviewRings(ReviewGraph graph, DateTimeOffset now, DetectionOptions options)
     {
-        var from = now.AddDays(-options.RingWindowDays);
-        var (approvals, totals) = ApprovalsAfter(employees, from);
+        var pairs = graph.Approvals.Keys
+            .Where(k => string.CompareOrdinal(k.Approver, k.Author) < 0 && !graph.Teams.Same(k.Approver, k.Author))
+            .Where(k => graph.Count(k.Approver, k.Author) >= options.RingMinimumApprovals && graph.Count(k.Author, k.Approver) >= options.RingMinimumApprovals)
+            .Where(k => graph.GivenShare(k.Approver, k.Author) >= options.RingPairShare && graph.GivenShare(k.Author, k.Approver) >= options.RingPairShare)
+            .OrderBy(k => k.Approver, StringComparer.Ordinal).ThenBy(k => k.Author, StringComparer.Ordinal)
+            .ToList();
+        if (pairs.Count == 0)
+        {
+            yield break;
+        }
 
-        int Count(string a, string b) => approvals.GetValueOrDefault((a, b));
-        double Share(string a, string b) => totals.GetValueOrDefault(a) == 0 ? 0 : (double)Count(a, b) / totals[a];
-
-        var pairs = approvals.Keys
-            .Where(k => string.CompareOrdinal(k.Approver, k.Author) < 0)
-            .Where(k => Count(k.Approver, k.Author) >= options.RingMinimumApprovals && Count(k.Author, k.Approver) >= options.RingMinimumApprovals)
-            .Where(k => Share(k.Approver, k.Author) >= options.RingPairShare && Share(k.Author, k.Approver) >= options.RingPairShare);
+        // The organisation's norm: how much of what a reviewer gives goes to the one person they approve most.
+        var topShares = graph.Given.Keys.Select(r => graph.AuthorsOf[r].Max(a => graph.GivenShare(r, a))).ToList();
         foreach (var (a, b) in pairs)
         {
-            yield return RingFinding([a, b], Math.Min(Share(a, b), Share(b, a)), from, now, approvals);
-        }
-
-        // Groups: around each reviewer, everyone they trade at least the minimum of approvals with (either way);
-        // a group of 3 to 6 whose members each keep most of their approvals inside it is a ring.
-        var traded = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        foreach (var ((approver, author), count) in approvals)
-        {
-            foreach (var (a, b) in new[] { (approver, author), (author, approver) })
+            string[] members = [a, b];
+            var score = Math.Min(graph.GivenShare(a, b), graph.GivenShare(b, a));
+            var evidence = new
             {
-                var row = traded.TryGetValue(a, out var existing) ? existing : traded[a] = new Dictionary<string, int>(StringComparer.Ordinal);
-                row[b] = row.GetValueOrDefault(b) + count;
-            }
-        }
-
-        var groups = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (seed, partners) in traded.OrderBy(t => t.Key, StringComparer.Ordinal))
-        {
-            var group = partners.Where(p => p.Value >= options.RingMinimumApprovals).Select(p => p.Key).Append(seed).Order(StringComparer.Ordinal).ToList();
-            if (group.Count is < 3 or > 6 || !groups.Add(string.Join(',', group)))
-            {
-                continue;
-            }
-
-            var inside = group.Select(member => (Member: member, Inside: group.Sum(other => Count(member, other)))).ToList();
-            var shares = inside.Select(m => totals.GetValueOrDefault(m.Member) == 0 ? 0 : (double)m.Inside / totals[m.Member]).ToList();
-            if (inside.All(m => m.Inside >= options.RingMinimumApprovals) && shares.All(share => share >= options.RingGroupShare))
-            {
-                yield return RingFinding(group, shares.Min(), from, now, approvals);
-            }
+                pattern = "Two people on different teams who each give most of their approvals to the other.",
+                baseline = new
+                {
+                    reviewers = topShares.Count,
+                    medianShareToTopAuthor = Robust.Median(topShares),
+                    pairShare = options.RingPairShare,
+                    minimumApprovals = options.RingMinimumApprovals,
+                },
+                approvals = members.SelectMany(x => members.Where(y => y != x).Select(y => new
+                {
+                    approver = x,
+                    author = y,
+                    team = graph.Teams.Of(x),
+                    count = graph.Count(x, y),
+                    given = graph.Given.GetValueOrDefault(x),
+                    share = graph.GivenShare(x, y),
+                })).ToList(),
+                events = graph.Events(members, members),
+            };
+            yield return new Finding(Finding.ReviewRing, members, score, graph.From, now, evidence, $"{Finding.ReviewRing}:{a},{b}");
         }
     }
 
     /// <summary>
-    /// Closed circles of any size from three: people not on one directory team whose counted approvals stay among
-    /// themselves (each member gives at least <see cref="DetectionOptions.CircleShare"/> of theirs to other members
-    /// on another team). Approvals between people on the same team are legitimate review and never tie anyone into
-    /// a circle, so a team that reviews itself is not one; the ring detector still looks at its pairs and groups.
+    /// Closed circles of any size from three, judged on the <b>received</b> side: people whose received approvals come
+    /// almost entirely (<see cref="DetectionOptions.CircleShare"/>) from each other across team lines. What a member
+    /// gives elsewhere does not matter, so approving honest colleagues now and then hides nothing. Approvals from
+    /// one's own teammates are the baseline: they count among what a member received, never as inside a circle, so a
+    /// team that reviews itself, or two teams that review each other as well as themselves, are not one.
     /// </summary>
     /// <remarks>
     /// <para>
-    /// The circle is found by peeling, not by growing groups around a seed (as the ring detector does, which is
-    /// why it stops at six). Start with everyone who gave at least <see cref="DetectionOptions.CircleMinimumApprovals"/>;
-    /// whoever gives under the share to the others still left drops out, which lowers what those who approved them
-    /// keep inside, so they are looked at again; repeat until nobody drops. What remains is the one largest set in
-    /// which everyone keeps the share inside (such sets are closed under union, and peeling never removes a member
-    /// of one), whatever its size, found in time linear in the approvals. Its connected parts are the circles.
+    /// Found by peeling. Start with everyone who received at least <see cref="DetectionOptions.CircleMinimumApprovals"/>;
+    /// whoever receives under the share from others still left (on another team) drops out, which lowers what those
+    /// they approved receive inside, so they are looked at again; repeat until nobody drops. What remains is the one
+    /// largest set in which everyone receives the share from inside (such sets are closed under union), in time linear
+    /// in the approvals. Its connected parts of three or more are the circles; pairs are the ring detector's.
     /// </para>
     /// <para>
-    /// Taking connected parts of the candidates first and only then checking the share would let a circle hide
-    /// by adding one hanger-on (a busy reviewer who approves one member and forty others): the part would fail as
-    /// a whole. Peeling drops the hanger-on and still finds the circle. An honest organisation is peeled away
-    /// entirely: its people give most approvals to teammates, which never count as inside.
-    /// </para>
-    /// <para>
-    /// Every tie in a circle is an approval across team lines, so its members are never all on one team. People
-    /// without a team in the directory are on no team: a group of them reviewing only each other is a circle.
-    /// Pairs are left to <see cref="ReviewRings"/>.
+    /// A part holding more than <see cref="DetectionOptions.CircleLargestShare"/> of everyone approved in the window is
+    /// not a circle inside the organisation but the organisation itself: where everyone is reviewed across team lines,
+    /// nothing is closed against the rest. People without a team in the directory are on no team.
     /// </para>
     /// </remarks>
-    public static IEnumerable<Finding> ClosedCircles(IReadOnlyDictionary<string, EmployeeActivity> employees, IReadOnlyDictionary<string, string?> teams, DateTimeOffset now, DetectionOptions options)
+    public static IEnumerable<Finding> ClosedCircles(IReadOnlyDictionary<string, EmployeeActivity> employees, IReadOnlyDictionary<string, string?> teams, DateTimeOffset now, DetectionOptions options) =>
+        ClosedCircles(ReviewGraph.Of(employees, teams, now.AddDays(-options.RingWindowDays)), now, options);
+
+    private static IEnumerable<Finding> ClosedCircles(ReviewGraph graph, DateTimeOffset now, DetectionOptions options)
     {
-        var from = now.AddDays(-options.RingWindowDays);
-        var (approvals, totals) = ApprovalsAfter(employees, from);
-
-        // The directory's team is typed by people: "Platform" and "platform " are one team. Splitting a team in two
-        // would make honest teammates look like a circle; a blank team is none.
-        string? TeamOf(string employee) => teams.GetValueOrDefault(employee) is { } team && !string.IsNullOrWhiteSpace(team) ? team.Trim() : null;
-
-        // The approvals across team lines, both ways round: the ties a circle is made of.
-        var given = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        var approvedBy = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        foreach (var ((approver, author), count) in approvals)
-        {
-            if (TeamOf(approver) is { } team && string.Equals(team, TeamOf(author), StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
-            (given.TryGetValue(approver, out var row) ? row : given[approver] = new Dictionary<string, int>(StringComparer.Ordinal))[author] = count;
-            (approvedBy.TryGetValue(author, out var approvers) ? approvers : approvedBy[author] = []).Add(approver);
-        }
-
-        var members = totals.Where(t => t.Value >= options.CircleMinimumApprovals).Select(t => t.Key).ToHashSet(StringComparer.Ordinal);
-        var inside = members.ToDictionary(m => m, m => given.GetValueOrDefault(m)?.Where(a => members.Contains(a.Key)).Sum(a => a.Value) ?? 0, StringComparer.Ordinal);
-        double Share(string member) => (double)inside[member] / totals[member];
+        var receivers = graph.Received.Where(r => r.Value >= options.CircleMinimumApprovals).Select(r => r.Key).ToList();
+        var members = receivers.ToHashSet(StringComparer.Ordinal);
+        bool Tie(string approver, string author) => members.Contains(approver) && !graph.Teams.Same(approver, author);
+        var inside = members.ToDictionary(m => m, m => graph.ApproversOf[m].Where(a => Tie(a, m)).Sum(a => graph.Count(a, m)), StringComparer.Ordinal);
+        double Share(string member) => (double)inside[member] / graph.Received[member];
 
         var leaving = new Queue<string>(members.Where(m => Share(m) < options.CircleShare));
         while (leaving.TryDequeue(out var gone))
@@ -190,19 +122,26 @@ public static class Detectors
                 continue;
             }
 
-            foreach (var approver in approvedBy.GetValueOrDefault(gone) ?? [])
+            foreach (var author in graph.AuthorsOf.GetValueOrDefault(gone) ?? [])
             {
-                if (members.Contains(approver))
+                if (members.Contains(author) && !graph.Teams.Same(gone, author))
                 {
-                    inside[approver] -= given[approver][gone];
-                    if (Share(approver) < options.CircleShare)
+                    inside[author] -= graph.Count(gone, author);
+                    if (Share(author) < options.CircleShare)
                     {
-                        leaving.Enqueue(approver);
+                        leaving.Enqueue(author);
                     }
                 }
             }
         }
 
+        if (members.Count < 3)
+        {
+            yield break;
+        }
+
+        var approved = graph.Received.Count;
+        var crossTeam = receivers.Select(graph.CrossTeamReceivedShare).ToList();
         var placed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var seed in members.Order(StringComparer.Ordinal))
         {
@@ -215,108 +154,100 @@ public static class Detectors
             for (var next = 0; next < circle.Count; next++)
             {
                 var member = circle[next];
-                var ties = ((IEnumerable<string>?)given.GetValueOrDefault(member)?.Keys ?? []).Concat(approvedBy.GetValueOrDefault(member) ?? []);
-                circle.AddRange(ties.Where(other => members.Contains(other) && placed.Add(other)));
+                var ties = (graph.AuthorsOf.GetValueOrDefault(member) ?? []).Concat(graph.ApproversOf.GetValueOrDefault(member) ?? [])
+                    .Where(other => members.Contains(other) && !graph.Teams.Same(member, other));
+                circle.AddRange(ties.Where(placed.Add));
             }
 
-            if (circle.Count >= 3)
+            if (circle.Count < 3 || circle.Count > options.CircleLargestShare * approved)
             {
-                var sorted = circle.Order(StringComparer.Ordinal).ToList();
-                var evidence = new
+                continue;
+            }
+
+            var sorted = circle.Order(StringComparer.Ordinal).ToList();
+            var evidence = new
+            {
+                pattern = "People on different teams whose received approvals come almost entirely from each other, across team lines.",
+                share = sorted.Min(Share),
+                baseline = new
                 {
-                    share = sorted.Min(Share),
-                    members = sorted.Select(m => new { employee = m, team = TeamOf(m), approvals = totals[m], inside = inside[m], share = Share(m) }).ToList(),
-                };
-                yield return new Finding(Finding.ClosedCircle, sorted, evidence.share, from, now, evidence, $"{Finding.ClosedCircle}:{string.Join(',', sorted)}");
-            }
-        }
-    }
-
-    /// <summary>At least N events of one outcome signal from one employee within M minutes: faster than people work.</summary>
-    public static IEnumerable<Finding> Bursts(IReadOnlyDictionary<string, EmployeeActivity> employees, DateTimeOffset now, DetectionOptions options)
-    {
-        var from = now.AddDays(-options.BurstLookbackDays);
-        foreach (var (employee, activity) in employees)
-        {
-            foreach (var run in activity.Bursts.Where(run => run.Count >= options.BurstEvents && run.Start > from && run.End <= now))
-            {
-                var evidence = new { signal = run.Signal, events = run.Count, minutes = options.BurstWindowMinutes };
-                yield return new Finding(Finding.Burst, [employee], run.Count, run.Start, run.End, evidence,
-                    $"{Finding.Burst}:{employee}:{run.Signal}:{run.Start.UtcTicks}");
-            }
+                    approved,
+                    medianCrossTeamShare = Robust.Median(crossTeam),
+                    circleShare = options.CircleShare,
+                    minimumApprovals = options.CircleMinimumApprovals,
+                },
+                members = sorted.Select(m => new
+                {
+                    employee = m,
+                    team = graph.Teams.Of(m),
+                    received = graph.Received[m],
+                    inside = inside[m],
+                    share = Share(m),
+                    given = graph.Given.GetValueOrDefault(m),
+                }).ToList(),
+                events = graph.Events(sorted, sorted),
+            };
+            yield return new Finding(Finding.ClosedCircle, sorted, evidence.share, graph.From, now, evidence, $"{Finding.ClosedCircle}:{string.Join(',', sorted)}");
         }
     }
 
     /// <summary>
-    /// Tokens per counted outcome over 30 days, scored with a robust z-score against everyone who used tokens.
-    /// Informational: tokens earn nothing anyway, but admins see who spends without result.
+    /// Concentration: reviewers on another team who give most of their approvals (<see cref="DetectionOptions.PatronShare"/>,
+    /// at least <see cref="DetectionOptions.PatronMinimumApprovals"/>) to one author are that author's patrons, part of
+    /// the author's own voice, however many of them there are. One finding per author, naming the author and every patron.
+    /// Inside a team, one colleague reviewing most of another's work is what a team of two or a busy author's team does,
+    /// so teammates are never patrons.
     /// </summary>
-    public static IEnumerable<Finding> TokenBurn(IReadOnlyDictionary<string, EmployeeActivity> employees, DateTimeOffset now, DetectionOptions options)
+    public static IEnumerable<Finding> Patronage(IReadOnlyDictionary<string, EmployeeActivity> employees, IReadOnlyDictionary<string, string?> teams, DateTimeOffset now, DetectionOptions options) =>
+        Patronage(ReviewGraph.Of(employees, teams, now.AddDays(-options.RingWindowDays)), now, options);
+
+    private static IEnumerable<Finding> Patronage(ReviewGraph graph, DateTimeOffset now, DetectionOptions options)
     {
-        var from = now.AddDays(-options.TokenBurnWindowDays);
-        var spenders = employees
-            .Select(pair => (Employee: pair.Key, pair.Value.Tokens, pair.Value.Outcomes, PerOutcome: pair.Value.Tokens / Math.Max(pair.Value.Outcomes, 1)))
-            .Where(s => s.Tokens > 0)
+        var patrons = graph.Approvals
+            .Where(a => a.Value >= options.PatronMinimumApprovals && !graph.Teams.Same(a.Key.Approver, a.Key.Author))
+            .Where(a => graph.GivenShare(a.Key.Approver, a.Key.Author) >= options.PatronShare)
+            .GroupBy(a => a.Key.Author, a => a.Key.Approver, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToList();
-        if (spenders.Count < 3)
+        if (patrons.Count == 0)
         {
             yield break;
         }
 
-        var values = spenders.Select(s => s.PerOutcome).ToList();
-        var median = Median(values);
-        var mad = Median([.. values.Select(v => Math.Abs(v - median))]);
-        var meanAbsolute = values.Average(v => Math.Abs(v - median));
-        foreach (var spender in spenders.Where(s => s.Tokens >= options.TokenBurnMinimumTokens))
+        var topShares = graph.Given.Keys.Select(r => graph.AuthorsOf[r].Max(a => graph.GivenShare(r, a))).ToList();
+        foreach (var group in patrons)
         {
-            // The modified z-score of Iglewicz and Hoaglin; when over half the values are equal (MAD 0),
-            // the mean absolute deviation stands in, scaled to match a normal distribution's spread.
-            var z = mad > 0 ? 0.6745 * (spender.PerOutcome - median) / mad
-                : meanAbsolute > 0 ? (spender.PerOutcome - median) / (1.2533 * meanAbsolute)
-                : 0;
-            if (z > options.TokenBurnZ)
+            var author = group.Key;
+            var sorted = group.Order(StringComparer.Ordinal).ToList();
+            var fromPatrons = sorted.Sum(p => graph.Count(p, author));
+            var evidence = new
             {
-                var evidence = new { tokens = spender.Tokens, countedOutcomes = spender.Outcomes, tokensPerOutcome = spender.PerOutcome, median, z };
-                yield return new Finding(Finding.TokenBurn, [spender.Employee], z, from, now, evidence, $"{Finding.TokenBurn}:{spender.Employee}");
-            }
-        }
-    }
-
-    /// <summary>Counted approvals after <paramref name="from"/>, by approver and author, and each approver's total.</summary>
-    private static (Dictionary<(string Approver, string Author), int> Approvals, Dictionary<string, int> Totals) ApprovalsAfter(IReadOnlyDictionary<string, EmployeeActivity> employees, DateTimeOffset from)
-    {
-        var approvals = new Dictionary<(string Approver, string Author), int>();
-        var totals = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var (employee, activity) in employees)
-        {
-            foreach (var author in activity.ApprovalTimes.Keys)
-            {
-                if (activity.ApprovalsOf(author, from) is var count and > 0)
+                pattern = sorted.Count == 1
+                    ? "A reviewer on another team who gives most of their approvals to one author."
+                    : $"{sorted.Count} reviewers on other teams who each give most of their approvals to one author.",
+                author,
+                authorTeam = graph.Teams.Of(author),
+                received = graph.Received[author],
+                fromPatrons,
+                baseline = new
                 {
-                    approvals[(employee, author)] = count;
-                    totals[employee] = totals.GetValueOrDefault(employee) + count;
-                }
-            }
+                    reviewers = topShares.Count,
+                    medianShareToTopAuthor = Robust.Median(topShares),
+                    patronShare = options.PatronShare,
+                    minimumApprovals = options.PatronMinimumApprovals,
+                },
+                patrons = sorted.Select(p => new
+                {
+                    employee = p,
+                    team = graph.Teams.Of(p),
+                    approvals = graph.Count(p, author),
+                    given = graph.Given[p],
+                    share = graph.GivenShare(p, author),
+                }).ToList(),
+                events = graph.Events(sorted, [author]),
+            };
+            yield return new Finding(Finding.Patronage, [.. sorted.Prepend(author).Order(StringComparer.Ordinal)], sorted.Min(p => graph.GivenShare(p, author)),
+                graph.From, now, evidence, $"{Finding.Patronage}:{author}:{string.Join(',', sorted)}");
         }
-
-        return (approvals, totals);
-    }
-
-    private static Finding RingFinding(IReadOnlyCollection<string> members, double score, DateTimeOffset from, DateTimeOffset now, Dictionary<(string Approver, string Author), int> approvals)
-    {
-        var sorted = members.Order(StringComparer.Ordinal).ToList();
-        var evidence = new
-        {
-            approvals = sorted.SelectMany(a => sorted.Where(b => b != a).Select(b => new { approver = a, author = b, count = approvals.GetValueOrDefault((a, b)) }))
-                .Where(x => x.count > 0).ToList(),
-        };
-        return new Finding(Finding.ReviewRing, sorted, score, from, now, evidence, $"{Finding.ReviewRing}:{string.Join(',', sorted)}");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        var middle = sorted.Count / 2;
-        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }

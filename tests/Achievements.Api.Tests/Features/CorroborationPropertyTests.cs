@@ -214,7 +214,7 @@ public sealed class CorroborationPropertyTests
         List<ReadEvent> reads = [.. Policy.Read(stored, new HashSet<string>()).OrderBy(e => e.Stored.OccurredAt).ThenBy(e => e.Stored.Seq)];
         var corrections = CorrectionIndex.From(CorrectionIndex.LookupsFor(reads).Select(lookup => (lookup, lookup.Find(reads))));
         var shipping = ShippingIndex.From(ShippingIndex.LookupsFor(reads).Select(lookup => (lookup, lookup.Matching(reads))), corrections);
-        var history = new EmployeeHistory(Employee, false, [.. reads.Where(e => e.Stored.Actor == Employee)], corrections, shipping, Policy, CollusionGroups.None, VoiceCircles.None);
+        var history = new EmployeeHistory(Employee, false, [.. reads.Where(e => e.Stored.Actor == Employee)], corrections, shipping, Policy, CollusionGroups.None, IndependentVoices.Everyone);
         return history.CountAsOf(Now);
     }
 

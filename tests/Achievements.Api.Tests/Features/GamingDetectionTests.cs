@@ -235,11 +235,11 @@ public sealed class GamingDetectionTests
         await app.EvaluateAsync();
     }
 
-    private static async Task<VoiceCircles> VoiceCirclesAsync(AchievementsApp app)
+    private static async Task<IndependentVoices> VoicesAsync(AchievementsApp app)
     {
         await using var connection = app.Connect();
         await connection.OpenAsync(Ct);
-        return (await Achievements.Api.Features.History.EvaluationContext.LoadAsync(connection, Now, Ct)).Circles;
+        return (await Achievements.Api.Features.History.EvaluationContext.LoadAsync(connection, Now, Ct)).Voices;
     }
 
     [Fact]
@@ -262,7 +262,7 @@ public sealed class GamingDetectionTests
         }
 
         var id = circle.GetProperty("id").GetInt64();
-        var voices = await VoiceCirclesAsync(app);
+        var voices = await VoicesAsync(app);
         Assert.Equal($"circle:{id}", voices.VoiceOf("cara", "dina"));
         Assert.Equal("outsider", voices.VoiceOf("cara", "outsider"));
 
@@ -270,7 +270,7 @@ public sealed class GamingDetectionTests
 
         Assert.Equal("dismissed", dismissed.GetProperty("status").GetString());
         Assert.Equal("bronze", await app.TierOfAsync("cara", "trusted-reviewer"));
-        Assert.Equal("dina", (await VoiceCirclesAsync(app)).VoiceOf("cara", "dina"));
+        Assert.Equal("dina", (await VoicesAsync(app)).VoiceOf("cara", "dina"));
         await (await app.Admin().PostJsonAsync("/api/v1/detections", new { })).JsonAsync();
         Assert.Empty(await OpenFlagsAsync(app, "closed-circle"));
     }
@@ -290,7 +290,7 @@ public sealed class GamingDetectionTests
         Assert.Equal("revoked", award.GetProperty("status").GetString());
         Assert.Equal("collusion", award.GetProperty("reason").GetString());
         Assert.Equal(12, (await app.ProgressAsync("emil", "trusted-reviewer")).Excluded("review.approved", "collusion"));
-        Assert.Equal($"circle:{id}", (await VoiceCirclesAsync(app)).VoiceOf("emil", "finn"));
+        Assert.Equal($"circle:{id}", (await VoicesAsync(app)).VoiceOf("emil", "finn"));
         var again = await (await app.Admin().PostJsonAsync("/api/v1/detections", new { })).JsonAsync();
         Assert.Equal(0, again.GetProperty("flagged").GetInt32());
     }

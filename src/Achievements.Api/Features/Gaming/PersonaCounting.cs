@@ -23,7 +23,7 @@ internal sealed class PersonaCounting(SignalCatalog catalog, DateTimeOffset now,
         var shipping = ShippingIndex.From(ShippingIndex.LookupsFor(reads).Select(lookup => (lookup, lookup.Matching(reads))), corrections);
         return reads.GroupBy(e => e.Stored.Actor, StringComparer.Ordinal)
             .Where(g => !bots.Contains(g.Key))
-            .ToDictionary(g => g.Key, g => _policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, shipping, VoiceCircles.None, now), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => _policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, shipping, IndependentVoices.Everyone, now), StringComparer.Ordinal);
     }
 
     private List<(StoredEvent Event, string Attributes)> Ingest(IEnumerable<SimulatedEvent> events)

@@ -24,11 +24,12 @@ internal sealed class EvaluationContext
         WHERE f.status = 'open' AND f.detector IN (SELECT value FROM {sql.Values("@Holding")})
         """;
 
-    // Closed circles flagged and open, or confirmed: their members' vouching for each other is one voice. A
-    // dismissed circle was judged honest, so its members are separate voices again.
-    private const string SelectCircles = """
-        SELECT f.id AS Flag, m.employee_id AS Employee FROM flags f JOIN flag_members m ON m.flag_id = f.id
-        WHERE f.detector = @Detector AND f.status IN ('open', 'confirmed')
+    // Closed circles and patronage flagged and open, or confirmed: a circle's members vouch for each other as one
+    // voice, and patrons for their author with none. A dismissed flag was judged honest, so its members are
+    // separate voices again.
+    private static string SelectVoiceFlags(SqlDialect sql) => $"""
+        SELECT f.id AS Flag, f.detector AS Detector, m.employee_id AS Employee FROM flags f JOIN flag_members m ON m.flag_id = f.id
+        WHERE f.detector IN (SELECT value FROM {sql.Values("@Detectors")}) AND f.status IN ('open', 'confirmed')
         ORDER BY f.id
         """;
 
@@ -58,8 +59,8 @@ internal sealed class EvaluationContext
     public CollusionGroups Collusion { get; init; } = CollusionGroups.None;
     public IReadOnlySet<string> Held { get; init; } = new HashSet<string>();
 
-    /// <summary>Open and confirmed closed circles, for counting their members' vouching for each other as one voice.</summary>
-    public VoiceCircles Circles { get; init; } = VoiceCircles.None;
+    /// <summary>Who vouches with an independent voice: open and confirmed circles and patronage, and who is a person.</summary>
+    public IndependentVoices Voices { get; init; } = IndependentVoices.Everyone;
 
     public static async Task<EvaluationContext> LoadAsync(DbConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -78,7 +79,8 @@ internal sealed class EvaluationContext
             Now = now,
             Collusion = CollusionGroups.From(await connection.QueryAsync<(long Group, string Employee)>(new CommandDefinition(SelectCollusion, cancellationToken: cancellationToken))),
             Held = (await connection.QueryAsync<string>(new CommandDefinition(SelectHeld(SqlDialect.Of(connection)), new { Holding = JsonSerializer.Serialize(Finding.Holding) }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal),
-            Circles = VoiceCircles.From(await connection.QueryAsync<(long Flag, string Employee)>(new CommandDefinition(SelectCircles, new { Detector = Finding.ClosedCircle }, cancellationToken: cancellationToken))),
+            Voices = IndependentVoices.From(null, await connection.QueryAsync<(long Flag, string Detector, string Employee)>(new CommandDefinition(
+                SelectVoiceFlags(SqlDialect.Of(connection)), new { Detectors = JsonSerializer.Serialize(Finding.ChangingVoices) }, cancellationToken: cancellationToken))),
         };
     }
 
@@ -101,7 +103,7 @@ internal sealed class EvaluationContext
         var events = await HistoryReader.ReadAsync(connection, transaction, employeeId, Policy, Bots, cancellationToken);
         var corrections = await CorrectionLookup.CorrectionsOfAsync(connection, transaction, events, cancellationToken);
         var shipping = await CorrectionLookup.ShippingOfAsync(connection, transaction, events, Policy, Bots, cancellationToken);
-        return new EmployeeHistory(employeeId, employee.Value.IsBot != 0, events, corrections, shipping, Policy, Collusion, Circles);
+        return new EmployeeHistory(employeeId, employee.Value.IsBot != 0, events, corrections, shipping, Policy, Collusion, Voices);
     }
 
     private sealed record LiveBadgeRow
