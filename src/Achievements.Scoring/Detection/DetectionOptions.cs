@@ -16,12 +16,20 @@ public sealed class DetectionOptions
     public double RingPairShare { get; set; } = 0.6;
 
     /// <summary>
-    /// Share of each member's received approvals (in the ring window) that come from other members of a closed circle
-    /// on another team. Approvals from one's own teammates count among what a member received, never as inside.
+    /// Share of a closed circle's received approvals, all its members' together (in the ring window), that come from
+    /// other members on another team. Approvals from one's own teammates count among what a member received, never as
+    /// inside.
     /// </summary>
     public double CircleShare { get; set; } = 0.8;
 
-    /// <summary>Approvals received in the ring window before someone can be a member of a closed circle.</summary>
+    /// <summary>
+    /// Share of each member's own received approvals that must come from other members on another team: lower than
+    /// <see cref="CircleShare"/>, so that one member whose real work an outsider reviews now and then does not unravel
+    /// the rest of the circle.
+    /// </summary>
+    public double CircleMemberShare { get; set; } = 0.6;
+
+    /// <summary>Approvals received in the ring window, on average per member, before a closed circle is judged at all.</summary>
     public int CircleMinimumApprovals { get; set; } = 5;
 
     /// <summary>

@@ -84,18 +84,22 @@ public static partial class Detectors
 
     /// <summary>
     /// Closed circles of any size from three, judged on the <b>received</b> side: people whose received approvals come
-    /// almost entirely (<see cref="DetectionOptions.CircleShare"/>) from each other across team lines. What a member
+    /// almost entirely from each other across team lines (<see cref="DetectionOptions.CircleShare"/> of the circle's,
+    /// and at least <see cref="DetectionOptions.CircleMemberShare"/> of each member's). What a member
     /// gives elsewhere does not matter, so approving honest colleagues now and then hides nothing. Approvals from
     /// one's own teammates are the baseline: they count among what a member received, never as inside a circle, so a
     /// team that reviews itself, or two teams that review each other as well as themselves, are not one.
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Found by peeling. Start with everyone who received at least <see cref="DetectionOptions.CircleMinimumApprovals"/>;
-    /// whoever receives under the share from others still left (on another team) drops out, which lowers what those
-    /// they approved receive inside, so they are looked at again; repeat until nobody drops. What remains is the one
-    /// largest set in which everyone receives the share from inside (such sets are closed under union), in time linear
-    /// in the approvals. Its connected parts of three or more are the circles; pairs are the ring detector's.
+    /// Found by peeling. Start with everyone who was approved and approved someone; whoever receives under the member
+    /// share from others still left (on another team), or gives none of them anything, drops out, which lowers what
+    /// those they approved receive inside and what those who approved them give inside, so they are looked at again;
+    /// repeat until nobody drops. What remains is the
+    /// one largest set in which everyone receives the member share from inside (such sets are closed under union), in
+    /// time linear in the approvals. Its connected parts of three or more that receive the circle share from inside,
+    /// all together, and on average at least <see cref="DetectionOptions.CircleMinimumApprovals"/> a member, are the
+    /// circles; pairs are the ring detector's.
     /// </para>
     /// <para>
     /// A part holding more than <see cref="DetectionOptions.CircleLargestShare"/> of everyone approved in the window is
@@ -108,13 +112,16 @@ public static partial class Detectors
 
     private static IEnumerable<Finding> ClosedCircles(ReviewGraph graph, DateTimeOffset now, DetectionOptions options)
     {
-        var receivers = graph.Received.Where(r => r.Value >= options.CircleMinimumApprovals).Select(r => r.Key).ToList();
-        var members = receivers.ToHashSet(StringComparer.Ordinal);
-        bool Tie(string approver, string author) => members.Contains(approver) && !graph.Teams.Same(approver, author);
+        // Everyone who was approved and approved someone: a member trades. Someone who only receives (a colleague
+        // whose real work the circle approves now and then) is never pulled into it, however the circle treats them.
+        var members = graph.Received.Keys.Where(graph.Given.ContainsKey).ToHashSet(StringComparer.Ordinal);
+        bool Tie(string approver, string author) => members.Contains(approver) && members.Contains(author) && !graph.Teams.Same(approver, author);
         var inside = members.ToDictionary(m => m, m => graph.ApproversOf[m].Where(a => Tie(a, m)).Sum(a => graph.Count(a, m)), StringComparer.Ordinal);
+        var givenInside = members.ToDictionary(m => m, m => graph.AuthorsOf[m].Count(a => Tie(m, a)), StringComparer.Ordinal);
         double Share(string member) => (double)inside[member] / graph.Received[member];
+        bool Leaves(string member) => Share(member) < options.CircleMemberShare || givenInside[member] == 0;
 
-        var leaving = new Queue<string>(members.Where(m => Share(m) < options.CircleShare));
+        var leaving = new Queue<string>(members.Where(Leaves));
         while (leaving.TryDequeue(out var gone))
         {
             if (!members.Remove(gone))
@@ -122,15 +129,21 @@ public static partial class Detectors
                 continue;
             }
 
-            foreach (var author in graph.AuthorsOf.GetValueOrDefault(gone) ?? [])
+            foreach (var author in graph.AuthorsOf[gone].Where(a => members.Contains(a) && !graph.Teams.Same(gone, a)))
             {
-                if (members.Contains(author) && !graph.Teams.Same(gone, author))
+                inside[author] -= graph.Count(gone, author);
+                if (Leaves(author))
                 {
-                    inside[author] -= graph.Count(gone, author);
-                    if (Share(author) < options.CircleShare)
-                    {
-                        leaving.Enqueue(author);
-                    }
+                    leaving.Enqueue(author);
+                }
+            }
+
+            foreach (var approver in graph.ApproversOf[gone].Where(a => members.Contains(a) && !graph.Teams.Same(a, gone)))
+            {
+                givenInside[approver]--;
+                if (Leaves(approver))
+                {
+                    leaving.Enqueue(approver);
                 }
             }
         }
@@ -141,7 +154,7 @@ public static partial class Detectors
         }
 
         var approved = graph.Received.Count;
-        var crossTeam = receivers.Select(graph.CrossTeamReceivedShare).ToList();
+        var crossTeam = graph.Received.Where(r => r.Value >= options.CircleMinimumApprovals).Select(r => graph.CrossTeamReceivedShare(r.Key)).ToList();
         var placed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var seed in members.Order(StringComparer.Ordinal))
         {
@@ -159,7 +172,9 @@ public static partial class Detectors
                 circle.AddRange(ties.Where(placed.Add));
             }
 
-            if (circle.Count < 3 || circle.Count > options.CircleLargestShare * approved)
+            var share = (double)circle.Sum(m => inside[m]) / circle.Sum(m => graph.Received[m]);
+            if (circle.Count < 3 || circle.Count > options.CircleLargestShare * approved || share < options.CircleShare
+                || circle.Sum(m => graph.Received[m]) < options.CircleMinimumApprovals * circle.Count)
             {
                 continue;
             }
@@ -168,12 +183,13 @@ public static partial class Detectors
             var evidence = new
             {
                 pattern = "People on different teams whose received approvals come almost entirely from each other, across team lines.",
-                share = sorted.Min(Share),
+                share,
                 baseline = new
                 {
                     approved,
                     medianCrossTeamShare = Robust.Median(crossTeam),
                     circleShare = options.CircleShare,
+                    memberShare = options.CircleMemberShare,
                     minimumApprovals = options.CircleMinimumApprovals,
                 },
                 members = sorted.Select(m => new

@@ -99,18 +99,25 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
     private List<Population> Judge(SignalCatalog catalog, DateTimeOffset day)
     {
         var counting = new PersonaCounting(catalog, day, Source);
-        return [.. personas.Select((persona, i) =>
+        var runs = personas.Select((persona, i) => (Persona: persona, Run: persona.Generate($"gate{i}", day, 365, new Random(Seed + i)))).ToList();
+        var judged = runs.Select(r =>
         {
-            var run = persona.Generate($"gate{i}", day, 365, new Random(Seed + i));
-            var bots = run.Employees.Where(e => e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-            var counted = counting.Count(run.Events, bots);
-            // The detectors see everything the persona did, as they would in production: a held employee has been
-            // stopped whatever the genuine work alone would earn.
-            // Seeding puts a persona's employees on their own team, or one named after the persona (OrganisationSeeding): the same here.
-            var teams = run.Employees.ToDictionary(e => e.Id, e => (string?)(e.Team ?? run.Persona), StringComparer.Ordinal);
-            var held = Detectors.All(counted, teams, catalog, day, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
-            var genuine = run.Events.Any(e => e.Farmed) ? counting.Count(run.Events.Where(e => !e.Farmed), bots) : counted;
-            return new Population(persona, counted, genuine, held);
+            var bots = r.Run.Employees.Where(e => e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+            return (r.Persona, r.Run, Bots: bots, Counted: counting.Count(r.Run.Events, bots));
+        }).ToList();
+
+        // The detectors see everything every persona did, together, as they would see one organisation in production:
+        // independence and output are judged against the organisation's own people, and the library is that
+        // organisation. A held employee has been stopped whatever the genuine work alone would earn. Seeding puts a
+        // persona's employees on their own team, or one named after the persona (OrganisationSeeding): the same here.
+        var everyone = judged.SelectMany(j => j.Counted).ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        var teams = judged.SelectMany(j => j.Run.Employees.Select(e => (e.Id, Team: (string?)(e.Team ?? j.Run.Persona))))
+            .ToDictionary(e => e.Id, e => e.Team, StringComparer.Ordinal);
+        var held = Detectors.All(everyone, teams, catalog, day, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
+        return [.. judged.Select(j =>
+        {
+            var genuine = j.Run.Events.Any(e => e.Farmed) ? counting.Count(j.Run.Events.Where(e => !e.Farmed), j.Bots) : j.Counted;
+            return new Population(j.Persona, j.Counted, genuine, [.. j.Run.Employees.Select(e => e.Id).Where(held.Contains)]);
         })];
     }
 
