@@ -29,7 +29,7 @@ public sealed class DetectionOptions
     /// </summary>
     public double CircleMemberShare { get; set; } = 0.6;
 
-    /// <summary>Approvals received in the ring window, on average per member, before a closed circle is judged at all.</summary>
+    /// <summary>Approvals received from, or given to, other members in the ring window before someone can be a member of a closed circle.</summary>
     public int CircleMinimumApprovals { get; set; } = 5;
 
     /// <summary>
@@ -38,11 +38,14 @@ public sealed class DetectionOptions
     /// </summary>
     public double CircleLargestShare { get; set; } = 0.5;
 
-    /// <summary>Share of a reviewer's approvals going to one author on another team that makes them that author's patron.</summary>
+    /// <summary>
+    /// Share of a reviewer's approvals going to one author on another team that makes them that author's patron, and
+    /// share of the author's received approvals that their patrons together must give.
+    /// </summary>
     public double PatronShare { get; set; } = 0.5;
 
     /// <summary>Approvals of one author in the ring window before a reviewer can be their patron.</summary>
-    public int PatronMinimumApprovals { get; set; } = 10;
+    public int PatronMinimumApprovals { get; set; } = 5;
 
     /// <summary>
     /// The margin, as a robust z-score against the organisation's own people (modified z of Iglewicz and Hoaglin), by

@@ -93,13 +93,12 @@ public static partial class Detectors
     /// <remarks>
     /// <para>
     /// Found by peeling. Start with everyone who was approved and approved someone; whoever receives under the member
-    /// share from others still left (on another team), or gives none of them anything, drops out, which lowers what
+    /// share from others still left (on another team), gives none of them anything, or is tied to them by fewer than
+    /// <see cref="DetectionOptions.CircleMinimumApprovals"/> approvals both ways round, drops out, which lowers what
     /// those they approved receive inside and what those who approved them give inside, so they are looked at again;
-    /// repeat until nobody drops. What remains is the
-    /// one largest set in which everyone receives the member share from inside (such sets are closed under union), in
-    /// time linear in the approvals. Its connected parts of three or more that receive the circle share from inside,
-    /// all together, and on average at least <see cref="DetectionOptions.CircleMinimumApprovals"/> a member, are the
-    /// circles; pairs are the ring detector's.
+    /// repeat until nobody drops. What remains is the one largest set in which everyone keeps to these (such sets are
+    /// closed under union), found in time linear in the approvals. Its connected parts of three or more that receive the
+    /// circle share from inside, all together, are the circles; pairs are the ring detector's.
     /// </para>
     /// <para>
     /// A part holding more than <see cref="DetectionOptions.CircleLargestShare"/> of everyone approved in the window is
@@ -112,14 +111,16 @@ public static partial class Detectors
 
     private static IEnumerable<Finding> ClosedCircles(ReviewGraph graph, DateTimeOffset now, DetectionOptions options)
     {
-        // Everyone who was approved and approved someone: a member trades. Someone who only receives (a colleague
-        // whose real work the circle approves now and then) is never pulled into it, however the circle treats them.
+        // Everyone who was approved and approved someone. A member trades: someone who only receives (a colleague
+        // whose real work the circle approves now and then) is never pulled into it, nor is someone tied to it by fewer
+        // than the minimum of approvals either way (a busy reviewer whom one member once approved).
         var members = graph.Received.Keys.Where(graph.Given.ContainsKey).ToHashSet(StringComparer.Ordinal);
         bool Tie(string approver, string author) => members.Contains(approver) && members.Contains(author) && !graph.Teams.Same(approver, author);
         var inside = members.ToDictionary(m => m, m => graph.ApproversOf[m].Where(a => Tie(a, m)).Sum(a => graph.Count(a, m)), StringComparer.Ordinal);
-        var givenInside = members.ToDictionary(m => m, m => graph.AuthorsOf[m].Count(a => Tie(m, a)), StringComparer.Ordinal);
+        var givenInside = members.ToDictionary(m => m, m => graph.AuthorsOf[m].Where(a => Tie(m, a)).Sum(a => graph.Count(m, a)), StringComparer.Ordinal);
         double Share(string member) => (double)inside[member] / graph.Received[member];
-        bool Leaves(string member) => Share(member) < options.CircleMemberShare || givenInside[member] == 0;
+        bool Leaves(string member) => Share(member) < options.CircleMemberShare || givenInside[member] == 0
+            || (graph.Received[member] < options.CircleMinimumApprovals && givenInside[member] < options.CircleMinimumApprovals);
 
         var leaving = new Queue<string>(members.Where(Leaves));
         while (leaving.TryDequeue(out var gone))
@@ -140,7 +141,7 @@ public static partial class Detectors
 
             foreach (var approver in graph.ApproversOf[gone].Where(a => members.Contains(a) && !graph.Teams.Same(a, gone)))
             {
-                givenInside[approver]--;
+                givenInside[approver] -= graph.Count(approver, gone);
                 if (Leaves(approver))
                 {
                     leaving.Enqueue(approver);
@@ -173,8 +174,7 @@ public static partial class Detectors
             }
 
             var share = (double)circle.Sum(m => inside[m]) / circle.Sum(m => graph.Received[m]);
-            if (circle.Count < 3 || circle.Count > options.CircleLargestShare * approved || share < options.CircleShare
-                || circle.Sum(m => graph.Received[m]) < options.CircleMinimumApprovals * circle.Count)
+            if (circle.Count < 3 || circle.Count > options.CircleLargestShare * approved || share < options.CircleShare)
             {
                 continue;
             }
@@ -209,8 +209,9 @@ public static partial class Detectors
 
     /// <summary>
     /// Concentration: reviewers on another team who give most of their approvals (<see cref="DetectionOptions.PatronShare"/>,
-    /// at least <see cref="DetectionOptions.PatronMinimumApprovals"/>) to one author are that author's patrons, part of
-    /// the author's own voice, however many of them there are. One finding per author, naming the author and every patron.
+    /// at least <see cref="DetectionOptions.PatronMinimumApprovals"/>) to one author, and who together give the author
+    /// most of what they received (the same share), are that author's patrons, part of the author's own voice, however
+    /// many of them there are. One finding per author, naming the author and every patron.
     /// Inside a team, one colleague reviewing most of another's work is what a team of two or a busy author's team does,
     /// so teammates are never patrons.
     /// </summary>
@@ -222,6 +223,8 @@ public static partial class Detectors
         var patrons = graph.Approvals
             .Where(a => a.Value >= options.PatronMinimumApprovals && !graph.Teams.Same(a.Key.Approver, a.Key.Author))
             .Where(a => graph.GivenShare(a.Key.Approver, a.Key.Author) >= options.PatronShare)
+            // Two who mostly approve each other are a pair, the ring detector's; patronage is one way.
+            .Where(a => graph.GivenShare(a.Key.Author, a.Key.Approver) < options.PatronShare)
             .GroupBy(a => a.Key.Author, a => a.Key.Approver, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .ToList();
@@ -236,6 +239,13 @@ public static partial class Detectors
             var author = group.Key;
             var sorted = group.Order(StringComparer.Ordinal).ToList();
             var fromPatrons = sorted.Sum(p => graph.Count(p, author));
+            // Patrons must carry the author: a colleague elsewhere who helps a busy author now and then, while their own
+            // team reviews most of the work, changes nothing about who vouches for it.
+            if (fromPatrons < options.PatronShare * graph.Received[author])
+            {
+                continue;
+            }
+
             var evidence = new
             {
                 pattern = sorted.Count == 1
