@@ -22,9 +22,12 @@ public static partial class Detectors
     public static IEnumerable<Finding> All(IReadOnlyDictionary<string, EmployeeActivity> employees, IReadOnlyDictionary<string, string?> teams, DateTimeOffset now, DetectionOptions options, bool withTokenBurn = true)
     {
         var graph = ReviewGraph.Of(employees, teams, now.AddDays(-options.RingWindowDays));
+        var circles = ClosedCircles(graph, now, options).ToList();
+        // Inside a circle, every member is another's patron now and then: the circle is the one finding.
+        var inCircle = circles.Select(c => c.Employees.ToHashSet(StringComparer.Ordinal)).ToList();
         return ReviewRings(graph, now, options)
-            .Concat(ClosedCircles(graph, now, options))
-            .Concat(Patronage(graph, now, options))
+            .Concat(circles)
+            .Concat(Patronage(graph, now, options).Where(p => !inCircle.Any(c => p.Employees.All(c.Contains))))
             .Concat(MassProduction(employees, graph, now, options))
             .Concat(Bursts(employees, now, options))
             .Concat(withTokenBurn ? TokenBurn(employees, now, options) : []);

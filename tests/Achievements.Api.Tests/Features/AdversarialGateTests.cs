@@ -121,19 +121,23 @@ public sealed class AdversarialGateTests
     [Fact]
     public void A_persona_a_detector_holds_has_not_beaten_the_rule_even_where_its_farming_raised_its_tier()
     {
-        // Twenty-five merges in four minutes, three weeks ago: the burst detector holds whatever they earned.
-        var persona = new ScriptedPersona("merge-burst", line =>
+        // Eight merges in three repositories, each approved minutes before by one reviewer on another team who approves
+        // nobody else: the patronage detector holds whatever they earned.
+        var persona = new ScriptedPersona("patron-fed", line =>
         {
             var dev = line.Employee("dev");
+            var patron = line.Employee("patron");
             using (line.Farming())
             {
-                for (var i = 0; i < 25; i++)
+                for (var i = 0; i < 8; i++)
                 {
-                    line.PrMerged(dev, line.Now.AddDays(-21).AddSeconds(i * 10), [line.Employee($"peer-{(i % 5) + 1}")], 40, 5);
+                    var merged = line.Now.AddDays(-21 + i);
+                    var prId = line.PrMerged(dev, merged, [patron], 40, 5, repo: $"repo-{i % 3}");
+                    line.ReviewApproved(patron, merged.AddMinutes(-5), dev, prId);
                 }
             }
 
-            return [new(dev, "Merge Burst")];
+            return [new(dev, "Patron-Fed"), new(patron, "Patron", Team: "elsewhere")];
         });
 
         var verdict = Assert.Single(Gate(persona).Run([Polyglot(("bronze", 2))], Catalog, Now).Verdicts);

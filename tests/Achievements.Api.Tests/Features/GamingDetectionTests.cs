@@ -98,7 +98,7 @@ public sealed class GamingDetectionTests
     }
 
     [Fact]
-    public async Task A_group_of_three_keeping_80_percent_of_approvals_inside_is_a_ring()
+    public async Task A_group_of_three_on_no_team_approving_only_each_other_is_a_closed_circle_not_a_ring()
     {
         await using var app = new AchievementsApp();
         var events = new Personas(app);
@@ -110,28 +110,31 @@ public sealed class GamingDetectionTests
 
         await events.SendAsync();
         await app.EvaluateAsync();
-        var ring = Assert.Single(await OpenFlagsAsync(app, "review-ring"));
-        Assert.Equal(["ann", "ben", "cat"], Members(ring));
-        Assert.Equal(0.9, ring.GetProperty("score").GetDouble(), 3);
+        Assert.Empty(await OpenFlagsAsync(app, "review-ring"));
+        var circle = Assert.Single(await OpenFlagsAsync(app));
+        Assert.Equal("closed-circle", circle.GetProperty("detector").GetString());
+        Assert.Equal(["ann", "ben", "cat"], Members(circle));
+        Assert.Equal(1.0, circle.GetProperty("score").GetDouble(), 3);
     }
 
     [Fact]
-    public async Task A_group_of_three_with_30_percent_of_approvals_outside_is_not_a_ring()
+    public async Task A_group_of_three_on_one_team_that_reviews_only_itself_is_no_finding()
     {
         await using var app = new AchievementsApp();
         var events = new Personas(app);
+        foreach (var name in new[] { "ann", "ben", "cat" })
+        {
+            await app.PutEmployeeAsync(name, name, team: "platform");
+        }
+
         foreach (var (approver, author) in new[] { ("ann", "ben"), ("ben", "cat"), ("cat", "ann") })
         {
-            Approvals(events, approver, author, 7);
-            for (var i = 0; i < 3; i++)
-            {
-                Approvals(events, approver, $"outsider-{approver}-{i}", 1, startDay: 40 + i);
-            }
+            Approvals(events, approver, author, 9);
         }
 
         await events.SendAsync();
         await app.EvaluateAsync();
-        Assert.Empty(await OpenFlagsAsync(app, "review-ring"));
+        Assert.Empty(await OpenFlagsAsync(app));
     }
 
     [Fact]
@@ -216,6 +219,7 @@ public sealed class GamingDetectionTests
     /// </summary>
     private static async Task CircleAsync(AchievementsApp app, bool oneTeam = false)
     {
+        await HonestTeamsAsync(app);
         for (var i = 0; i < CircleMembers.Length; i++)
         {
             await app.PutEmployeeAsync(CircleMembers[i], CircleMembers[i], team: oneTeam ? "platform" : $"team-{i + 1}");
@@ -233,6 +237,29 @@ public sealed class GamingDetectionTests
 
         await events.SendAsync();
         await app.EvaluateAsync();
+    }
+
+    /// <summary>
+    /// Two teams of five who review each other inside the team: the organisation around a circle. A circle is closed
+    /// against the organisation, and a closed set that is most of it is the organisation's way of working.
+    /// </summary>
+    private static async Task HonestTeamsAsync(AchievementsApp app)
+    {
+        var events = new Personas(app);
+        foreach (var team in new[] { "red", "blue" })
+        {
+            var people = Enumerable.Range(1, 5).Select(i => $"{team}-{i}").ToArray();
+            foreach (var person in people)
+            {
+                await app.PutEmployeeAsync(person, person, team: team);
+                foreach (var (mate, k) in people.Where(p => p != person).Select((p, k) => (p, k)))
+                {
+                    Approvals(events, person, mate, 2, startDay: 9 + (4 * k));
+                }
+            }
+        }
+
+        await events.SendAsync();
     }
 
     private static async Task<IndependentVoices> VoicesAsync(AchievementsApp app)
