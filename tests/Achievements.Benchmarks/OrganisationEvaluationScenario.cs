@@ -73,7 +73,10 @@ internal static class OrganisationEvaluationScenario
         {
             new("Re-evaluation", $"{size}: employees/s; baseline: reading their events only", summary.Employees / wall.TotalSeconds, employees / readFloor.TotalSeconds, "employees/s"),
             new("Re-evaluation", $"{size}: wall time (s); baseline: 60 s target", wall.TotalSeconds, 60, "s", isFull ? "≤ 60 s" : "", isFull ? wall.TotalSeconds <= 60 : null),
-            new("Re-evaluation", $"{size}: detection as it follows every pass (s), timed alone after; baseline: the full pass", detectionAfterPass.TotalSeconds, wall.TotalSeconds, "s"),
+            // Issue 24: every detector, over everyone's activities (the review graph, circles, patronage, mass production,
+            // bursts), under 10 s at 10,000 employees.
+            new("Re-evaluation", $"{size}: detection as it follows every pass (s), timed alone after; baseline: the full pass", detectionAfterPass.TotalSeconds, wall.TotalSeconds, "s",
+                employees >= 10_000 ? "≤ 10 s" : "", employees >= 10_000 ? detectionAfterPass.TotalSeconds <= 10 : null),
             new("Re-evaluation", $"{size}: an admin's detection run, reading every history again (s); baseline: the full pass", detectionAlone.TotalSeconds, wall.TotalSeconds, "s"),
             new("Re-evaluation", $"{size}: peak working set (MB); baseline: 1 GB target", peak / 1e6, 1_000, "MB", isFull ? "< 1 GB" : "", isFull ? peak < 1e9 : null),
         };

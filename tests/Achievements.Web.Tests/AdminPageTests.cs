@@ -133,6 +133,10 @@ public sealed class AdminPageTests(WebApp app)
 
         var box = page.Locator($".flag[data-flag='{flag}']");
         await Expect(box.GetByRole(AriaRole.Heading)).ToHaveTextAsync("review-ring: ring-a, ring-b");
+        // The flag explains itself: its pattern, the numbers on its side and the organisation's it was compared with.
+        await Expect(box.Locator(".pattern")).ToHaveTextAsync("Two people on different teams who each give most of their approvals to the other.");
+        await Expect(box.Locator("caption", new() { HasText = "Approvals between them" })).ToBeVisibleAsync();
+        await Expect(box.Locator("caption", new() { HasText = "Compared with the organisation" })).ToBeVisibleAsync();
         await box.GetByLabel("Note").FillAsync("Pair programming, not a ring.");
         await box.GetByRole(AriaRole.Button, new() { Name = "Dismiss (not gaming)" }).ClickAsync();
 

@@ -308,6 +308,7 @@ function flagView(flag) {
   box.append(
     el('h3', { id: `flag-title-${flag.id}`, text: `${flag.detector}: ${flag.employees.join(', ')}` }),
     el('p', { class: 'muted', text: `Score ${Number(flag.score).toFixed(2)} · ${formatDateTime(flag.window.start)} to ${formatDateTime(flag.window.end)} · raised ${formatDateTime(flag.createdAt)}` }),
+    ...explanation(flag.evidence ?? {}),
     el('details', {}, el('summary', { text: 'Evidence' }), el('pre', { text: JSON.stringify(flag.evidence, null, 2) })),
     el('label', { for: noteId, text: 'Note' }),
     el('div', { class: 'row' },
@@ -315,6 +316,47 @@ function flagView(flag) {
       el('button', { type: 'button', class: 'secondary', onclick: resolve('dismiss') }, 'Dismiss (not gaming)'),
       el('button', { type: 'button', class: 'danger', onclick: resolve('confirm') }, 'Confirm gaming')));
   return box;
+}
+
+// What a flag's evidence says in words: its pattern, the organisation's baseline it was compared with, and the numbers
+// on the flagged side (members, patrons, approvals or the person's own output), each the detector's own fields.
+const figure = value => (typeof value === 'number' ? (Number.isInteger(value) ? value.toLocaleString() : value.toFixed(2)) : value ?? '—');
+
+function figures(caption, object) {
+  const rows = Object.entries(object).filter(([, v]) => typeof v !== 'object' || v === null);
+  return rows.length
+    ? el('table', { class: 'figures' }, el('caption', { text: caption }),
+      el('tbody', {}, ...rows.map(([k, v]) => el('tr', {}, el('th', { scope: 'row', text: k }), el('td', { text: String(figure(v)) })))))
+    : null;
+}
+
+function people(caption, list) {
+  const keys = [...new Set(list.flatMap(Object.keys))];
+  return el('table', { class: 'figures' }, el('caption', { text: caption }),
+    el('thead', {}, el('tr', {}, ...keys.map(k => el('th', { scope: 'col', text: k })))),
+    el('tbody', {}, ...list.map(row => el('tr', {}, ...keys.map(k => el('td', { text: String(figure(row[k])) }))))));
+}
+
+function explanation(evidence) {
+  const parts = [];
+  if (evidence.pattern) {
+    parts.push(el('p', { class: 'pattern', text: evidence.pattern }));
+  }
+  if (evidence.observed) {
+    parts.push(figures('This person', evidence.observed));
+  }
+  for (const [key, caption] of [['members', 'Members'], ['patrons', 'Patrons'], ['approvals', 'Approvals between them']]) {
+    if (Array.isArray(evidence[key]) && evidence[key].length) {
+      parts.push(people(caption, evidence[key]));
+    }
+  }
+  if (evidence.baseline) {
+    parts.push(figures('Compared with the organisation', evidence.baseline));
+  }
+  if (Array.isArray(evidence.events)) {
+    parts.push(el('p', { class: 'muted', text: `${evidence.events.length} events behind it, in the evidence below.` }));
+  }
+  return parts.filter(Boolean);
 }
 
 // The cost view: per team, tokens and reported cost against counted outcomes, and tokens per week.
