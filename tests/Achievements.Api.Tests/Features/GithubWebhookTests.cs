@@ -56,8 +56,10 @@ public sealed class GithubWebhookTests
     [Fact]
     public void Every_json_fixture_has_an_expected_outcome()
     {
+        // rest/ holds REST API responses (the connectors' history), not webhook deliveries.
         var files = Directory.EnumerateFiles(GithubDeliveries.FixturesDirectory, "*.json", SearchOption.AllDirectories)
             .Select(path => Path.GetRelativePath(GithubDeliveries.FixturesDirectory, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .Where(path => !path.StartsWith("rest/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal);
         Assert.Equal(files, Fixtures.Select(row => row.Data.Item1).Order(StringComparer.Ordinal));
     }

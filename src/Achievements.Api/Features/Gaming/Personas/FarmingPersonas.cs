@@ -258,9 +258,11 @@ internal sealed class ReviewRing : FarmingPersona
             }
         }
 
+        // Each on a team of their own: three people on one team reviewing each other is what a team does, and no shape
+        // of their approvals tells them from an honest team; across team lines, what they receive comes from each other.
         return
         [
-            .. members.Select((id, i) => Person(id, $"Ring Member {(char)('A' + i)}")),
+            .. members.Select((id, i) => Person(id, $"Ring Member {(char)('A' + i)}", $"Ring Team {(char)('A' + i)}")),
             .. outsiders.Select((id, i) => Person(id, $"Ring Outsider {i + 1}")),
         ];
     }
