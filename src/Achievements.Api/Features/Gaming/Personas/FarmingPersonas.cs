@@ -571,7 +571,8 @@ internal abstract class ReviewCircle : FarmingPersona
 
         return
         [
-            .. members.Select((id, i) => Person(id, $"{Teams[i]} Engineer", Teams[i])),
+            // Teams named after the run too, so that two circles in one organisation are never teammates.
+            .. members.Select((id, i) => Person(id, $"{Teams[i]} Engineer", line.Team(Teams[i]))),
             .. outsiders.Select((id, i) => Bystander(id, $"{Name} Outside Colleague {i + 1}")),
         ];
     }
