@@ -32,6 +32,21 @@ internal static class PersonaLibrary
         new TokenHider(),
     ];
 
+    /// <summary>
+    /// Farms aimed at how independence is judged (issue 24). Not in <see cref="Farming"/> yet: that list is the
+    /// publish gate's, and until the independence rules that stop these land, every publish would be refused. The
+    /// simulation runs them already.
+    /// </summary>
+    public static IReadOnlyList<IPersona> FarmingWave3 { get; } =
+    [
+        new CamouflagedCircle(),
+        new PatronFarmer(patrons: 3),
+        new PatronFarmer(patrons: 5),
+        new PhantomReviewers(phantoms: 1),
+        new PhantomReviewers(phantoms: 3),
+        new TeamFarm(),
+    ];
+
     public static IReadOnlyList<IPersona> Honest { get; } =
     [
         new HonestPersona("honest-strong", Strong),
@@ -58,5 +73,5 @@ internal static class PersonaLibrary
     ];
 
     public static IPersona? Find(string name) =>
-        Farming.Concat(Honest).Concat(HonestTeams).FirstOrDefault(persona => persona.Name == name);
+        Farming.Concat(FarmingWave3).Concat(Honest).Concat(HonestTeams).FirstOrDefault(persona => persona.Name == name);
 }
