@@ -14,8 +14,8 @@ internal static class DemoSeeding
 {
     public const string Flag = "--demo";
 
-    // Every farming persona (55 employees) and nine honest teams of five.
-    private const int Employees = 100;
+    // Every farming persona, the gate's and the third wave's (120 people), and honest runs of the first shapes for the rest.
+    private const int Employees = 160;
     private const int Days = 365;
     private const int Seed = 7;
 
@@ -46,7 +46,7 @@ internal static class DemoSeeding
         await output.WriteLineAsync($"""
 
             --demo: seeded {organisation.Employees} employees and {events} events over {Days} days (seed {Seed}) and evaluated them: {summary.Granted} awards granted.
-            Every farming persona is in there too (token-burner, review-ring, closed-circle, ...), with its employees' teams named after it (a review circle's members each on a team of their own).
+            Every farming persona is in there too (token-burner, review-ring, closed-circle, camouflaged-circle, phantom-reviewers-3, ...), with its employees' teams named after it (a review circle's members each on a team of their own), beside honest teams of several shapes.
 
             An employee key for {strong.Id}, a strong honest developer, to see their own progress:
 

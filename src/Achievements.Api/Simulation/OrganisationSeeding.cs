@@ -9,7 +9,8 @@ namespace Achievements.Api.Simulation;
 /// <summary>
 /// Puts persona runs through the service the way real sources would: the directory first (so that bots are
 /// known as bots before their first event), then every event through ingestion under the source that posts it,
-/// then one evaluation.
+/// then one evaluation. Phantom accounts are not put in the directory: no authority vouches for them, and
+/// ingestion creates them as bare actors when their first event names them, as it would in production.
 /// </summary>
 internal static class OrganisationSeeding
 {
@@ -22,7 +23,7 @@ internal static class OrganisationSeeding
         var all = runs.ToList();
         foreach (var run in all)
         {
-            foreach (var employee in run.Employees)
+            foreach (var employee in run.People)
             {
                 await mediator.Send(new PutEmployee(employee.Id, employee.DisplayName, employee.Team ?? run.Persona, employee.IsBot), cancellationToken);
             }

@@ -8,8 +8,8 @@ namespace Achievements.Api.Simulation;
 /// <summary>
 /// <c>simulate --employees N --days N --seed N</c>: runs a simulated organisation through the real ingestion and
 /// evaluation on a throwaway database and reports what each persona earned. It fails (exit 1) when a farming
-/// persona holds an active award above what its genuine work alone earns, or a strong honest developer holds none,
-/// so it can guard the central promise in CI.
+/// persona holds an active award above what its genuine work alone earns, a strong honest developer holds none, or
+/// any honest person is flagged or held, so it can guard the central promise, in both directions, in CI.
 /// </summary>
 internal static class SimulateCommand
 {
@@ -20,15 +20,22 @@ internal static class SimulateCommand
     /// <summary>A fixed end of the simulated year, so that the same seed gives the same bytes on any day.</summary>
     public static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>How many of the honest people flagged or held the verdict names; the rest it counts.</summary>
+    private const int NamedInVerdict = 5;
+
     private const string Usage = """
         Usage: Achievements.Api simulate [--employees N] [--days N] [--seed N]
 
-          --employees N   size of the organisation, every farming persona included (default 200)
+          --employees N   people in the directory, every farming persona's included (default 200)
           --days N        days of history ending at 2026-06-01T12:00Z, 1 to 365 (default 365)
           --seed N        seed of the random generator; the same seed gives the same output (default 7)
 
+        Honest people are everyone in an honest run (single developers with their colleagues, and
+        whole teams: siloed, mixed, busy, with a high performer) and the bystanders in farming runs.
+
         Exit codes: 0 the promise held, 1 a farming persona holds an active award above what its
-        genuine work alone earns, or a strong honest developer earned nothing, 2 bad arguments.
+        genuine work alone earns, a strong honest developer earned nothing, or an honest person
+        is flagged or holds a held award, 2 bad arguments.
         """;
 
     public static Task<int> RunAsync(string[] args) => RunAsync(args, Console.Out, adjustCatalog: null, CancellationToken.None);
@@ -52,7 +59,7 @@ internal static class SimulateCommand
         var organisation = Organisation.Build(options.Employees, options.Days, options.Seed, Now);
         if (organisation is null)
         {
-            await output.WriteLineAsync($"--employees must be at least {Organisation.MinimumEmployees(Now)}: every farming persona and one honest team.");
+            await output.WriteLineAsync($"--employees must be at least {Organisation.MinimumEmployees(Now)}: every farming persona's people and one honest team.");
             await output.WriteLineAsync(Usage);
             return BadArguments;
         }
@@ -74,12 +81,13 @@ internal static class SimulateCommand
 
             var farming = organisation.Runs.Count(run => run.Farming);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Simulated {organisation.Employees} employees ({organisation.Runs.Count - farming} honest teams, {farming} farming personas) over {options.Days} days to {Now:yyyy-MM-dd'T'HH:mm'Z'}, seed {options.Seed}."));
+                $"Simulated {organisation.Employees} employees and {organisation.Phantoms} phantom accounts ({organisation.Runs.Count - farming} honest runs, {farming} farming personas) over {options.Days} days to {Now:yyyy-MM-dd'T'HH:mm'Z'}, seed {options.Seed}."));
             await output.WriteLineAsync();
             report.WriteTo(output);
             await output.WriteLineAsync();
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"Honest people flagged or held: {report.HonestFlaggedOrHeld.Count} of {report.HonestPeople}."));
             await output.WriteLineAsync(Verdict(report));
-            return report.Passed ? Success : PromiseBroken;
+            return ExitCode(report);
         }
         finally
         {
@@ -113,14 +121,26 @@ internal static class SimulateCommand
         return builder.Build();
     }
 
-    private static string Verdict(SimulationReport report)
+    /// <summary>Success when the promise held both ways, PromiseBroken when a farmer won or an honest person lost.</summary>
+    internal static int ExitCode(SimulationReport report) => report.Passed ? Success : PromiseBroken;
+
+    internal static string Verdict(SimulationReport report)
     {
         var problems = report.FarmingWinners.Select(winner => $"farming persona {winner.Persona} holds an active award above its genuine work: {string.Join(", ", winner.Awards.Distinct())}")
             .Concat(report.StrongWithoutAward.Select(employee => $"strong honest developer {employee} earned nothing"))
+            .Concat(report.HonestFlaggedOrHeld.Count == 0 ? [] : [HonestWronged(report.HonestFlaggedOrHeld)])
             .ToList();
         return problems.Count == 0
-            ? $"Verdict: the promise holds. No farming persona holds an active award above what its genuine work earns; all {report.StrongDevelopers} strong honest developers earned at least one."
+            ? $"Verdict: the promise holds. No farming persona holds an active award above what its genuine work earns; all {report.StrongDevelopers} strong honest developers earned at least one; no honest person is flagged or held."
             : $"Verdict: the promise is broken: {string.Join("; ", problems)}.";
+    }
+
+    /// <summary>"3 honest people flagged or held: a, b, c", the first few named and the rest counted.</summary>
+    private static string HonestWronged(IReadOnlyList<string> wronged)
+    {
+        var more = wronged.Count > NamedInVerdict ? string.Create(CultureInfo.InvariantCulture, $" and {wronged.Count - NamedInVerdict} more") : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{wronged.Count} honest {(wronged.Count == 1 ? "person" : "people")} flagged or held: {string.Join(", ", wronged.Take(NamedInVerdict))}{more}");
     }
 }
 

@@ -13,9 +13,12 @@ using Mediator;
 namespace Achievements.Api.Simulation;
 
 /// <summary>
-/// One line of the report: a farming persona, or all honest teams of one kind together. For a farming persona,
+/// One line of the report: a farming persona, or all honest runs of one shape together. For a farming persona,
 /// <c>GenuineAwards</c> is what its genuine events alone earn (every employee's tier, as the gate judges it) and
-/// <c>AboveGenuine</c> the active awards higher than that: the farming that paid.
+/// <c>AboveGenuine</c> the active awards higher than that: the farming that paid. <c>Employees</c> counts people in
+/// the directory; a phantom account's awards still show. <c>HonestPeople</c> are the row's honest people (all of an
+/// honest shape's, a farming persona's bystanders) and <c>HonestFlaggedOrHeld</c> those of them in an open flag or
+/// with a held award: each one a defence that wronged an honest person.
 /// </summary>
 internal sealed record PersonaOutcome(
     string Persona,
@@ -29,7 +32,9 @@ internal sealed record PersonaOutcome(
     IReadOnlyList<string> GenuineAwards,
     IReadOnlyList<string> AboveGenuine,
     int Held,
-    int Flags);
+    int Flags,
+    int HonestPeople,
+    int HonestFlaggedOrHeld);
 
 /// <summary>What the organisation earned after evaluation, read back from the service as its users would see it.</summary>
 internal sealed class SimulationReport
@@ -55,7 +60,12 @@ internal sealed class SimulationReport
 
     public required int StrongDevelopers { get; init; }
 
-    public bool Passed => FarmingWinners.Count == 0 && StrongWithoutAward.Count == 0;
+    /// <summary>Honest people (employees of honest runs and farming runs' bystanders) in an open flag or holding a held award, in run order.</summary>
+    public required IReadOnlyList<string> HonestFlaggedOrHeld { get; init; }
+
+    public required int HonestPeople { get; init; }
+
+    public bool Passed => FarmingWinners.Count == 0 && StrongWithoutAward.Count == 0 && HonestFlaggedOrHeld.Count == 0;
 
     public static async Task<SimulationReport> ReadAsync(IMediator mediator, IDbConnectionFactory connections, IReadOnlyList<PersonaRun> runs, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -64,12 +74,16 @@ internal sealed class SimulationReport
         var held = (await connection.QueryAsync<(string Employee, long Held)>(new CommandDefinition(SelectHeld, cancellationToken: cancellationToken)))
             .ToDictionary(row => row.Employee, row => (int)row.Held, StringComparer.Ordinal);
         var flags = await OpenFlagsAsync(connection, cancellationToken);
+        var flagged = flags.SelectMany(members => members).ToHashSet(StringComparer.Ordinal);
+        // Honest runs' people first, then bystanders: the table's order, which the verdict names them in.
+        var honest = runs.OrderBy(run => run.Farming).SelectMany(run => run.HonestPeople).Select(e => e.Id).ToList();
+        var wronged = honest.Where(id => flagged.Contains(id) || held.ContainsKey(id)).ToHashSet(StringComparer.Ordinal);
 
         var genuine = GenuineTiers(runs.Where(run => run.Farming), context, now);
         var awards = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var aboveGenuine = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         var counted = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var employee in runs.SelectMany(run => run.Employees))
+        foreach (var employee in runs.SelectMany(Accounts))
         {
             var badges = (await mediator.Send(new GetEmployeeBadges(employee.Id), cancellationToken)).Badges;
             awards[employee.Id] = [.. badges.Select(b => $"{b.Badge}:{b.Tier}")];
@@ -84,12 +98,13 @@ internal sealed class SimulationReport
             .GroupBy(run => run.Persona)
             .Select(group =>
             {
-                var employees = group.SelectMany(run => run.Employees).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+                var employees = group.SelectMany(Accounts).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+                var honestPeople = group.SelectMany(run => run.HonestPeople).Select(e => e.Id).ToList();
                 return new PersonaOutcome(
                     group.Key,
                     group.First().Farming,
                     group.Count(),
-                    employees.Count,
+                    group.Sum(run => run.People.Count()),
                     group.Sum(run => run.Events.Count),
                     group.Sum(run => Tokens(run.Events)),
                     employees.Sum(id => counted[id]),
@@ -97,7 +112,9 @@ internal sealed class SimulationReport
                     [.. employees.SelectMany(id => genuine.TryGetValue(id, out var tiers) ? tiers.Where(t => t.Value.Name is not null).Select(t => $"{t.Key}:{t.Value.Name}") : [])],
                     [.. employees.SelectMany(id => aboveGenuine[id])],
                     employees.Sum(id => held.GetValueOrDefault(id)),
-                    flags.Count(flagged => flagged.Overlaps(employees)));
+                    flags.Count(members => members.Overlaps(employees)),
+                    honestPeople.Count,
+                    honestPeople.Count(wronged.Contains));
             })
             .OrderBy(row => row.Farming)
             .ThenBy(row => row.Farming ? 0 : HonestRank(row.Persona))
@@ -110,13 +127,15 @@ internal sealed class SimulationReport
             FarmingWinners = [.. rows.Where(row => row.Farming && row.AboveGenuine.Count > 0).Select(row => (row.Persona, row.AboveGenuine))],
             StrongWithoutAward = [.. strong.Where(id => awards[id].Count == 0)],
             StrongDevelopers = strong.Count,
+            HonestFlaggedOrHeld = [.. honest.Where(wronged.Contains)],
+            HonestPeople = honest.Count,
         };
     }
 
     /// <summary>A plain-text table, the same bytes for the same seed: no timings, no ids that change between runs.</summary>
     public void WriteTo(TextWriter output)
     {
-        string[] header = ["persona", "teams", "employees", "events", "tokens", "counted", "held", "flags", "genuine work earns", "active awards"];
+        string[] header = ["persona", "runs", "employees", "events", "tokens", "counted", "held", "flags", "honest flagged/held", "genuine work earns", "active awards"];
         var lines = Rows.Select(row => new[]
         {
             row.Persona,
@@ -127,6 +146,7 @@ internal sealed class SimulationReport
             Number(row.CountedOutcomes),
             Number(row.Held),
             Number(row.Flags),
+            row.HonestPeople == 0 ? "-" : $"{Number(row.HonestFlaggedOrHeld)} of {Number(row.HonestPeople)}",
             // Honest teams' events are all genuine: what they hold is what their work earns.
             row.Farming ? Awards(row.GenuineAwards) : "(all genuine)",
             Awards(row.ActiveAwards),
@@ -190,12 +210,19 @@ internal sealed class SimulationReport
         events.Where(e => e.Type == "tokens.consumed").DistinctBy(e => e.Id)
             .Sum(e => e.Attributes.TryGetValue("tokens", out var tokens) ? Convert.ToInt64(tokens, CultureInfo.InvariantCulture) : 0);
 
-    private static int HonestRank(string persona) => persona switch
+    /// <summary>Honest rows in the library's order: the single developers, strong first, then the team shapes.</summary>
+    private static int HonestRank(string persona)
     {
-        HonestStrong => 0,
-        "honest-steady" => 1,
-        _ => 2,
-    };
+        var rank = PersonaLibrary.Honest.Select(p => p.Name).Concat(PersonaLibrary.HonestTeams.Select(p => p.Name)).ToList().IndexOf(persona);
+        return rank < 0 ? int.MaxValue : rank;
+    }
+
+    /// <summary>
+    /// A run's accounts the service knows: its people, and the phantoms its events named (ingestion created those as
+    /// actors). A phantom that no event named yet does not exist.
+    /// </summary>
+    private static IEnumerable<SimulatedEmployee> Accounts(PersonaRun run) =>
+        run.Employees.Where(e => e.InDirectory || run.Events.Any(ev => ev.Actor == e.Id));
 
     /// <summary>Each award once, with how many employees hold it: "merge-master:silver×3".</summary>
     private static string Awards(IReadOnlyList<string> awards) =>

@@ -11,7 +11,7 @@ public sealed class SimulateCommandTests
     [Fact]
     public async Task A_small_organisation_keeps_the_promise_and_prints_its_table()
     {
-        var (code, output) = await SimulateAsync(["--employees", "60", "--days", "365", "--seed", "3"]);
+        var (code, output) = await SimulateAsync(["--employees", "140", "--days", "365", "--seed", "3"]);
 
         Assert.Equal(SimulateCommand.Success, code);
         Assert.Contains("persona", output);
@@ -24,7 +24,7 @@ public sealed class SimulateCommandTests
     [Fact]
     public async Task The_table_shows_beside_each_farming_persona_what_its_genuine_work_earns_and_the_verdict_names_farming_that_paid()
     {
-        var (_, output) = await SimulateAsync(["--employees", "60", "--days", "365", "--seed", "3"]);
+        var (_, output) = await SimulateAsync(["--employees", "140", "--days", "365", "--seed", "3"]);
         var lines = output.Split('\n');
 
         Assert.Contains("genuine work earns", lines.First(line => line.StartsWith("persona", StringComparison.Ordinal)));
@@ -38,7 +38,7 @@ public sealed class SimulateCommandTests
     [Fact]
     public async Task The_same_seed_prints_the_same_bytes()
     {
-        string[] args = ["--employees", "60", "--days", "30", "--seed", "5"];
+        string[] args = ["--employees", "140", "--days", "30", "--seed", "5"];
 
         var first = await SimulateAsync(args);
         var second = await SimulateAsync(args);
@@ -49,7 +49,7 @@ public sealed class SimulateCommandTests
     [Fact]
     public async Task Without_independent_review_a_self_merger_wins_and_the_command_fails()
     {
-        var (code, output) = await SimulateAsync(["--employees", "60", "--days", "120", "--seed", "3"], async (mediator, cancellationToken) =>
+        var (code, output) = await SimulateAsync(["--employees", "140", "--days", "120", "--seed", "3"], async (mediator, cancellationToken) =>
         {
             var qualify = BuiltInSignals.All.Single(s => s.Type == "pr.merged").Qualify.Where(q => q.Name != "independent-review");
             // Loosened twice over: no independent-review condition, and no voices asked for (voices leave out the author too).

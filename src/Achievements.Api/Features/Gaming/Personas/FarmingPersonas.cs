@@ -2,8 +2,9 @@ namespace Achievements.Api.Features.Gaming.Personas;
 
 /// <summary>
 /// A farming persona is a strategy for badges without the work. Each one below is written against a
-/// specific defence; the comment on each says which one should stop it. Their colleagues are passive:
-/// they are named as reviewers but send nothing, so anything the run earns is the farmer's doing.
+/// specific defence; the comment on each says which one should stop it. Most of their colleagues are passive:
+/// they are named as reviewers but send nothing, so anything the run earns is the farmer's doing. Colleagues who
+/// do real work beside a farmer are <see cref="Bystander"/>s: honest people, whom no defence may flag or hold.
 /// Every persona marks its farming (<see cref="Timeline.Farming"/>); what it writes outside that is genuine
 /// work, which may earn what it earns on its own.
 /// </summary>
@@ -24,6 +25,9 @@ internal abstract class FarmingPersona : IPersona
     protected abstract IReadOnlyList<SimulatedEmployee> Play(Timeline line);
 
     protected static SimulatedEmployee Person(string id, string displayName, string? team = null) => new(id, displayName, Team: team);
+
+    /// <summary>An honest colleague in the run who does only genuine work: counted among the honest people, whom no defence may flag or hold.</summary>
+    protected static SimulatedEmployee Bystander(string id, string displayName, string? team = null) => new(id, displayName, Team: team, Bystander: true);
 
     /// <summary>Picks <paramref name="count"/> working days spread evenly over the run, so that no two fall in consecutive weeks when the run is long enough.</summary>
     protected static List<DateTime> Spread(Timeline line, int count)
@@ -450,7 +454,7 @@ internal sealed class RubberStamper : FarmingPersona
             }
         }
 
-        return [Person(stamper, "Rubber Stamper"), .. colleagues.Select((id, i) => Person(id, $"Rubber Stamper's Colleague {i + 1}"))];
+        return [Person(stamper, "Rubber Stamper"), .. colleagues.Select((id, i) => Bystander(id, $"Rubber Stamper's Colleague {i + 1}"))];
     }
 }
 
@@ -520,7 +524,7 @@ internal sealed class PatronFedFarmer : FarmingPersona
         [
             Person(farmer, "Patron-Fed Farmer"),
             Person(friend, "Patron-Fed Farmer's Friend"),
-            .. colleagues.Select((id, i) => Person(id, $"Patron-Fed Farmer's Colleague {i + 1}")),
+            .. colleagues.Select((id, i) => Bystander(id, $"Patron-Fed Farmer's Colleague {i + 1}")),
         ];
     }
 }
@@ -569,8 +573,9 @@ internal abstract class ReviewCircle : FarmingPersona
 
         return
         [
-            .. members.Select((id, i) => Person(id, $"{Teams[i]} Engineer", Teams[i])),
-            .. outsiders.Select((id, i) => Person(id, $"{Name} Outside Colleague {i + 1}")),
+            // Teams named after the run too, so that two circles in one organisation are never teammates.
+            .. members.Select((id, i) => Person(id, $"{Teams[i]} Engineer", line.Team(Teams[i]))),
+            .. outsiders.Select((id, i) => Bystander(id, $"{Name} Outside Colleague {i + 1}")),
         ];
     }
 
@@ -653,6 +658,6 @@ internal sealed class TokenHider : FarmingPersona
             }
         }
 
-        return [Person(hider, "Token Hider"), .. colleagues.Select((id, i) => Person(id, $"Token Hider's Colleague {i + 1}"))];
+        return [Person(hider, "Token Hider"), .. colleagues.Select((id, i) => Bystander(id, $"Token Hider's Colleague {i + 1}"))];
     }
 }

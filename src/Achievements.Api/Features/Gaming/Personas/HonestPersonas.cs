@@ -85,7 +85,7 @@ internal sealed class HonestPersona(string name, WorkHabits habits, int peers = 
             }
         }
 
-        var team = Title(idPrefix);
+        var team = line.Team();
         List<SimulatedEmployee> employees =
         [
             new(developer, $"{team} Developer", Team: team),
@@ -141,9 +141,6 @@ internal sealed class HonestPersona(string name, WorkHabits habits, int peers = 
         var others = colleagues.Where(c => c != than).ToList();
         return others[random.Next(others.Count)];
     }
-
-    private static string Title(string idPrefix) =>
-        string.Join(' ', idPrefix.Split('-', '_', '.').Where(part => part.Length > 0).Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
 
     /// <summary>A pull request the developer will merge: when, its id, and how many accepted suggested lines it holds.</summary>
     private sealed class PlannedMerge(DateTimeOffset at, string prId)

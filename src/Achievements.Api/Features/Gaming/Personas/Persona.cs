@@ -3,7 +3,14 @@ using System.Text.Json;
 namespace Achievements.Api.Features.Gaming.Personas;
 
 /// <summary>An employee a persona brings into a simulated organisation, in the directory's <c>Team</c> (null: a team named after the persona).</summary>
-internal sealed record SimulatedEmployee(string Id, string DisplayName, bool IsBot = false, string? Team = null);
+/// <remarks>
+/// <c>InDirectory</c>: an authority (an admin, SCIM) put the account in the directory. False for a phantom, a name
+/// that appears only in events (as a reviewer and an approval's actor) and that ingestion creates, if at all, as a
+/// bare actor: an account that is not a person. <c>Bystander</c>: an honest colleague inside a farming run, who
+/// does only genuine work (its events are never farmed); the simulation counts it among the honest people, whom no
+/// defence may flag or hold.
+/// </remarks>
+internal sealed record SimulatedEmployee(string Id, string DisplayName, bool IsBot = false, string? Team = null, bool InDirectory = true, bool Bystander = false);
 
 /// <summary>An event as a source would post it; <see cref="ToJson"/> gives the ingestion wire shape.</summary>
 /// <remarks>
@@ -39,7 +46,14 @@ internal sealed record SimulatedEvent(
 /// The first employee is the persona itself (a review ring's first three are its members); the rest are the
 /// colleagues it brings, who review its work and, for honest personas, send events of their own.
 /// </remarks>
-internal sealed record PersonaRun(string Persona, bool Farming, IReadOnlyList<SimulatedEmployee> Employees, IReadOnlyList<SimulatedEvent> Events);
+internal sealed record PersonaRun(string Persona, bool Farming, IReadOnlyList<SimulatedEmployee> Employees, IReadOnlyList<SimulatedEvent> Events)
+{
+    /// <summary>The run's people in the directory.</summary>
+    public IEnumerable<SimulatedEmployee> People => Employees.Where(e => e.InDirectory);
+
+    /// <summary>Its honest people: everyone in the directory of an honest run, and a farming run's bystanders.</summary>
+    public IEnumerable<SimulatedEmployee> HonestPeople => People.Where(e => !Farming || e.Bystander);
+}
 
 /// <summary>
 /// A kind of person, honest or farming, as a generator of a realistic stretch of events. The same inputs

@@ -32,6 +32,21 @@ internal static class PersonaLibrary
         new TokenHider(),
     ];
 
+    /// <summary>
+    /// Farms aimed at how independence is judged (issue 24). Not in <see cref="Farming"/> yet: that list is the
+    /// publish gate's, and until the independence rules that stop these land, every publish would be refused. The
+    /// simulation runs them already.
+    /// </summary>
+    public static IReadOnlyList<IPersona> FarmingWave3 { get; } =
+    [
+        new CamouflagedCircle(),
+        new PatronFarmer(patrons: 3),
+        new PatronFarmer(patrons: 5),
+        new PhantomReviewers(phantoms: 1),
+        new PhantomReviewers(phantoms: 3),
+        new TeamFarm(),
+    ];
+
     public static IReadOnlyList<IPersona> Honest { get; } =
     [
         new HonestPersona("honest-strong", Strong),
@@ -39,6 +54,24 @@ internal static class PersonaLibrary
         new HonestPersona("honest-light", Light),
     ];
 
+    /// <summary>
+    /// Honest organisations of ordinary shapes, every member a full developer reviewed by teammates as real teams
+    /// review: whatever the engine does, none of these people may be flagged or held. Team sizes are drawn per run.
+    /// </summary>
+    public static IReadOnlyList<HonestTeams> HonestTeams { get; } =
+    [
+        // A team of 3 to 8 that reviews only itself.
+        new("honest-team", teams: 1, smallest: 3, largest: 8),
+        // Two teams that never review each other.
+        new("honest-siloed-teams", teams: 2, smallest: 3, largest: 6),
+        // Three teams that send 30 % of their reviews across team lines.
+        new("honest-mixed-teams", teams: 3, smallest: 3, largest: 6, crossTeamShare: 0.3),
+        // A team shipping two and a half times the ordinary rate, at ordinary sizes and review latency.
+        new("honest-busy-team", teams: 1, smallest: 4, largest: 7, teamPace: 2.5),
+        // One member shipping four times the rest of the team's rate, reviewed by the team.
+        new("honest-high-performer", teams: 1, smallest: 4, largest: 7, starPace: 4),
+    ];
+
     public static IPersona? Find(string name) =>
-        Farming.Concat(Honest).FirstOrDefault(persona => persona.Name == name);
+        Farming.Concat(FarmingWave3).Concat(Honest).Concat(HonestTeams).FirstOrDefault(persona => persona.Name == name);
 }

@@ -26,6 +26,19 @@ internal sealed class Timeline(string idPrefix, DateTimeOffset now, int days, Ra
     public string NextId(string kind) => $"{idPrefix}-{kind}-{++_next}";
 
     /// <summary>
+    /// A directory team of this run: the run's prefix in title case ("honest-team-003" gives "Honest Team 003"), with
+    /// <paramref name="name"/> after it when the run has several. Prefixed, so that two runs never share a team by accident.
+    /// </summary>
+    public string Team(string? name = null)
+    {
+        var title = string.Join(' ', idPrefix.Split('-', '_', '.').Where(part => part.Length > 0).Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+        return name is null ? title : $"{title} {name}";
+    }
+
+    /// <summary>How many times something done <paramref name="mean"/> times a day on average happens today: the whole part, and one more by chance.</summary>
+    public int Times(double mean) => (int)mean + (Random.NextDouble() < mean - Math.Floor(mean) ? 1 : 0);
+
+    /// <summary>
     /// Monday to Friday in the window, oldest first, today only once it has begun. About one working day in
     /// twenty is skipped: holidays and sick days, so that no two people's calendars line up exactly.
     /// </summary>
