@@ -186,8 +186,8 @@ public sealed class CircleDetectorTests
         ["a group whose members receive a third of their approvals from their own teammates is no circle"] = (
             () => CircleReviewedAtHome(),
             []),
-        ["an organisation whose people are all reviewed across team lines is no circle"] = (
-            () => new Organisation().Circle(People("x", 40), next: 4, times: 2),
+        ["an organisation of people all reviewed across team lines is no circle"] = (
+            () => new Organisation(teams: 0).Circle(People("x", 40), next: 4, times: 2),
             []),
         ["a circle with a busy reviewer who approves one member and many others"] = (
             () =>

@@ -63,7 +63,7 @@ internal sealed record Organisation(IReadOnlyList<PersonaRun> Runs)
     public static int MinimumEmployees(DateTimeOffset now) =>
         Farming.Sum(persona => persona.Generate(persona.Name, now, 1, new Random(0)).People.Count()) + Rotation[0].Smallest;
 
-    private static IEnumerable<IPersona> Farming => PersonaLibrary.Farming.Concat(PersonaLibrary.FarmingWave3);
+    private static IEnumerable<IPersona> Farming => PersonaLibrary.Farming;
 
     /// <summary>
     /// Team sizes for the honest runs, the shapes taken in turn with sizes drawn from <paramref name="random"/>. A shape

@@ -172,7 +172,8 @@ internal sealed class SimulationReport
         foreach (var run in runs)
         {
             var bots = run.Employees.Where(e => e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-            var counted = counting.Count(run.Events.Where(e => !e.Farmed), bots);
+            var people = run.People.Where(e => !e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
+            var counted = counting.Count(run.Events.Where(e => !e.Farmed), bots, people);
             foreach (var employee in run.Employees)
             {
                 tiers[employee.Id] = context.Badges.ToDictionary(badge => badge.Key, badge =>

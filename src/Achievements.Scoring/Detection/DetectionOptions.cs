@@ -33,8 +33,9 @@ public sealed class DetectionOptions
     public int CircleMinimumApprovals { get; set; } = 5;
 
     /// <summary>
-    /// The largest share of everyone approved in the window that a closed circle may hold: a closed set holding more
-    /// is the organisation's own way of working (everyone reviewed across team lines), not a circle inside it.
+    /// When too few people beside a closed set are reviewed to give a norm, the largest share of everyone approved in
+    /// the window that a circle may hold: a closed set holding more is the organisation's own way of working (everyone
+    /// reviewed across team lines), not a circle inside it.
     /// </summary>
     public double CircleLargestShare { get; set; } = 0.5;
 

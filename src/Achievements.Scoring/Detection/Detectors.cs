@@ -104,13 +104,18 @@ public static partial class Detectors
     /// circle share from inside, all together, are the circles; pairs are the ring detector's.
     /// </para>
     /// <para>
-    /// A part holding more than <see cref="DetectionOptions.CircleLargestShare"/> of everyone approved in the window is
-    /// not a circle inside the organisation but the organisation itself: where everyone is reviewed across team lines,
-    /// nothing is closed against the rest. People without a team in the directory are on no team.
+    /// A circle is closed against the organisation: the people beside it (at least five who were each approved the
+    /// minimum) must normally be reviewed at home, the median of them receiving under the member share from other teams.
+    /// Where everyone is reviewed across team lines, nothing is closed against the rest. With fewer people beside it to
+    /// tell, a part holding more than <see cref="DetectionOptions.CircleLargestShare"/> of everyone approved is the
+    /// organisation itself. People without a team in the directory are on no team.
     /// </para>
     /// </remarks>
     public static IEnumerable<Finding> ClosedCircles(IReadOnlyDictionary<string, EmployeeActivity> employees, IReadOnlyDictionary<string, string?> teams, DateTimeOffset now, DetectionOptions options) =>
         ClosedCircles(ReviewGraph.Of(employees, teams, now.AddDays(-options.RingWindowDays)), now, options);
+
+    /// <summary>People reviewed beside a circle (each approved at least the minimum) before their norm is a baseline.</summary>
+    private const int OrganisationBeside = 5;
 
     private static IEnumerable<Finding> ClosedCircles(ReviewGraph graph, DateTimeOffset now, DetectionOptions options)
     {
@@ -158,7 +163,8 @@ public static partial class Detectors
         }
 
         var approved = graph.Received.Count;
-        var crossTeam = graph.Received.Where(r => r.Value >= options.CircleMinimumApprovals).Select(r => graph.CrossTeamReceivedShare(r.Key)).ToList();
+        // How the organisation's people are normally reviewed: the share of what each receives from other teams.
+        var reviewed = graph.Received.Where(r => r.Value >= options.CircleMinimumApprovals).Select(r => (Employee: r.Key, Share: graph.CrossTeamReceivedShare(r.Key))).ToList();
         var placed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var seed in members.Order(StringComparer.Ordinal))
         {
@@ -177,7 +183,18 @@ public static partial class Detectors
             }
 
             var share = (double)circle.Sum(m => inside[m]) / circle.Sum(m => graph.Received[m]);
-            if (circle.Count < 3 || circle.Count > options.CircleLargestShare * approved || share < options.CircleShare)
+            if (circle.Count < 3 || share < options.CircleShare)
+            {
+                continue;
+            }
+
+            // Closed against the organisation: the people beside it are normally reviewed at home (by their teams), so
+            // a group reviewed only across team lines, by itself, stands out. Where there are too few people beside it
+            // to tell, a group holding most of everyone approved is the organisation's own way of working.
+            var inCircle = circle.ToHashSet(StringComparer.Ordinal);
+            var beside = reviewed.Where(r => !inCircle.Contains(r.Employee)).Select(r => r.Share).ToList();
+            var norm = Robust.Median(beside);
+            if (beside.Count >= OrganisationBeside ? norm >= options.CircleMemberShare : circle.Count > options.CircleLargestShare * approved)
             {
                 continue;
             }
@@ -190,7 +207,8 @@ public static partial class Detectors
                 baseline = new
                 {
                     approved,
-                    medianCrossTeamShare = Robust.Median(crossTeam),
+                    reviewedBeside = beside.Count,
+                    medianCrossTeamShareBeside = beside.Count > 0 ? norm : (double?)null,
                     circleShare = options.CircleShare,
                     memberShare = options.CircleMemberShare,
                     minimumApprovals = options.CircleMinimumApprovals,

@@ -74,7 +74,7 @@ public sealed class FarmingPersonaShapeTests
         Assert.All(run.Events, e => Assert.Equal(run.Employees[0].Id, e.Actor));
     }
 
-    public static TheoryData<string> Farming => [.. PersonaLibrary.Farming.Concat(PersonaLibrary.FarmingWave3).Select(persona => persona.Name)];
+    public static TheoryData<string> Farming => [.. PersonaLibrary.Farming.Select(persona => persona.Name)];
 
     [Theory]
     [MemberData(nameof(Farming))]

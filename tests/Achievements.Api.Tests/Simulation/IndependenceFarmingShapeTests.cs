@@ -10,7 +10,7 @@ public sealed class IndependenceFarmingShapeTests
 {
     private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    public static TheoryData<string> Wave => [.. PersonaLibrary.FarmingWave3.Select(persona => persona.Name)];
+    public static TheoryData<string> Wave => ["camouflaged-circle", "patron-farmer-3", "patron-farmer-5", "phantom-reviewers-1", "phantom-reviewers-3", "team-farm"];
 
     [Theory]
     [MemberData(nameof(Wave))]

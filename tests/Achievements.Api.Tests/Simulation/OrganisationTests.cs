@@ -17,7 +17,7 @@ public sealed class OrganisationTests
         var personas = organisation.Runs.Select(run => run.Persona).ToHashSet();
 
         Assert.Equal(employees, organisation.Employees);
-        Assert.All(PersonaLibrary.Farming.Concat(PersonaLibrary.FarmingWave3), farm => Assert.Single(organisation.Runs, run => run.Persona == farm.Name));
+        Assert.All(PersonaLibrary.Farming, farm => Assert.Single(organisation.Runs, run => run.Persona == farm.Name));
         Assert.Contains("honest-strong", personas);
         if (employees >= 300)
         {

@@ -9,7 +9,7 @@ public sealed class PersonaLibraryTests
     private static readonly DateTimeOffset Now = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
     public static TheoryData<string> Every =>
-        [.. PersonaLibrary.Farming.Concat(PersonaLibrary.FarmingWave3).Concat(PersonaLibrary.Honest).Concat(PersonaLibrary.HonestTeams).Select(persona => persona.Name)];
+        [.. PersonaLibrary.Farming.Concat(PersonaLibrary.Honest).Concat(PersonaLibrary.HonestTeams).Select(persona => persona.Name)];
 
     [Theory]
     [MemberData(nameof(Every))]
@@ -150,22 +150,16 @@ public sealed class PersonaLibraryTests
         [
             "token-burner", "prompt-spammer", "self-merger", "trivial-splitter", "revert-and-remerge", "accept-then-discard", "review-ring", "bot-account", "burst-farmer", "replayer",
             "agent-loop", "rubber-stamper", "patron-fed-farmer", "closed-circle", "mixed-circle", "token-hider",
+            "camouflaged-circle", "patron-farmer-3", "patron-farmer-5", "phantom-reviewers-1", "phantom-reviewers-3", "team-farm",
         ];
 
         Assert.Equal(farming, PersonaLibrary.Farming.Select(p => p.Name));
-        Assert.Equal(["camouflaged-circle", "patron-farmer-3", "patron-farmer-5", "phantom-reviewers-1", "phantom-reviewers-3", "team-farm"], PersonaLibrary.FarmingWave3.Select(p => p.Name));
         Assert.Equal(["honest-strong", "honest-steady", "honest-light"], PersonaLibrary.Honest.Select(p => p.Name));
         Assert.Equal(["honest-team", "honest-siloed-teams", "honest-mixed-teams", "honest-busy-team", "honest-high-performer"], PersonaLibrary.HonestTeams.Select(p => p.Name));
-        Assert.All(PersonaLibrary.Farming.Concat(PersonaLibrary.FarmingWave3), p => Assert.True(p.Farming));
+        Assert.All(PersonaLibrary.Farming, p => Assert.True(p.Farming));
         Assert.All(PersonaLibrary.Honest.Concat(PersonaLibrary.HonestTeams), p => Assert.False(p.Farming));
-        Assert.All(PersonaLibrary.FarmingWave3.Concat(PersonaLibrary.HonestTeams), p => Assert.Same(p, PersonaLibrary.Find(p.Name)));
+        Assert.All(PersonaLibrary.Farming.Concat(PersonaLibrary.HonestTeams), p => Assert.Same(p, PersonaLibrary.Find(p.Name)));
         Assert.Null(PersonaLibrary.Find("honest"));
-    }
-
-    [Fact]
-    public void The_third_wave_of_farms_stays_out_of_the_publish_gates_list_until_the_rules_that_stop_it_land()
-    {
-        Assert.Empty(PersonaLibrary.Farming.Intersect(PersonaLibrary.FarmingWave3));
     }
 
     [Theory]

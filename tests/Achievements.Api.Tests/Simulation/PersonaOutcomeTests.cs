@@ -22,11 +22,19 @@ public sealed class PersonaOutcomeTests
         await using var app = new AchievementsApp();
         await using var scope = app.Services.CreateAsyncScope();
         var mediator = scope.ServiceProvider.GetRequiredService<IMediator>();
-        var run = await SeedAsync(mediator, name);
+        // A farm works inside an organisation, whose own people are what "normal" means: five honest teams beside it,
+        // over the detectors' 90 days and a little more.
+        PersonaRun[] organisation =
+        [
+            PersonaLibrary.Find("honest-siloed-teams")!.Generate("siloed", AchievementsApp.Start, 120, new Random(5)),
+            PersonaLibrary.Find("honest-mixed-teams")!.Generate("mixed", AchievementsApp.Start, 120, new Random(6)),
+        ];
+        var run = await SeedAsync(mediator, name, organisation);
 
-        var report = await SimulationReport.ReadAsync(mediator, app.Services.GetRequiredService<IDbConnectionFactory>(), [run], AchievementsApp.Start, TestContext.Current.CancellationToken);
+        var report = await SimulationReport.ReadAsync(mediator, app.Services.GetRequiredService<IDbConnectionFactory>(), [run, .. organisation], AchievementsApp.Start, TestContext.Current.CancellationToken);
 
         Assert.Empty(report.FarmingWinners);
+        Assert.Empty(report.HonestFlaggedOrHeld);
     }
 
     [Fact]
@@ -40,10 +48,10 @@ public sealed class PersonaOutcomeTests
         Assert.True((await app.ProgressAsync(run.Employees[0].Id, "merge-master")).Counted("pr.merged") >= 10);
     }
 
-    private static async Task<PersonaRun> SeedAsync(IMediator mediator, string name)
+    private static async Task<PersonaRun> SeedAsync(IMediator mediator, string name, params PersonaRun[] besides)
     {
         var run = PersonaLibrary.Find(name)!.Generate(name, AchievementsApp.Start, 365, new Random(11));
-        await OrganisationSeeding.SeedAsync(mediator, [run], TestContext.Current.CancellationToken);
+        await OrganisationSeeding.SeedAsync(mediator, [run, .. besides], TestContext.Current.CancellationToken);
         return run;
     }
 }

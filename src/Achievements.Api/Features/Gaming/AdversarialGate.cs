@@ -100,10 +100,12 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
     {
         var counting = new PersonaCounting(catalog, day, Source);
         var runs = personas.Select((persona, i) => (Persona: persona, Run: persona.Generate($"gate{i}", day, 365, new Random(Seed + i)))).ToList();
+        // Only the accounts seeding would put in the directory vouch; a persona's phantoms are names in its events.
+        var people = runs.SelectMany(r => r.Run.People).Where(e => !e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
         var judged = runs.Select(r =>
         {
             var bots = r.Run.Employees.Where(e => e.IsBot).Select(e => e.Id).ToHashSet(StringComparer.Ordinal);
-            return (r.Persona, r.Run, Bots: bots, Counted: counting.Count(r.Run.Events, bots));
+            return (r.Persona, r.Run, Bots: bots, Counted: counting.Count(r.Run.Events, bots, people));
         }).ToList();
 
         // The detectors see everything every persona did, together, as they would see one organisation in production:
@@ -116,7 +118,7 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
         var held = Detectors.All(everyone, teams, catalog, day, options.Value).Where(f => f.Holds).SelectMany(f => f.Employees).ToHashSet(StringComparer.Ordinal);
         return [.. judged.Select(j =>
         {
-            var genuine = j.Run.Events.Any(e => e.Farmed) ? counting.Count(j.Run.Events.Where(e => !e.Farmed), j.Bots) : j.Counted;
+            var genuine = j.Run.Events.Any(e => e.Farmed) ? counting.Count(j.Run.Events.Where(e => !e.Farmed), j.Bots, people) : j.Counted;
             return new Population(j.Persona, j.Counted, genuine, [.. j.Run.Employees.Select(e => e.Id).Where(held.Contains)]);
         })];
     }

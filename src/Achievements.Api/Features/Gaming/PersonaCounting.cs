@@ -14,16 +14,20 @@ internal sealed class PersonaCounting(SignalCatalog catalog, DateTimeOffset now,
     private readonly CountingPolicy _policy = CountingPolicy.Compile(catalog);
     private readonly EventJudge _judge = new(catalog, now);
 
-    /// <summary>Each employee's events (bots' aside: they never count) as of now, judged by the policy.</summary>
-    public Dictionary<string, CountedEvents> Count(IEnumerable<SimulatedEvent> events, IReadOnlySet<string> bots)
+    /// <summary>
+    /// Each employee's events (bots' aside: they never count) as of now, judged by the policy; only
+    /// <paramref name="people"/> (the accounts put in the directory) vouch, as in the service.
+    /// </summary>
+    public Dictionary<string, CountedEvents> Count(IEnumerable<SimulatedEvent> events, IReadOnlySet<string> bots, IReadOnlySet<string> people)
     {
+        var voices = IndependentVoices.Everyone.WithPeople(people);
         var reads = _policy.Read(Ingest(events), bots);
         // The same lookups the service runs against the events table, answered from these events.
         var corrections = CorrectionIndex.From(CorrectionIndex.LookupsFor(reads).Select(lookup => (lookup, lookup.Find(reads))));
         var shipping = ShippingIndex.From(ShippingIndex.LookupsFor(reads).Select(lookup => (lookup, lookup.Matching(reads))), corrections);
         return reads.GroupBy(e => e.Stored.Actor, StringComparer.Ordinal)
             .Where(g => !bots.Contains(g.Key))
-            .ToDictionary(g => g.Key, g => _policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, shipping, IndependentVoices.Everyone, now), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => _policy.Classify([.. g], isBot: false, corrections, CollusionGroups.None, shipping, voices, now), StringComparer.Ordinal);
     }
 
     private List<(StoredEvent Event, string Attributes)> Ingest(IEnumerable<SimulatedEvent> events)

@@ -30,15 +30,8 @@ internal static class PersonaLibrary
         new ClosedCircle(),
         new MixedCircle(),
         new TokenHider(),
-    ];
-
-    /// <summary>
-    /// Farms aimed at how independence is judged (issue 24). Not in <see cref="Farming"/> yet: that list is the
-    /// publish gate's, and until the independence rules that stop these land, every publish would be refused. The
-    /// simulation runs them already.
-    /// </summary>
-    public static IReadOnlyList<IPersona> FarmingWave3 { get; } =
-    [
+        // Aimed at how independence is judged (issue 24): camouflage on the giving side, several patrons, reviewers
+        // who are not people, and a farm inside one team.
         new CamouflagedCircle(),
         new PatronFarmer(patrons: 3),
         new PatronFarmer(patrons: 5),
@@ -73,5 +66,5 @@ internal static class PersonaLibrary
     ];
 
     public static IPersona? Find(string name) =>
-        Farming.Concat(FarmingWave3).Concat(Honest).Concat(HonestTeams).FirstOrDefault(persona => persona.Name == name);
+        Farming.Concat(Honest).Concat(HonestTeams).FirstOrDefault(persona => persona.Name == name);
 }
