@@ -152,7 +152,8 @@ internal static class DirectoryReadScenario
         using var transaction = connection.BeginTransaction();
         using var employee = connection.CreateCommand();
         employee.Transaction = transaction;
-        employee.CommandText = "INSERT INTO employees (id, display_name, team, is_bot, created_at, updated_at) VALUES ($id, $name, $team, 0, $now, $now)";
+        // As SCIM provisions them: people, whose reviews vouch for the fresh employee's merges (NewAwardIsVisibleAsync).
+        employee.CommandText = "INSERT INTO employees (id, display_name, team, is_bot, created_at, updated_at, added_by) VALUES ($id, $name, $team, 0, $now, $now, 'scim')";
         var id = employee.Parameters.Add("$id", Microsoft.Data.Sqlite.SqliteType.Text);
         var name = employee.Parameters.Add("$name", Microsoft.Data.Sqlite.SqliteType.Text);
         var team = employee.Parameters.Add("$team", Microsoft.Data.Sqlite.SqliteType.Text);

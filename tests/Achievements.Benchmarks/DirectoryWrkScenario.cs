@@ -185,7 +185,7 @@ internal static partial class DirectoryWrkScenario
         await connection.InTransactionAsync(async transaction =>
         {
             await connection.ExecuteAsync(
-                $"INSERT INTO employees (id, display_name, team, is_bot, created_at, updated_at) SELECT {Field("id")}, {Field("name")}, {Field("team")}, 0, @Now, @Now FROM {rows}",
+                $"INSERT INTO employees (id, display_name, team, is_bot, created_at, updated_at, added_by) SELECT {Field("id")}, {Field("name")}, {Field("team")}, 0, @Now, @Now, 'scim' FROM {rows}",
                 new { Rows = DirectInsert.Json(employees), Now = now }, transaction);
             await connection.ExecuteAsync(
                 $"""

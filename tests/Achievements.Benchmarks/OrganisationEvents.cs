@@ -145,12 +145,16 @@ internal static class DirectInsert
         public void Dispose() => _command.Dispose();
     }
 
+    /// <summary>
+    /// The organisation's directory, as SCIM provisions it (added_by 'scim'): only people vouch, so reviewers that were
+    /// only named by events would leave every merge unvouched and the pass with nothing to grant.
+    /// </summary>
     public static void InsertEmployees(SqliteConnection connection, IEnumerable<string> ids, DateTimeOffset now)
     {
         using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "INSERT INTO employees (id, is_bot, created_at, updated_at) VALUES ($id, 0, $now, $now) ON CONFLICT (id) DO NOTHING";
+        command.CommandText = "INSERT INTO employees (id, is_bot, created_at, updated_at, added_by) VALUES ($id, 0, $now, $now, 'scim') ON CONFLICT (id) DO NOTHING";
         var id = command.Parameters.Add("$id", SqliteType.Text);
         command.Parameters.AddWithValue("$now", UtcTimestampHandler.ToText(now));
         command.Prepare();

@@ -15,6 +15,9 @@ internal static class Seed
     /// <summary>Two pairs who approve only each other's pull requests: review rings. The first is dismissed by a test, the second stays open.</summary>
     public static readonly string[][] Rings = [["ring-a", "ring-b"], ["ring-c", "ring-d"]];
 
+    /// <summary>Colleagues who review ada's pull requests, and those of an employee of their own.</summary>
+    public static readonly string[] Reviewers = ["grace", "linus"];
+
     /// <summary>An employee whose display name is a script.</summary>
     public const string Mallory = "mallory";
 
@@ -25,12 +28,19 @@ internal static class Seed
         using var source = new HttpClient { BaseAddress = app.Admin.BaseAddress };
         source.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.CreateKeyAsync("source", "github"));
 
+        // Only people vouch: the reviewers, and the rings' members who approve each other, are in the directory before
+        // their reviews arrive, as SCIM or an admin puts a company's people there.
+        foreach (var person in Rings.SelectMany(ring => ring).Concat(Reviewers))
+        {
+            (await app.Admin.PutAsJsonAsync($"employees/{person}", new { displayName = person })).EnsureSuccessStatusCode();
+        }
+
         var now = DateTimeOffset.UtcNow;
         // Pull requests settle after 7 days, so everything is at least 8 days old.
         var events = new List<object>();
         for (var i = 0; i < 12; i++)
         {
-            events.Add(PullRequest($"ada-{i}", Ada, now.AddDays(-8 - (i * 6)), reviewer: i % 2 == 0 ? "grace" : "linus", lines: 60));
+            events.Add(PullRequest($"ada-{i}", Ada, now.AddDays(-8 - (i * 6)), reviewer: Reviewers[i % 2], lines: 60));
         }
 
         for (var i = 0; i < SelfReviewed; i++)
@@ -104,7 +114,7 @@ internal static class Seed
         using var source = new HttpClient { BaseAddress = app.Admin.BaseAddress };
         source.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await app.CreateKeyAsync("source", "github"));
         var now = DateTimeOffset.UtcNow;
-        var events = Enumerable.Range(0, 8).Select(i => PullRequest($"{employee}-{i}", employee, now.AddDays(-8 - (i * 7)), reviewer: i % 2 == 0 ? "grace" : "linus", lines: 60));
+        var events = Enumerable.Range(0, 8).Select(i => PullRequest($"{employee}-{i}", employee, now.AddDays(-8 - (i * 7)), reviewer: Reviewers[i % 2], lines: 60));
         (await source.PostAsJsonAsync("events", new { events })).EnsureSuccessStatusCode();
         await app.EvaluateAsync();
         return await app.CreateKeyAsync("employee", employee);

@@ -15,6 +15,7 @@ public sealed class SeveralInstancesTests
     public Task Two_instances_evaluating_one_queue_evaluate_each_employee_once_and_grant_each_award_once() => WithTwoInstancesAsync(async (first, second) =>
     {
         // 120 employees with ten reviewed merges each, settled: Merge Master bronze for every one.
+        await first.PutPeopleAsync(Reviewers);
         var source = await first.Source("github");
         for (var part = 0; part < 2; part++)
         {
@@ -45,6 +46,7 @@ public sealed class SeveralInstancesTests
         Assert.Equal("Ada Lovelace", await DisplayNameAsync(second, "ada"));
 
         // An award granted by the first instance's evaluation.
+        await first.PutPeopleAsync(Reviewers);
         var source = await first.Source("github");
         await (await source.PostJsonAsync("/api/v1/events", SampleEvents.Batch([.. Enumerable.Range(0, 10).Select(m =>
             (object)SampleEvents.PrMerged($"a{m}", "ada", AchievementsApp.Start.AddDays(-20).AddHours(m), reviewer: Reviewers[m % 3]))]))).JsonAsync();

@@ -26,6 +26,7 @@ public sealed class TwoProcessesTests
             await using var second = await ChildService.StartAsync(database);
             var created = await (await first.Client(ChildService.AdminKey).PostJsonAsync("/api/v1/keys", new { role = "source", subject = "github" })).JsonAsync(HttpStatusCode.Created);
             var key = created.GetProperty("key").GetString()!;
+            await first.PutPeopleAsync(Reviewers);
 
             // Ten reviewed, settled merges for each employee, every other batch through the other instance.
             var merged = DateTimeOffset.UtcNow.AddDays(-20);

@@ -35,6 +35,9 @@ public class AchievementsApp : WebApplicationFactory<Program>
 
     public string DatabasePath { get; }
 
+    /// <summary>The names the test helpers know to be people in this app's directory (<see cref="AppActions.PutPeopleAsync(AchievementsApp, IEnumerable{string})"/>).</summary>
+    internal HashSet<string> People { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Whether the request limits apply; off by default so that tests can send as fast as they like.</summary>
     protected virtual bool RateLimited => false;
 

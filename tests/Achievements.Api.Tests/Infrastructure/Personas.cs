@@ -8,6 +8,8 @@ namespace Achievements.Api.Tests.Infrastructure;
 /// Builds a year of events the way sources would send them, for the people in the tests' stories:
 /// an honest developer, and those who try to get badges without the work. Each event goes through a key of its
 /// source: pull requests and reviews through <see cref="Code"/>, tokens through the model <see cref="Gateway"/>.
+/// Only people vouch, so the reviewers and approved authors the events name are put in the directory first, as an
+/// admin or SCIM would have, unless a story says a name is <see cref="NamedOnly"/>.
 /// </summary>
 public sealed class Personas(AchievementsApp app)
 {
@@ -18,6 +20,7 @@ public sealed class Personas(AchievementsApp app)
     public const string Gateway = "gateway";
 
     private readonly List<(string Source, Dictionary<string, object?> Event)> _events = [];
+    private readonly HashSet<string> _namedOnly = new(StringComparer.Ordinal);
 
     // Ids stay unique across the Personas of one test, so a second batch is never taken for a replay.
     private readonly string _prefix = Guid.NewGuid().ToString("N")[..8];
@@ -90,6 +93,15 @@ public sealed class Personas(AchievementsApp app)
         return this;
     }
 
+    /// <summary>
+    /// Names that events carry and no authority put in the directory: phantom reviewer accounts, which vouch for nothing.
+    /// </summary>
+    public Personas NamedOnly(params string[] names)
+    {
+        _namedOnly.UnionWith(names);
+        return this;
+    }
+
     public Personas Add(string type, string actor, DateTimeOffset at, Dictionary<string, object?> attributes, string? id = null, string source = Code)
     {
         _events.Add((source, new Dictionary<string, object?>
@@ -110,6 +122,7 @@ public sealed class Personas(AchievementsApp app)
     public async Task<HttpClient> SendAsync(HttpClient? source = null)
     {
         source ??= await app.Source(Code);
+        await app.PutPeopleAsync(_events.SelectMany(e => Vouchers(e.Event)).Where(name => !_namedOnly.Contains(name)));
         foreach (var fromOneSource in _events.GroupBy(e => e.Source, e => e.Event))
         {
             var client = fromOneSource.Key == Code ? source : await app.Source(fromOneSource.Key);
@@ -125,6 +138,13 @@ public sealed class Personas(AchievementsApp app)
     }
 
     public IReadOnlyList<Dictionary<string, object?>> Pending => [.. _events.Select(e => e.Event)];
+
+    /// <summary>Who an event names as vouching for it: a merge's reviewers, an approval's author (the built-in catalog's voices).</summary>
+    private static IEnumerable<string> Vouchers(Dictionary<string, object?> e) =>
+        e["attributes"] is not Dictionary<string, object?> attributes ? []
+        : attributes.GetValueOrDefault("reviewers") is IEnumerable<string> reviewers ? reviewers
+        : attributes.GetValueOrDefault("author") is string author ? [author]
+        : [];
 }
 
 public static class AppActions
@@ -168,6 +188,28 @@ public static class AppActions
 
     public static Task<HttpResponseMessage> PatchSignalAsync(this AchievementsApp app, string type, string patch, string contentType = "application/merge-patch+json") =>
         app.Admin().PatchAsync($"/api/v1/signals/{type}", new StringContent(patch, System.Text.Encoding.UTF8, contentType));
+
+    /// <summary>
+    /// Puts in the directory, as an admin, whichever of <paramref name="names"/> are not people yet (no row, or a row
+    /// only an event created), so that their reviews vouch; people already there keep their name, team and bot flag.
+    /// </summary>
+    public static async Task PutPeopleAsync(this AchievementsApp app, IEnumerable<string> names)
+    {
+        var admin = app.Admin();
+        foreach (var name in names.Distinct(StringComparer.Ordinal).Where(app.People.Add))
+        {
+            var existing = await admin.GetAsync($"/api/v1/employees/{name}");
+            if (existing.StatusCode == HttpStatusCode.OK && (await existing.JsonAsync()).GetProperty("addedBy").ValueKind != JsonValueKind.Null)
+            {
+                continue;
+            }
+
+            var response = await admin.PutAsync($"/api/v1/employees/{name}", Problem.JsonBody(new { displayName = name }));
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Created, $"PUT /employees/{name}: {response.StatusCode}");
+        }
+    }
+
+    public static Task PutPeopleAsync(this AchievementsApp app, params string[] names) => app.PutPeopleAsync((IEnumerable<string>)names);
 
     public static async Task PutEmployeeAsync(this AchievementsApp app, string id, string displayName, bool isBot = false, string? team = null)
     {

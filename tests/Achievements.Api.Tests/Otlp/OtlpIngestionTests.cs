@@ -103,6 +103,7 @@ public sealed class OtlpIngestionTests
         Assert.Equal((0, 1), (waiting.Counted("suggestion.accepted"), waiting.GetProperty("signals")[0].GetProperty("pending").GetInt32()));
 
         // Ada's pull request, reviewed by Grace, merges with 40 added lines and settles unreverted: the 30 lines shipped.
+        await app.PutPeopleAsync("grace");
         var github = await app.Source("github");
         app.Clock.SetUtcNow(now.AddHours(2));
         await (await github.PostJsonAsync("/api/v1/events", SampleEvents.Batch(SampleEvents.PrMerged("m1", "ada", now.AddHours(2), reviewer: "grace")))).JsonAsync();

@@ -30,6 +30,7 @@ public sealed class CrashSafetyTests
             {
                 var created = await (await first.Client(ChildService.AdminKey).PostJsonAsync("/api/v1/keys", new { role = "source", subject = "github" })).JsonAsync(HttpStatusCode.Created);
                 sourceKey = created.GetProperty("key").GetString()!;
+                await first.PutPeopleAsync("reviewer-1");
                 var source = first.Client(sourceKey);
 
                 // Four clients stream batches; the service is killed while they are still sending.
@@ -99,6 +100,7 @@ public sealed class CrashSafetyTests
     public async Task Eight_clients_sending_overlapping_batches_store_each_event_once_and_concurrent_evaluations_grant_once()
     {
         await using var app = new AchievementsApp();
+        await app.PutPeopleAsync("reviewer-1");
         var source = await app.Source();
         var batches = Enumerable.Range(0, 8).Select(client => Enumerable.Range(0, 6).Select(b => Batch((client + b) % 10, Personas.Now)).ToList()).ToList();
 

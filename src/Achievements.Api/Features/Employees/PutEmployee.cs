@@ -40,19 +40,21 @@ internal sealed class PutEmployeeValidator : AbstractValidator<PutEmployee>
 
 internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeProvider time, AuditTrail audit, DirectoryChanges directory) : ICommandHandler<PutEmployee, PutEmployeeResult>
 {
-    // Insert-or-update in one transaction; an event may create the same employee concurrently.
-    private const string Insert = """
-        INSERT INTO employees (id, display_name, team, is_bot, created_at, updated_at)
-        VALUES (@Id, @DisplayName, @Team, COALESCE(@IsBot, 0), @Now, @Now)
+    // Insert-or-update in one transaction; an event may create the same employee concurrently. An admin puts them in
+    // the directory: an account an event created becomes a person, and one another authority put there keeps its name.
+    private const string Insert = $"""
+        INSERT INTO employees (id, display_name, team, is_bot, created_at, updated_at, added_by)
+        VALUES (@Id, @DisplayName, @Team, COALESCE(@IsBot, 0), @Now, @Now, '{AddedBy.Admin}')
         ON CONFLICT (id) DO NOTHING
         """;
 
-    private const string WasBot = "SELECT is_bot FROM employees WHERE id = @Id";
+    private const string Before = "SELECT is_bot AS IsBot, added_by AS AddedBy FROM employees WHERE id = @Id";
 
-    private const string Update = """
-        UPDATE employees SET display_name = @DisplayName, team = @Team, is_bot = COALESCE(@IsBot, is_bot), updated_at = @Now
+    private const string Update = $"""
+        UPDATE employees SET display_name = @DisplayName, team = @Team, is_bot = COALESCE(@IsBot, is_bot), updated_at = @Now,
+            added_by = COALESCE(added_by, '{AddedBy.Admin}')
         WHERE id = @Id
-        RETURNING is_bot
+        RETURNING is_bot AS IsBot, added_by AS AddedBy
         """;
 
     public async ValueTask<PutEmployeeResult> Handle(PutEmployee command, CancellationToken cancellationToken)
@@ -67,23 +69,30 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
             {
                 await audit.RecordAsync(connection, transaction, "employee.created", new { command.DisplayName, command.Team, IsBot = command.IsBot ?? false, command.Identities }, cancellationToken, command.Id);
                 var identities = await MapIdentitiesAsync(connection, transaction, command, row.Now, cancellationToken);
-                return (Created: true, IsBot: command.IsBot ?? false, Identities: identities);
+                // Their name may be in reviewers lists already (a reviewer needs no row): those reviews vouch now.
+                await EvaluationQueue.EnqueueEveryoneAtNextPassAsync(connection, transaction, cancellationToken);
+                return (Created: true, IsBot: command.IsBot ?? false, AddedBy: AddedBy.Admin, Identities: identities);
             }
 
-            var wasBot = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(WasBot, row, transaction, cancellationToken: cancellationToken));
-            var isBot = await connection.ExecuteScalarAsync<bool>(new CommandDefinition(Update, row, transaction, cancellationToken: cancellationToken));
-            await audit.RecordAsync(connection, transaction, "employee.updated", new { command.DisplayName, command.Team, IsBot = isBot, command.Identities }, cancellationToken, command.Id);
+            var before = await connection.QuerySingleAsync<DirectoryRow>(new CommandDefinition(Before, row, transaction, cancellationToken: cancellationToken));
+            var after = await connection.QuerySingleAsync<DirectoryRow>(new CommandDefinition(Update, row, transaction, cancellationToken: cancellationToken));
+            await audit.RecordAsync(connection, transaction, "employee.updated", new { command.DisplayName, command.Team, after.IsBot, command.Identities }, cancellationToken, command.Id);
             var mapped = await MapIdentitiesAsync(connection, transaction, command, row.Now, cancellationToken);
-            if (isBot != wasBot)
+            if (after.IsBot != before.IsBot)
             {
                 // A bot is no independent reviewer: whom it reviewed may now count differently, so everyone is looked at again.
                 await EvaluationQueue.EnqueueEveryoneAsync(connection, transaction, row.Now, cancellationToken);
                 await EvaluationQueue.EnqueueAsync(connection, transaction, [command.Id], row.Now, cancellationToken);
             }
+            else if (before.AddedBy is null)
+            {
+                // An account an event created is a person now: the reviews it gave vouch from the next pass.
+                await EvaluationQueue.EnqueueEveryoneAtNextPassAsync(connection, transaction, cancellationToken);
+            }
 
-            return (Created: false, IsBot: isBot, Identities: mapped);
+            return (Created: false, after.IsBot, after.AddedBy, Identities: mapped);
         }, cancellationToken);
-        return new PutEmployeeResult(new Employee(command.Id, command.DisplayName, command.Team, created.IsBot, created.Identities), created.Created);
+        return new PutEmployeeResult(new Employee(command.Id, command.DisplayName, command.Team, created.IsBot, created.Identities, created.AddedBy), created.Created);
     }
 
     /// <summary>
@@ -99,5 +108,11 @@ internal sealed class PutEmployeeHandler(IDbConnectionFactory connections, TimeP
         }
 
         return await IdentityMap.OfAsync(connection, transaction, command.Id, cancellationToken);
+    }
+
+    private sealed record DirectoryRow
+    {
+        public bool IsBot { get; init; }
+        public string? AddedBy { get; init; }
     }
 }

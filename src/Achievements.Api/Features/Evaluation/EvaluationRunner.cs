@@ -13,11 +13,12 @@ namespace Achievements.Api.Features.Evaluation;
 internal sealed record EvaluationSummary(int Employees, int Granted, int Upgraded, int Downgraded, int Revoked, int Expired);
 
 /// <summary>
-/// The evaluation pass, as a pipeline: queue everyone whose outcomes settled since the last sweep; then, for the queued
-/// employees in groups, each group in one transaction that also takes them off the queue, load their histories →
-/// score them → record every award change through the ledger (<see cref="EmployeeEvaluator"/>); then detect, over the
-/// activities of the groups that committed (<see cref="DetectionRunner"/>). One run at a time in this app instance;
-/// the awards table's unique key guards against any other.
+/// The evaluation pass, as a pipeline: queue everyone whose outcomes settled since the last sweep (and everyone with an
+/// event, when someone joined the directory since); then, for the queued employees in groups, each group in one
+/// transaction that also takes them off the queue, load their histories → score them → record every award change
+/// through the ledger (<see cref="EmployeeEvaluator"/>); then detect, over the activities of the groups that committed
+/// (<see cref="DetectionRunner"/>). One run at a time in this app instance; the awards table's unique key guards
+/// against any other.
 /// </summary>
 internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimeProvider time, EmployeeEvaluator evaluator, DetectionRunner detections, IngestTurns turns, ServiceTelemetry telemetry, ILogger<EvaluationRunner> logger) : IDisposable
 {
@@ -284,6 +285,9 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
                     }
                 }
             }
+
+            // Someone who joined the directory since vouches now for whom they reviewed: everyone is judged again.
+            await EvaluationQueue.TakeEveryoneAskedAsync(connection, transaction, now, cancellationToken);
 
             // Whoever holds an award that has run out is judged again, so it expires (and may be earned again by new work).
             await connection.ExecuteAsync(new CommandDefinition(EnqueueExpiring, new { Now = now }, transaction, cancellationToken: cancellationToken));

@@ -48,7 +48,8 @@ internal sealed class IngestEventsValidator : AbstractValidator<IngestEvents>
 internal sealed class IngestEventsHandler(IDbConnectionFactory connections, TimeProvider time, IngestTurns turns, ServiceTelemetry telemetry) : ICommandHandler<IngestEvents, IngestResult>
 {
     // One statement for all the batch's actors, their ids passed as one JSON array. "WHERE true" is SQLite's
-    // way to tell an upsert's ON CONFLICT from a join constraint after a SELECT.
+    // way to tell an upsert's ON CONFLICT from a join constraint after a SELECT. A source naming an actor does not put
+    // them in the directory: added_by stays NULL, so they vouch for nothing (AddedBy), and an existing row is untouched.
     private static string EnsureEmployees(SqlDialect sql) => $"""
         INSERT INTO employees (id, is_bot, created_at, updated_at)
         SELECT value, 0, @Now, @Now FROM {sql.Values("@Actors")} WHERE true

@@ -4,8 +4,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Achievements.Api.Features.Audit;
+using Achievements.Api.Features.Employees;
 using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Identities;
+using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Achievements.Api.Infrastructure.Telemetry;
@@ -65,8 +67,9 @@ internal sealed class ReceiveGithubDeliveryHandler(IDbConnectionFactory connecti
         RETURNING review_id AS ReviewId, reviewer_id AS ReviewerId, reviewer_login AS ReviewerLogin, submitted_at AS SubmittedAt
         """;
 
-    private const string CreateEmployee = """
-        INSERT INTO employees (id, display_name, is_bot, created_at, updated_at) VALUES (@Id, @Login, 0, @Now, @Now)
+    // An organisation that turns autoCreateEmployees on trusts its GitHub organisation's accounts: they are people.
+    private const string CreateEmployee = $"""
+        INSERT INTO employees (id, display_name, is_bot, created_at, updated_at, added_by) VALUES (@Id, @Login, 0, @Now, @Now, '{AddedBy.Github}')
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -299,6 +302,8 @@ internal sealed class ReceiveGithubDeliveryHandler(IDbConnectionFactory connecti
             }
 
             await IdentityMap.TryAddAsync(connection, transaction, id!, identity, cancellationToken);
+            // Another source's events may name the same id as a reviewer: those reviews vouch from the next pass.
+            await EvaluationQueue.EnqueueEveryoneAtNextPassAsync(connection, transaction, cancellationToken);
             await audit.RecordAsync(connection, transaction, "employee.created", new { DisplayName = identity.Login, IsBot = false, Identities = new[] { identity } }, cancellationToken, id, actor: Source);
         }
     }

@@ -8,13 +8,17 @@ namespace Achievements.Api.Features.History;
 
 /// <summary>
 /// What scoring needs once rather than per employee, loaded from the database: the catalog and its compiled policy,
-/// the live badges, who the bots are, the confirmed rings, who is held by an open flag, and the closed circles not
-/// cleared by an admin. Everything it decides
+/// the live badges, who the bots are, who the people are, the confirmed rings, who is held by an open flag, and the
+/// closed circles not cleared by an admin. Everything it decides
 /// it asks of the scoring engine; it only loads.
 /// </summary>
 internal sealed class EvaluationContext
 {
     private const string SelectBots = "SELECT id FROM employees WHERE is_bot = 1";
+
+    // Only people vouch: non-bot employees an authority put in the directory (AddedBy), deactivated ones too, since the
+    // reviews they gave before leaving were real. Read once per pass: a set of ids, small beside the histories.
+    private const string SelectPeople = "SELECT id FROM employees WHERE is_bot = 0 AND added_by IS NOT NULL";
 
     private const string SelectCollusion = "SELECT flag_id AS \"Group\", employee_id AS Employee FROM collusion_groups";
 
@@ -68,6 +72,7 @@ internal sealed class EvaluationContext
         var ruleCatalog = catalog.ToRuleCatalog();
         var bots = await connection.QueryAsync<string>(new CommandDefinition(SelectBots, cancellationToken: cancellationToken));
         var live = await connection.QueryAsync<LiveBadgeRow>(new CommandDefinition(SelectLive, cancellationToken: cancellationToken));
+        var people = (await connection.QueryAsync<string>(new CommandDefinition(SelectPeople, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
         return new EvaluationContext
         {
             Catalog = catalog,
@@ -79,7 +84,7 @@ internal sealed class EvaluationContext
             Now = now,
             Collusion = CollusionGroups.From(await connection.QueryAsync<(long Group, string Employee)>(new CommandDefinition(SelectCollusion, cancellationToken: cancellationToken))),
             Held = (await connection.QueryAsync<string>(new CommandDefinition(SelectHeld(SqlDialect.Of(connection)), new { Holding = JsonSerializer.Serialize(Finding.Holding) }, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal),
-            Voices = IndependentVoices.From(null, await connection.QueryAsync<(long Flag, string Detector, string Employee)>(new CommandDefinition(
+            Voices = IndependentVoices.From(people, await connection.QueryAsync<(long Flag, string Detector, string Employee)>(new CommandDefinition(
                 SelectVoiceFlags(SqlDialect.Of(connection)), new { Detectors = JsonSerializer.Serialize(Finding.ChangingVoices) }, cancellationToken: cancellationToken))),
         };
     }

@@ -41,4 +41,41 @@ internal static class EvaluationQueue
 
     public static Task EnqueueEveryoneAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now, CancellationToken cancellationToken) =>
         connection.ExecuteAsync(new CommandDefinition(EnqueueEveryone, new { Now = now }, transaction, cancellationToken: cancellationToken));
+
+    // A marker row, not a copy of the queue: a thousand writers that ask for it leave one row.
+    private const string AskForEveryone = """
+        INSERT INTO evaluation_state (name, value) VALUES ('enqueue-everyone', 'asked')
+        ON CONFLICT (name) DO NOTHING
+        """;
+
+    private const string TakeAsked = "DELETE FROM evaluation_state WHERE name = 'enqueue-everyone' RETURNING name";
+
+    private const string EnqueueEveryoneWithEvents = $"""
+        INSERT INTO evaluation_queue (employee_id, enqueued_at)
+        SELECT e.id, @Now FROM employees e
+        WHERE e.is_bot = 0 AND EXISTS (SELECT 1 FROM events v WHERE v.actor = e.id)
+        ORDER BY e.id
+        {AlreadyQueued}
+        """;
+
+    /// <summary>
+    /// Asks the next evaluation pass to queue everyone with an event, in the transaction of the change that needs it.
+    /// For changes that may alter anyone's outcomes and come in bulk: someone joining the directory makes their past
+    /// reviews vouch, and a SCIM onboarding provisions thousands at once. Queueing everyone in each of those writes
+    /// would copy the directory into the queue thousands of times; the pass does it once (<see cref="TakeEveryoneAskedAsync"/>).
+    /// </summary>
+    public static Task EnqueueEveryoneAtNextPassAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(AskForEveryone, transaction: transaction, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// At a pass's start, under the sweep's turn: when a change asked for it since, queues every non-bot employee with an
+    /// event, and clears the ask. A change committed after this waits in its marker for the next pass.
+    /// </summary>
+    public static async Task TakeEveryoneAskedAsync(DbConnection connection, DbTransaction transaction, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if ((await connection.QueryAsync<string>(new CommandDefinition(TakeAsked, transaction: transaction, cancellationToken: cancellationToken))).Any())
+        {
+            await connection.ExecuteAsync(new CommandDefinition(EnqueueEveryoneWithEvents, new { Now = now }, transaction, cancellationToken: cancellationToken));
+        }
+    }
 }

@@ -99,12 +99,14 @@ internal static class ScimUsers
         SELECT id FROM employees WHERE scim_user_name IS NOT NULL AND lower(scim_user_name) = lower(@UserName) AND id <> @Id
         """;
 
-    private const string SelectActive = "SELECT active FROM employees WHERE id = @Id";
+    private const string SelectBefore = "SELECT active AS Active, added_by AS AddedBy FROM employees WHERE id = @Id";
 
-    private const string Update = """
+    // Provisioning puts them in the directory: an account an event created becomes a person (AddedBy), and one an admin
+    // put there first keeps saying so.
+    private const string Update = $"""
         UPDATE employees
         SET display_name = @DisplayName, team = @Team, scim_user_name = @UserName, external_id = @ExternalId,
-            active = COALESCE(@Active, active), updated_at = @Now
+            active = COALESCE(@Active, active), updated_at = @Now, added_by = COALESCE(added_by, '{Employees.AddedBy.Scim}')
         WHERE id = @Id
         """;
 
@@ -145,9 +147,15 @@ internal static class ScimUsers
     /// </summary>
     public static async Task SaveAsync(WriteScope write, AuditTrail audit, DirectoryChanges directory, string id, IScimUserWrite user, string action, DateTimeOffset now)
     {
-        var wasActive = await write.Connection.ExecuteScalarAsync<bool>(write.Command(SelectActive, new { Id = id }));
+        var before = await write.Connection.QuerySingleAsync<BeforeRow>(write.Command(SelectBefore, new { Id = id }));
+        var wasActive = before.Active;
         await write.Connection.ExecuteAsync(write.Command(Update, new { Id = id, user.DisplayName, user.Team, user.UserName, user.ExternalId, user.Active, Now = now }));
         directory.Changed(write, id);
+        if (before.AddedBy is null)
+        {
+            // A new user, or an account an event created: a person now, whose reviews vouch from the next pass.
+            await EvaluationQueue.EnqueueEveryoneAtNextPassAsync(write.Connection, write.Transaction, write.CancellationToken);
+        }
 
         List<Identity> added = [];
         foreach (var address in EmailsOf(user))
@@ -183,6 +191,12 @@ internal static class ScimUsers
             .Where(address => address is not null && ScimUserWriteValidator.IsEmail(address))
             .Select(address => address!.ToLowerInvariant())
             .Distinct(StringComparer.Ordinal);
+
+    private sealed record BeforeRow
+    {
+        public bool Active { get; init; }
+        public string? AddedBy { get; init; }
+    }
 
     internal sealed record UserRow
     {
