@@ -86,7 +86,8 @@ public sealed class AdversarialGateTests
                 Merge(line, dev, "friend", "infra", daysAgo: 40);
             }
 
-            return [new(dev, "Three Repos")];
+            // Only people vouch: the reviewers are in the directory too.
+            return [new(dev, "Three Repos"), .. new[] { "peer-1", "peer-2", "peer-3", "friend" }.Select(r => new SimulatedEmployee(line.Employee(r), r))];
         });
 
         var report = Gate(persona).Run([Polyglot(("bronze", 3))], Catalog, Now);
@@ -110,7 +111,7 @@ public sealed class AdversarialGateTests
                 Merge(line, dev, "peer-3+peer-1", "billing", daysAgo: 90);
             }
 
-            return [new(dev, "Borrowed Repo")];
+            return [new(dev, "Borrowed Repo"), .. new[] { "peer-1", "peer-2", "peer-3" }.Select(r => new SimulatedEmployee(line.Employee(r), r))];
         });
 
         var beaten = Assert.Single(Gate(persona).Run([Polyglot(("bronze", 2), ("silver", 3))], Catalog, Now).Beaten);

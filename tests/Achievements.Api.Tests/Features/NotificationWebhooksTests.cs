@@ -467,6 +467,8 @@ public sealed class NotificationWebhooksTests
             var created = await (await admin.PostJsonAsync("/api/v1/webhooks", new { url = receiver.Url("crash"), events = new[] { "award.granted" } })).JsonAsync(HttpStatusCode.Created);
             await receiver.ConfigureAsync("crash", created.GetProperty("secret").GetString()!, hold: true);
             await PublishFirstMergeAsync(admin);
+            // Only people vouch: the reviewer is in the directory.
+            await service.PutPeopleAsync("reviewer-1");
             var key = (await (await admin.PostJsonAsync("/api/v1/keys", new { role = "source", subject = "github" })).JsonAsync(HttpStatusCode.Created)).GetProperty("key").GetString()!;
             var merged = DateTimeOffset.UtcNow.AddDays(-10);
             var batch = SampleEvents.Batch([.. Enumerable.Range(0, employees).Select(n => (object)SampleEvents.PrMerged($"crash-{n}", $"dev-{n}", merged))]);
