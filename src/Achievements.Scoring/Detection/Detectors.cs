@@ -54,8 +54,7 @@ public static partial class Detectors
             yield break;
         }
 
-        // The organisation's norm: how much of what a reviewer gives goes to the one person they approve most.
-        var topShares = graph.Given.Keys.Select(r => graph.AuthorsOf[r].Max(a => graph.GivenShare(r, a))).ToList();
+        var topShares = graph.TopAuthorShares;
         foreach (var (a, b) in pairs)
         {
             string[] members = [a, b];
@@ -254,7 +253,7 @@ public static partial class Detectors
             yield break;
         }
 
-        var topShares = graph.Given.Keys.Select(r => graph.AuthorsOf[r].Max(a => graph.GivenShare(r, a))).ToList();
+        var topShares = graph.TopAuthorShares;
         foreach (var group in patrons)
         {
             var author = group.Key;

@@ -21,6 +21,7 @@ internal sealed class Teams(IReadOnlyDictionary<string, string?> teams)
 internal sealed class ReviewGraph
 {
     private readonly IReadOnlyDictionary<string, EmployeeActivity> _activities;
+    private List<double>? _topAuthorShares;
 
     private ReviewGraph(IReadOnlyDictionary<string, EmployeeActivity> activities, Teams teams, DateTimeOffset from) =>
         (_activities, Teams, From) = (activities, teams, from);
@@ -64,6 +65,12 @@ internal sealed class ReviewGraph
 
         return graph;
     }
+
+    /// <summary>
+    /// The organisation's norm a ring or patronage flag is shown beside: for each reviewer, the share of what they gave
+    /// that went to the one author they approved most.
+    /// </summary>
+    public IReadOnlyList<double> TopAuthorShares => _topAuthorShares ??= [.. Given.Keys.Select(r => AuthorsOf[r].Max(a => GivenShare(r, a)))];
 
     public int Count(string approver, string author) => Approvals.GetValueOrDefault((approver, author));
 
