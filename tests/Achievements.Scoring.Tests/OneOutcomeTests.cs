@@ -69,9 +69,9 @@ public sealed class OneOutcomeTests
         // an untrusted first report owns nothing: GitHub's later report of the pull request counts
         c2        pr.merged             ana    -11d   ci      {"pr_id":"web#2"}                                   ⇶ untrusted-source
         g2        pr.merged             ana    -11d           {"pr_id":"web#2"}                                   ⇶ counts
-        // a revert from an untrusted source corrects nothing; GitHub's does
+        // a revert from an untrusted source is stored and corrects nothing; GitHub's does
         g3        pr.merged             ana    -12d           {"pr_id":"web#3"}                                   ⇶ counts
-        rv3       pr.reverted           ops    -1d    ci      {"pr_id":"web#3"}                                   ⇶ counts
+        rv3       pr.reverted           ops    -1d    ci      {"pr_id":"web#3"}                                   ⇶ untrusted-source
         g4        pr.merged             ana    -13d           {"pr_id":"web#4"}                                   ⇶ corrected
         rv4       pr.reverted           ops    -1d            {"pr_id":"web#4"}                                   ⇶ counts
         // an untrusted merge ships no approval

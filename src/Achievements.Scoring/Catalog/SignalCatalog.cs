@@ -74,8 +74,8 @@ public sealed record SignalDefinition(
     public Voices? Voices { get; init; }
 
     /// <summary>
-    /// The sources trusted for the signal. For an outcome or a correction: the sources that may report it. An outcome
-    /// from another source is stored but <c>untrusted-source</c>, and a correction from one corrects nothing; empty:
+    /// The sources trusted for the signal. For an outcome or a correction: the sources that may report it. An event of
+    /// it from another source is stored but <c>untrusted-source</c> (a correction so corrects nothing); empty:
     /// any source (anything with a source key, and the GitHub webhook). For a volume signal: the sources an employee
     /// cannot suppress (a model gateway, a provider's usage report). A badge that reads the signal judges an employee
     /// only when one of them reported for them in its window; otherwise it is <c>unmeasured</c>. Empty: no source is

@@ -35,7 +35,7 @@ public static class ExclusionReason
     /// <summary>Every voice vouching for it has vouched for as many outcomes as one voice may in the window.</summary>
     public const string OneVoice = "one-voice";
 
-    /// <summary>A source the signal's policy does not trust reported it: stored, never counted.</summary>
+    /// <summary>A source the signal's policy does not trust reported this outcome or correction: stored, never counted, correcting nothing.</summary>
     public const string UntrustedSource = "untrusted-source";
 
     /// <summary>The same outcome (the same identity, see <see cref="CountingPolicy"/>) was reported before, by this source or another: only the first report counts.</summary>
@@ -386,7 +386,7 @@ public sealed class CountingPolicy
 
     private ClassifiedEvent Judge(SignalPolicy policy, ReadEvent e, CorrectionIndex corrections, CollusionGroups collusion, ShippingIndex shipping, OwnWork? own, DateTimeOffset asOf)
     {
-        if (e.Signal.Kind == SignalDefinition.Outcome && !MayReport(e.Signal, e.Stored.Source))
+        if (e.Signal.Kind != SignalDefinition.Volume && !MayReport(e.Signal, e.Stored.Source))
         {
             return new(e, ExclusionReason.UntrustedSource);
         }
@@ -429,7 +429,7 @@ public sealed class CountingPolicy
     /// <summary>
     /// Whether a source may report a signal: any source when its list of <c>authoritativeSources</c> is empty. For a
     /// volume signal the list means more (the sources whose silence is measured, see <c>Standings</c>); an outcome
-    /// from another source is <c>untrusted-source</c>, and a correction from one corrects nothing.
+    /// or a correction from another source is <c>untrusted-source</c>, and such a correction corrects nothing.
     /// </summary>
     private static bool MayReport(SignalDefinition signal, string source) =>
         signal.AuthoritativeSources.Count == 0 || signal.AuthoritativeSources.Contains(source, StringComparer.Ordinal);
