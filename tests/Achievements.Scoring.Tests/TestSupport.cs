@@ -133,41 +133,44 @@ internal sealed class History
     public static readonly CountingPolicy Policy = CountingPolicy.Compile(Catalog);
 
     private readonly IReadOnlyList<Row> _rows;
+    private readonly CountingPolicy _policy;
     private readonly IReadOnlyList<ReadEvent> _reads;
     private readonly IReadOnlySet<string> _bots;
     private readonly CollusionGroups _collusion;
     private readonly CorrectionIndex _corrections;
     private readonly ShippingIndex _shipping;
 
-    private History(IReadOnlyList<Row> rows, IReadOnlySet<string> bots, CollusionGroups collusion)
+    private History(IReadOnlyList<Row> rows, IReadOnlySet<string> bots, CollusionGroups collusion, CountingPolicy policy)
     {
         _rows = rows;
+        _policy = policy;
         _bots = bots;
         _collusion = collusion;
         // As the service reads a history: in time order, then in the order stored.
-        _reads = [.. Policy.Read(rows.Select((row, i) => (row.Stored(i + 1), row.StoredAttributes())), bots)
+        _reads = [.. policy.Read(rows.Select((row, i) => (row.Stored(i + 1), row.StoredAttributes())), bots)
             .OrderBy(e => e.Stored.OccurredAt).ThenBy(e => e.Stored.Seq)];
         _corrections = CorrectionIndex.From(CorrectionIndex.LookupsFor(_reads).Select(lookup => (lookup, lookup.Find(_reads))));
         _shipping = ShippingIndex.From(ShippingIndex.LookupsFor(_reads).Select(lookup => (lookup, lookup.Matching(_reads))), _corrections);
     }
 
-    public static History Of(IEnumerable<Row> rows, IEnumerable<string>? bots = null, CollusionGroups? collusion = null)
+    /// <summary>A history of <paramref name="rows"/>, judged by the built-in catalog's policy unless <paramref name="policy"/> is another.</summary>
+    public static History Of(IEnumerable<Row> rows, IEnumerable<string>? bots = null, CollusionGroups? collusion = null, CountingPolicy? policy = null)
     {
         var list = rows.ToList();
         var duplicate = list.GroupBy(row => row.Label).FirstOrDefault(g => g.Count() > 1);
         Assert.True(duplicate is null, $"The label '{duplicate?.Key}' is used twice.");
-        return new History(list, (bots ?? []).ToHashSet(StringComparer.Ordinal), collusion ?? CollusionGroups.None);
+        return new History(list, (bots ?? []).ToHashSet(StringComparer.Ordinal), collusion ?? CollusionGroups.None, policy ?? Policy);
     }
 
-    public static History Parse(string rows, IEnumerable<string>? bots = null, CollusionGroups? collusion = null) =>
-        Of(Table.Lines(rows).Select(Row.Parse), bots, collusion);
+    public static History Parse(string rows, IEnumerable<string>? bots = null, CollusionGroups? collusion = null, CountingPolicy? policy = null) =>
+        Of(Table.Lines(rows).Select(Row.Parse), bots, collusion, policy);
 
     /// <summary>Everyone with an event, in order of first appearance.</summary>
     public IEnumerable<string> Actors => _rows.Select(row => row.Actor).Distinct();
 
     /// <summary>One employee's history, as evaluation loads it.</summary>
     public EmployeeHistory Of(string employee) =>
-        new(employee, _bots.Contains(employee), [.. _reads.Where(e => e.Stored.Actor == employee)], _corrections, _shipping, Policy, _collusion, Voices);
+        new(employee, _bots.Contains(employee), [.. _reads.Where(e => e.Stored.Actor == employee)], _corrections, _shipping, _policy, _collusion, Voices);
 
     /// <summary>Who vouches with an independent voice: everyone named, with no circle or patronage, unless a test sets it.</summary>
     public IndependentVoices Voices { get; init; } = IndependentVoices.Everyone;

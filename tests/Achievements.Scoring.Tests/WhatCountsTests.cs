@@ -30,13 +30,13 @@ public sealed class WhatCountsTests
         s2        suggestion.accepted   ana    -7d1h              {"pr_id":"m7"}                           ⇶ counts
         // one reason per event: a failed condition is named before settlement
         m8        pr.merged             ana    -1d                {"reviewers":["ana"]}                    ⇶ independent-review
-        // a correction from the outcome's own source removes it, whoever sent it and however late
+        // a correction removes its outcome, whoever sent it and however late
         m9        pr.merged             ana    -30d               {}                                       ⇶ corrected
         rv9       pr.reverted           ops    -1h                {"pr_id":"m9"}                           ⇶ counts
         s3        suggestion.accepted   ana    -3d                {}                                       ⇶ corrected
         ds3       suggestion.discarded  ana    -2d                {"suggestion_id":"s3"}                   ⇶ counts
-        // a revert of the same id from another source is about another pull request
-        m10       pr.merged             ana    -30d               {}                                       ⇶ counts
+        // from any source: a pull request is one outcome whoever reports it (see One_outcome_whoever_reports_it)
+        m10       pr.merged             ana    -30d               {}                                       ⇶ corrected
         rv10      pr.reverted           ops    -1h        gitlab  {"pr_id":"m10"}                          ⇶ counts
         // corrected is named before a failed condition
         m11       pr.merged             ana    -30d               {"reviewers":["ana"]}                    ⇶ corrected
@@ -87,12 +87,12 @@ public sealed class WhatCountsTests
         a8        review.approved       gil    -20d               {"author":"kim"}                         ⇶ corrected
         ma8       pr.merged             kim    -19d               {"pr_id":"a8","reviewers":["gil"]}       ⇶ corrected
         rva8      pr.reverted           ops    -1d                {"pr_id":"a8"}                           ⇶ counts
-        // only a merge that is the approval's author's, from the approval's source, and that counts ships it
+        // only a merge that is the approval's author's and that counts ships it, from whichever source
         a9        review.approved       gil    -10d               {"author":"kim"}                         ⇶ not-settled
         ma9       pr.merged             lee    -9d                {"pr_id":"a9","reviewers":["gil"]}       ⇶ counts
         a12       review.approved       gil    -40d               {"author":"kim"}                         ⇶ not-merged
         ma12      pr.merged             lee    -39d               {"pr_id":"a12","reviewers":["gil"]}      ⇶ counts
-        a10       review.approved       gil    -40d               {"author":"kim"}                         ⇶ not-merged
+        a10       review.approved       gil    -40d               {"author":"kim"}                         ⇶ counts
         ma10      pr.merged             kim    -39d       gitlab  {"pr_id":"a10","reviewers":["gil"]}      ⇶ counts
         a11       review.approved       gil    -40d               {"author":"kim"}                         ⇶ not-merged
         ma11      pr.merged             kim    -39d               {"pr_id":"a11","reviewers":["gil"],"lines_added":1,"lines_deleted":0} ⇶ non-trivial

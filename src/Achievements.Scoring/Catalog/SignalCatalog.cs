@@ -14,8 +14,8 @@ public sealed record CorrectedBy(string Signal, string On);
 /// <summary>
 /// An outcome that counts only once other work shipped it: an approval once the pull request it approved merged, an
 /// accepted suggestion once a pull request of its author's that carries it merged. The shipping event must be of
-/// <paramref name="Signal"/>, from the same source, carry the same <paramref name="On"/> value, occur at or after the
-/// outcome, and count itself (its qualify conditions, settled, not corrected).
+/// <paramref name="Signal"/>, the first report of it from a source trusted for it (any source), carry the same
+/// <paramref name="On"/> value, occur at or after the outcome, and count itself (its qualify conditions, settled, not corrected).
 /// </summary>
 /// <param name="Signal">The shipping signal, such as <c>pr.merged</c>.</param>
 /// <param name="On">The string attribute both carry, such as <c>pr_id</c>.</param>
@@ -74,9 +74,12 @@ public sealed record SignalDefinition(
     public Voices? Voices { get; init; }
 
     /// <summary>
-    /// For a volume signal: the sources an employee cannot suppress (a model gateway, a provider's usage report).
-    /// A badge that reads the signal judges an employee only when one of them reported for them in its window;
-    /// otherwise it is <c>unmeasured</c>. Empty: no source is trusted, so no such badge can judge anyone.
+    /// The sources trusted for the signal. For an outcome or a correction: the sources that may report it. An event of
+    /// it from another source is stored but <c>untrusted-source</c> (a correction so corrects nothing); empty:
+    /// any source (anything with a source key, and the GitHub webhook). For a volume signal: the sources an employee
+    /// cannot suppress (a model gateway, a provider's usage report). A badge that reads the signal judges an employee
+    /// only when one of them reported for them in its window; otherwise it is <c>unmeasured</c>. Empty: no source is
+    /// trusted so, since an absence is evidence only from a source that cannot be switched off, no such badge can judge anyone.
     /// </summary>
     public IReadOnlyList<string> AuthoritativeSources { get; init; } = [];
 

@@ -34,6 +34,12 @@ public static class ExclusionReason
 
     /// <summary>Every voice vouching for it has vouched for as many outcomes as one voice may in the window.</summary>
     public const string OneVoice = "one-voice";
+
+    /// <summary>A source the signal's policy does not trust reported this outcome or correction: stored, never counted, correcting nothing.</summary>
+    public const string UntrustedSource = "untrusted-source";
+
+    /// <summary>The same outcome (the same identity, see <see cref="CountingPolicy"/>) was reported before, by this source or another: only the first report counts.</summary>
+    public const string DuplicateOutcome = "duplicate-outcome";
 }
 
 /// <summary>
@@ -148,9 +154,10 @@ public sealed record ReadEvent(StoredEvent Stored, RuleEvent Rule, SignalDefinit
 
 /// <summary>
 /// A question for the stored events: which events of <paramref name="Signal"/> carry one of <paramref name="Keys"/> in
-/// the string attribute <paramref name="Attribute"/>. Both directions of a correction ask it: evaluation asks for the
-/// corrections of an employee's outcomes, ingestion for the outcomes a new correction undoes. The service answers it
-/// with one query, the adversarial gate from its events in memory (<see cref="Find"/>).
+/// the string attribute <paramref name="Attribute"/>, from any source and whoever's they are. Both directions of a
+/// correction ask it (evaluation for the corrections of an employee's outcomes, ingestion for the outcomes a new
+/// correction undoes), and so does evaluation for every report of an employee's outcomes, to tell the first from
+/// duplicates. The service answers it with one query, the adversarial gate from its events in memory (<see cref="Find"/>).
 /// </summary>
 public sealed record KeyLookup(string Signal, string Attribute, IReadOnlyList<string> Keys)
 {
@@ -169,38 +176,58 @@ public sealed record KeyLookup(string Signal, string Attribute, IReadOnlyList<st
         {
             if (e.Stored.Type == Signal && e.Schema.IndexOf(Attribute) is var index and >= 0 && e.Rule[index].TextValue is { } key && keys.Contains(key))
             {
-                yield return new KeyedEvent(e.Stored.Source, key, e.Stored.Actor);
+                yield return new KeyedEvent(e.Stored.Source, key, e.Stored.Actor, e.Stored.Seq);
             }
         }
     }
 }
 
-/// <summary>An event found by a <see cref="KeyLookup"/>: where it came from, the key it carries, and whose it is.</summary>
-public sealed record KeyedEvent(string Source, string Key, string Actor);
+/// <summary>An event found by a <see cref="KeyLookup"/>: where it came from, the key it carries, whose it is, and when it was stored.</summary>
+public sealed record KeyedEvent(string Source, string Key, string Actor, long Seq);
 
 /// <summary>
-/// Which of an employee's outcomes were corrected: the correction events that match them, by source and key.
-/// A correction removes its outcome for good, whenever it arrives and whoever sent it.
+/// What the stored events say about an employee's outcomes by their key (<c>correctedBy.on</c>), from every source:
+/// the corrections that match them, and every report of the same outcomes, whoever's. The policy reads it with its
+/// trusted sources: a correction from a source trusted for the correction removes the outcome for good, whenever it
+/// arrives and whoever sent it; of the trusted reports of one outcome only the first stored counts.
 /// </summary>
 public sealed class CorrectionIndex
 {
-    private readonly HashSet<(string Source, string Signal, string Key)> _keys;
+    private readonly Dictionary<(string Signal, string Key), List<KeyedEvent>> _found;
 
-    private CorrectionIndex(HashSet<(string Source, string Signal, string Key)> keys) => _keys = keys;
+    private CorrectionIndex(Dictionary<(string Signal, string Key), List<KeyedEvent>> found) => _found = found;
 
     public static CorrectionIndex None { get; } = new([]);
 
-    public bool Contains(string source, string signal, string key) => _keys.Contains((source, signal, key));
+    /// <summary>The events of <paramref name="signal"/> found carrying <paramref name="key"/>, from any source.</summary>
+    public IReadOnlyList<KeyedEvent> Found(string signal, string key) => _found.TryGetValue((signal, key), out var found) ? found : [];
 
-    /// <summary>What to look up to learn which of <paramref name="events"/> were corrected: one lookup per correction signal.</summary>
-    public static IReadOnlyList<KeyLookup> LookupsFor(IEnumerable<ReadEvent> events) =>
-        [.. events.Where(e => e.CorrectedBy is not null && e.CorrectionKey is not null)
-            .GroupBy(e => e.CorrectedBy!)
-            .Select(group => new KeyLookup(group.Key.Signal, group.Key.On, [.. group.Select(e => e.CorrectionKey!).Distinct(StringComparer.Ordinal)]))];
+    /// <summary>
+    /// What to look up for <paramref name="events"/>: per correction signal, its events with their outcomes' keys; per
+    /// outcome signal, its own events with those keys (every report of the same outcomes).
+    /// </summary>
+    public static IReadOnlyList<KeyLookup> LookupsFor(IEnumerable<ReadEvent> events)
+    {
+        var keyed = events.Where(e => e.CorrectedBy is not null && e.CorrectionKey is not null).ToList();
+        return [.. keyed.GroupBy(e => (e.CorrectedBy!.Signal, e.CorrectedBy.On))
+                .Concat(keyed.GroupBy(e => (e.Stored.Type, e.CorrectedBy!.On)))
+                .Select(group => new KeyLookup(group.Key.Item1, group.Key.On, [.. group.Select(e => e.CorrectionKey!).Distinct(StringComparer.Ordinal)]))];
+    }
 
     /// <summary>The index from the answers to <see cref="LookupsFor"/>.</summary>
-    public static CorrectionIndex From(IEnumerable<(KeyLookup Lookup, IEnumerable<KeyedEvent> Found)> answers) =>
-        new([.. answers.SelectMany(answer => answer.Found.Select(found => (found.Source, answer.Lookup.Signal, found.Key)))]);
+    public static CorrectionIndex From(IEnumerable<(KeyLookup Lookup, IEnumerable<KeyedEvent> Found)> answers)
+    {
+        var found = new Dictionary<(string, string), List<KeyedEvent>>();
+        foreach (var (lookup, events) in answers)
+        {
+            foreach (var e in events)
+            {
+                (found.TryGetValue((lookup.Signal, e.Key), out var list) ? list : found[(lookup.Signal, e.Key)] = []).Add(e);
+            }
+        }
+
+        return new CorrectionIndex(found);
+    }
 
     /// <summary>
     /// The other direction, for new corrections: the outcomes they undo, one lookup per corrected signal. A correction
@@ -219,9 +246,17 @@ public sealed class CorrectionIndex
 }
 
 /// <summary>
-/// The catalog's policy, compiled: qualify conditions, settlement windows, corrections and daily caps.
-/// It decides for every event whether it counts; rules only ever see the events that do.
+/// The catalog's policy, compiled: trusted sources, identities, qualify conditions, settlement windows, corrections
+/// and daily caps. It decides for every event whether it counts; rules only ever see the events that do.
 /// </summary>
+/// <remarks>
+/// An outcome is one outcome whoever reports it. Its identity is its correction key (<c>correctedBy.on</c>: a pull
+/// request's <c>pr_id</c>, a suggestion's <c>suggestion_id</c>), across sources and employees: of the reports from
+/// sources the signal trusts, the first stored (lowest <c>seq</c>) counts, with its actor and its facts, and every
+/// later one is <c>duplicate-outcome</c>. Where that key names the work the outcome ships in (<c>shippedBy.on</c> is
+/// the same attribute: an approval's <c>pr_id</c> is the pull request approved, which many approve), the identity is
+/// the key and the actor: one approval per reviewer and pull request.
+/// </remarks>
 public sealed class CountingPolicy
 {
     private readonly Dictionary<string, SignalPolicy> _signals;
@@ -351,11 +386,19 @@ public sealed class CountingPolicy
 
     private ClassifiedEvent Judge(SignalPolicy policy, ReadEvent e, CorrectionIndex corrections, CollusionGroups collusion, ShippingIndex shipping, OwnWork? own, DateTimeOffset asOf)
     {
-        if (e.CorrectedBy is { } correction
-            && e.CorrectionKey is not null
-            && corrections.Contains(e.Stored.Source, correction.Signal, e.CorrectionKey))
+        if (e.Signal.Kind != SignalDefinition.Volume && !MayReport(e.Signal, e.Stored.Source))
+        {
+            return new(e, ExclusionReason.UntrustedSource);
+        }
+
+        if (Corrected(e, corrections))
         {
             return new(e, ExclusionReason.Corrected);
+        }
+
+        if (e.CorrectionKey is { } key && !IsFirstReport(e, corrections.Found(e.Stored.Type, key).Select(found => (found.Seq, found.Source, found.Actor))))
+        {
+            return new(e, ExclusionReason.DuplicateOutcome);
         }
 
         if (e.Stored.Type == BuiltInSignals.Review.Signal && collusion.Colluded(e.Stored.Actor, e.AttributeText(BuiltInSignals.Review.Author)))
@@ -383,6 +426,30 @@ public sealed class CountingPolicy
         return new(e, e.Stored.OccurredAt + policy.Settlement > asOf ? ExclusionReason.NotSettled : null) { ShippedBy = shippedBy };
     }
 
+    /// <summary>
+    /// Whether a source may report a signal: any source when its list of <c>authoritativeSources</c> is empty. For a
+    /// volume signal the list means more (the sources whose silence is measured, see <c>Standings</c>); an outcome
+    /// or a correction from another source is <c>untrusted-source</c>, and such a correction corrects nothing.
+    /// </summary>
+    private static bool MayReport(SignalDefinition signal, string source) =>
+        signal.AuthoritativeSources.Count == 0 || signal.AuthoritativeSources.Contains(source, StringComparer.Ordinal);
+
+    private bool MayReport(string type, string source) => _signals.TryGetValue(type, out var policy) && MayReport(policy.Signal, source);
+
+    /// <summary>Whether a correction from a source trusted for it carries the outcome's key, whichever source reported the outcome.</summary>
+    private bool Corrected(ReadEvent e, CorrectionIndex corrections) =>
+        e.CorrectedBy is { } by && e.CorrectionKey is { } key && corrections.Found(by.Signal, key).Any(found => MayReport(by.Signal, found.Source));
+
+    /// <summary>
+    /// Whether <paramref name="e"/> is the first stored of the trusted <paramref name="reports"/> of its outcome (its own
+    /// report among them, or none found: an index that was not asked knows of no other).
+    /// </summary>
+    private static bool IsFirstReport(ReadEvent e, IEnumerable<(long Seq, string Source, string Actor)> reports)
+    {
+        var perActor = e.Signal.ShippedBy is { } ship && ship.On == e.CorrectedBy?.On;
+        return !reports.Any(r => r.Seq < e.Stored.Seq && MayReport(e.Signal, r.Source) && (!perActor || r.Actor == e.Stored.Actor));
+    }
+
     private static string? FailedCondition(SignalPolicy policy, ReadEvent e)
     {
         foreach (var (name, predicate) in policy.Conditions)
@@ -397,9 +464,10 @@ public sealed class CountingPolicy
     }
 
     /// <summary>
-    /// Whether the outcome shipped as of <paramref name="asOf"/>: an event of the shipping signal from the same source,
-    /// with the same key and the right actor, at or after the outcome, that counts itself (its conditions hold, it is
-    /// not corrected, it has settled). While one may still come, the outcome is pending; after the limit, not merged.
+    /// Whether the outcome shipped as of <paramref name="asOf"/>: an event of the shipping signal with the same key,
+    /// from any source trusted for it but only the first such report (a pull request reported twice ships its approvals
+    /// once), of the right actor, at or after the outcome, that counts itself (its conditions hold, it is not corrected,
+    /// it has settled). While one may still come, the outcome is pending; after the limit, not merged.
     /// </summary>
     private (string? Reason, ReadEvent? Shipped) Shipping(ReadEvent e, ShippedBy ship, ShippingIndex shipping, DateTimeOffset asOf)
     {
@@ -408,11 +476,14 @@ public sealed class CountingPolicy
         var pending = false;
         if (key is not null && actor is not null && _signals.TryGetValue(ship.Signal, out var shippingPolicy))
         {
-            foreach (var candidate in shipping.Candidates(e.Stored.Source, ship.Signal, key))
+            var reports = shipping.Candidates(ship.Signal, key);
+            foreach (var candidate in reports)
             {
                 // An approval recorded after the merge reviewed nothing; the shipping event must come after the outcome.
                 if (candidate.Stored.Actor != actor || candidate.Stored.OccurredAt < e.Stored.OccurredAt || candidate.Stored.OccurredAt > asOf
-                    || shipping.Corrected(candidate) || FailedCondition(shippingPolicy, candidate) is not null)
+                    || !MayReport(ship.Signal, candidate.Stored.Source)
+                    || !IsFirstReport(candidate, reports.Select(r => (r.Stored.Seq, r.Stored.Source, r.Stored.Actor)))
+                    || Corrected(candidate, shipping.Corrections) || FailedCondition(shippingPolicy, candidate) is not null)
                 {
                     continue;
                 }
@@ -656,15 +727,17 @@ internal sealed class OwnWork(IReadOnlyList<ClassifiedEvent?> judged)
 
 /// <summary>
 /// The events that may ship an employee's outcomes (the pull requests their approvals and suggestions name), found by
-/// <see cref="LookupsFor"/> whoever's they are, with the corrections that apply to them.
+/// <see cref="LookupsFor"/> from every source and whoever's they are, with the corrections that apply to them.
 /// </summary>
 public sealed class ShippingIndex
 {
-    private readonly Dictionary<(string Source, string Signal, string Key), List<ReadEvent>> _byKey;
-    private readonly CorrectionIndex _corrections;
+    private readonly Dictionary<(string Signal, string Key), List<ReadEvent>> _byKey;
 
-    private ShippingIndex(Dictionary<(string Source, string Signal, string Key), List<ReadEvent>> byKey, CorrectionIndex corrections) =>
-        (_byKey, _corrections) = (byKey, corrections);
+    private ShippingIndex(Dictionary<(string Signal, string Key), List<ReadEvent>> byKey, CorrectionIndex corrections) =>
+        (_byKey, Corrections) = (byKey, corrections);
+
+    /// <summary>The corrections of the events found, and their other reports.</summary>
+    public CorrectionIndex Corrections { get; }
 
     public static ShippingIndex None { get; } = new([], CorrectionIndex.None);
 
@@ -680,14 +753,14 @@ public sealed class ShippingIndex
     /// <param name="corrections">The corrections of those events.</param>
     public static ShippingIndex From(IEnumerable<(KeyLookup Lookup, IEnumerable<ReadEvent> Found)> answers, CorrectionIndex corrections)
     {
-        var byKey = new Dictionary<(string, string, string), List<ReadEvent>>();
+        var byKey = new Dictionary<(string, string), List<ReadEvent>>();
         foreach (var (lookup, found) in answers)
         {
             foreach (var e in found)
             {
                 if (e.AttributeText(lookup.Attribute) is { } key)
                 {
-                    (byKey.TryGetValue((e.Stored.Source, e.Stored.Type, key), out var list) ? list : byKey[(e.Stored.Source, e.Stored.Type, key)] = []).Add(e);
+                    (byKey.TryGetValue((e.Stored.Type, key), out var list) ? list : byKey[(e.Stored.Type, key)] = []).Add(e);
                 }
             }
         }
@@ -695,9 +768,7 @@ public sealed class ShippingIndex
         return new ShippingIndex(byKey, corrections);
     }
 
-    public IReadOnlyList<ReadEvent> Candidates(string source, string signal, string key) =>
-        _byKey.TryGetValue((source, signal, key), out var found) ? found : [];
-
-    public bool Corrected(ReadEvent e) =>
-        e.CorrectedBy is { } by && e.CorrectionKey is not null && _corrections.Contains(e.Stored.Source, by.Signal, e.CorrectionKey);
+    /// <summary>Every report of the shipping event with this key, from any source, in time order.</summary>
+    public IReadOnlyList<ReadEvent> Candidates(string signal, string key) =>
+        _byKey.TryGetValue((signal, key), out var found) ? found : [];
 }

@@ -62,6 +62,15 @@ public sealed class ArchitectureTests
         Assert.Equal(["src/Achievements.Api/Features/Awards/AwardLedger.cs"], writers);
     }
 
+    [Fact]
+    public void Every_reason_an_event_does_not_count_is_explained_in_the_api_docs()
+    {
+        var reasons = typeof(ExclusionReason).GetFields().Select(field => (string)field.GetRawConstantValue()!);
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "api.md"));
+
+        Assert.All(reasons, reason => Assert.Contains($"| `{reason}` |", docs, StringComparison.Ordinal));
+    }
+
     private static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

@@ -90,12 +90,13 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
         {EvaluationQueue.AlreadyQueued}
         """;
 
-    // The actors of outcomes a shipping event that settled in the range ships: same source, same key. The attribute is a
-    // validated name, written into the SQL where the expression indexes on pr_id and suggestion_id serve it.
+    // The actors of outcomes a shipping event that settled in the range ships: the same key, from any source (a merge
+    // reported by one source ships approvals reported by another). The attribute is a validated name, written into
+    // the SQL where the expression indexes on pr_id and suggestion_id serve it.
     private static string EnqueueShipped(SqlDialect sql, string on) => $"""
         INSERT INTO evaluation_queue (employee_id, enqueued_at)
         SELECT DISTINCT o.actor, @Now FROM events s
-        JOIN events o ON o.type = @Shipped AND o.source = s.source AND {sql.JsonText("o.attributes", on)} = {sql.JsonText("s.attributes", on)}
+        JOIN events o ON o.type = @Shipped AND {sql.JsonText("o.attributes", on)} = {sql.JsonText("s.attributes", on)}
         WHERE s.type = @Shipping AND s.occurred_at > @From AND s.occurred_at <= @To
         ORDER BY o.actor
         {EvaluationQueue.AlreadyQueued}

@@ -7,7 +7,8 @@ namespace Achievements.Api.Features.History;
 
 /// <summary>
 /// The one way the service answers a <see cref="KeyLookup"/> from the events table: which events of a signal carry
-/// one of the given keys. Evaluation asks it for the corrections of an employee's outcomes; ingestion for the
+/// one of the given keys. Evaluation asks it for the corrections of an employee's outcomes and for every report of
+/// them from any source (the first counts, see <see cref="CountingPolicy"/>); ingestion for the
 /// outcomes that new corrections undo (so that their authors are evaluated again); evaluation again for the pull
 /// requests that ship an employee's approvals and suggestions. One statement per lookup,
 /// whatever the number of keys; the adversarial gate answers the same lookups from its events in memory.
@@ -16,9 +17,9 @@ internal static class CorrectionLookup
 {
     public static async Task<IReadOnlyList<KeyedEvent>> FindAsync(DbConnection connection, DbTransaction? transaction, KeyLookup lookup, CancellationToken cancellationToken)
     {
-        var rows = await connection.QueryAsync<(string Source, string Key, string Actor)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(string Source, string Key, string Actor, long Seq)>(new CommandDefinition(
             KeysSql(SqlDialect.Of(connection), lookup), new { lookup.Signal, Keys = SqlDialect.Of(connection).List(lookup.Keys) }, transaction, cancellationToken: cancellationToken));
-        return [.. rows.Select(row => new KeyedEvent(row.Source, row.Key, row.Actor))];
+        return [.. rows.Select(row => new KeyedEvent(row.Source, row.Key, row.Actor, row.Seq))];
     }
 
     /// <summary>
@@ -26,7 +27,7 @@ internal static class CorrectionLookup
     /// index can serve it; the keys go in as one list parameter (<see cref="SqlDialect.In"/>), so the statement's text is the same for any number of them.
     /// </summary>
     internal static string KeysSql(SqlDialect sql, KeyLookup lookup) => $"""
-        SELECT source AS Source, {sql.JsonText("attributes", lookup.Attribute)} AS Key, actor AS Actor
+        SELECT source AS Source, {sql.JsonText("attributes", lookup.Attribute)} AS Key, actor AS Actor, seq AS Seq
         FROM events
         {Matching(sql, lookup)}
         """;
@@ -78,7 +79,7 @@ internal static class CorrectionLookup
         public StoredEvent Stored => new() { Seq = Seq, Source = Source, Type = Type, Actor = Actor, OccurredAt = OccurredAt };
     }
 
-    /// <summary>The corrections that apply to <paramref name="events"/>, whenever they arrived and whoever sent them.</summary>
+    /// <summary>The corrections that apply to <paramref name="events"/>, whenever they arrived and whoever sent them, and every report of the same outcomes.</summary>
     public static async Task<CorrectionIndex> CorrectionsOfAsync(DbConnection connection, DbTransaction? transaction, IEnumerable<ReadEvent> events, CancellationToken cancellationToken)
     {
         var answers = new List<(KeyLookup, IEnumerable<KeyedEvent>)>();

@@ -92,11 +92,6 @@ internal static class SignalPolicyCheck
             throw new ValidationException([new ValidationFailure("voices", voices)]);
         }
 
-        if (signal.AuthoritativeSources.Count > 0 && signal.Kind != SignalDefinition.Volume)
-        {
-            throw new ValidationException([new ValidationFailure("authoritativeSources", "Only volume signals have authoritative sources.")]);
-        }
-
         var ruleCatalog = new SignalCatalog([.. catalog.Signals.Where(s => s.Type != signal.Type), signal]).ToRuleCatalog();
         var diagnostics = signal.Qualify
             .SelectMany((condition, i) => RuleCompiler.Compile(condition.Condition, RuleKind.Qualify, ruleCatalog, signal.Type).Diagnostics

@@ -35,6 +35,8 @@ export function reasonSentence(type, reason, count, condition) {
       if (type === 'suggestion.accepted') return `${count} ${count === 1 ? 'suggestion was' : 'suggestions were'} discarded`;
       return `${what} ${was(count)} corrected later`;
     case 'daily-cap': return `${what} ${was(count)} over the daily limit`;
+    case 'duplicate-outcome': return `${what} ${was(count)} reported again by another source (or twice by one); the first report counts`;
+    case 'untrusted-source': return `${what} came from a source not trusted to report ${count === 1 ? 'it' : 'them'}`;
     case 'not-settled': return pendingSentence(type, count);
     case 'bot': return `${what} came from an account marked as a bot`;
     case 'collusion': return `${what} ${was(count)} between members of a confirmed review ring`;
