@@ -39,7 +39,11 @@ export function reasonSentence(type, reason, count, condition) {
     case 'untrusted-source': return `${what} came from a source not trusted to report ${count === 1 ? 'it' : 'them'}`;
     case 'not-settled': return pendingSentence(type, count);
     case 'bot': return `${what} came from an account marked as a bot`;
-    case 'collusion': return `${what} ${was(count)} between members of a confirmed review ring`;
+    case 'collusion': return `${what} ${was(count)} between members of a confirmed review ring, circle or patronage`;
+    case 'not-merged': return `${what} ${was(count)} never shipped: the pull request ${count === 1 ? 'it names' : 'they name'} did not merge and count in time`;
+    case 'exceeds-merged-lines': return `${what} went beyond the lines the pull request that shipped ${count === 1 ? 'it' : 'them'} added`;
+    case 'unvouched': return `${what} had no one vouching for ${count === 1 ? 'it' : 'them'} who is in the directory and independent of you`;
+    case 'one-voice': return `${what} ${was(count)} vouched for only by reviewers who had already vouched for as much as one person may`;
     case 'not-self-review': return `${what} ${was(count)} of your own pull requests`;
     case 'non-empty': return `${what} ${was(count)} empty`;
     default: return `${what} did not meet the condition “${condition ?? reason}”`;
