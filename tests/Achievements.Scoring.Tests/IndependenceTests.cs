@@ -79,6 +79,19 @@ public sealed class IndependenceTests
             return this;
         }
 
+        /// <summary>A team whose members each work at their own rate, every pull request approved by a random teammate.</summary>
+        public Organisation ReviewedByTeammates(string team, string[] people, Func<string, double> perWeek, (int From, int To) lines, (int From, int To) minutes)
+        {
+            Team(team, people);
+            foreach (var person in people)
+            {
+                var mates = people.Where(p => p != person).ToArray();
+                Works(person, perWeek(person), r => mates[r.Next(mates.Length)], lines, minutes);
+            }
+
+            return this;
+        }
+
         /// <summary>Six ordinary teams of five: the organisation around a farm.</summary>
         public Organisation Background() =>
             Enumerable.Range(1, 6).Aggregate(this, (o, t) => o.Honest($"team{t}", 5, perWeek: 0.6 + (0.3 * t)));
@@ -136,18 +149,7 @@ public sealed class IndependenceTests
             () => new Organisation().Background().Honest("busy", 6, perWeek: 4.5),
             "none"),
         ["a high performer at five times the team's rate"] = (
-            () =>
-            {
-                var team = People("star-", 5);
-                var organisation = new Organisation().Background().Team("stars", team);
-                foreach (var person in team)
-                {
-                    var mates = team.Where(p => p != person).ToArray();
-                    organisation.Works(person, person == "star-1" ? 7.5 : 1.5, r => mates[r.Next(mates.Length)], (15, 400), (20, 300));
-                }
-
-                return organisation;
-            },
+            () => new Organisation().Background().ReviewedByTeammates("stars", People("star-", 5), person => person == "star-1" ? 7.5 : 1.5, (15, 400), (20, 300)),
             "none"),
 
         // Farms.
@@ -179,18 +181,7 @@ public sealed class IndependenceTests
             () => new Organisation().Background().Team("solo", "solo").Works("solo", 0.7, _ => "team4-1", (30, 300), (20, 240)),
             "none"),
         ["a farm inside one team mass-producing trivial work approved in minutes"] = (
-            () =>
-            {
-                var farm = People("farm-", 4);
-                var organisation = new Organisation().Background().Team("farm", farm);
-                foreach (var person in farm)
-                {
-                    var mates = farm.Where(p => p != person).ToArray();
-                    organisation.Works(person, 25, r => mates[r.Next(mates.Length)], (5, 15), (1, 5));
-                }
-
-                return organisation;
-            },
+            TeamFarm,
             "mass-production farm-1; mass-production farm-2; mass-production farm-3; mass-production farm-4"),
     };
 
@@ -205,6 +196,10 @@ public sealed class IndependenceTests
 
         return organisation.Team("farm", "farmer").Works("farmer", perWeek, r => patrons[r.Next(count)], (30, 200), (20, 240));
     }
+
+    /// <summary>Four teammates each merging 25 pull requests a week of 5 to 15 lines, approved by a teammate minutes before.</summary>
+    private static Organisation TeamFarm() =>
+        new Organisation().Background().ReviewedByTeammates("farm", People("farm-", 4), _ => 25, (5, 15), (1, 5));
 
     public static TheoryData<string> Rows => [.. Shapes.Keys];
 
@@ -248,15 +243,7 @@ public sealed class IndependenceTests
     [Fact]
     public void A_mass_production_flag_shows_the_person_beside_the_organisations_medians()
     {
-        var farm = People("farm-", 4);
-        var organisation = new Organisation().Background().Team("farm", farm);
-        foreach (var person in farm)
-        {
-            var mates = farm.Where(p => p != person).ToArray();
-            organisation.Works(person, 25, r => mates[r.Next(mates.Length)], (5, 15), (1, 5));
-        }
-
-        var finding = organisation.Judge().First(f => f.Detector == Finding.MassProduction);
+        var finding = TeamFarm().Judge().First(f => f.Detector == Finding.MassProduction);
         var evidence = JsonSerializer.SerializeToElement(finding.Evidence);
         var observed = evidence.GetProperty("observed");
         var baseline = evidence.GetProperty("baseline");
