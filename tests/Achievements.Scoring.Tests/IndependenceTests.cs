@@ -145,6 +145,29 @@ public sealed class IndependenceTests
                 return Enumerable.Range(1, 6).Aggregate(new Organisation(), (o, t) => o.Honest($"t{t}", 4, mixing: 1, others: [.. all.Where(p => !p.StartsWith($"t{t}-", StringComparison.Ordinal))]));
             },
             "none"),
+        ["three teams of eight that send half their reviews to the others"] = (
+            () =>
+            {
+                var all = new[] { "red", "blue", "green" }.SelectMany(t => People($"{t}-", 8)).ToArray();
+                return new[] { "red", "blue", "green" }.Aggregate(new Organisation(), (o, t) => o.Honest(t, 8, mixing: 0.5, others: [.. all.Where(p => !p.StartsWith(t, StringComparison.Ordinal))]));
+            },
+            "none"),
+        ["a staff engineer on a team of their own who reviews for three teams"] = (
+            () =>
+            {
+                var organisation = new Organisation().Background().Team("staff", "staff");
+                string[] authors = ["team1-1", "team1-2", "team2-1", "team2-3", "team3-2", "team3-4"];
+                organisation.Works("staff", 1, r => authors[r.Next(authors.Length)], (40, 400), (30, 300));
+                return authors.Aggregate(organisation, (o, author) => o.Works(author, 0.5, _ => "staff", (40, 300), (30, 300)));
+            },
+            "none"),
+        ["a small organisation of two teams of three that mix a fifth of their reviews"] = (
+            () =>
+            {
+                var all = new[] { "red", "blue" }.SelectMany(t => People($"{t}-", 3)).ToArray();
+                return new[] { "red", "blue" }.Aggregate(new Organisation(), (o, t) => o.Honest(t, 3, perWeek: 2, mixing: 0.2, others: [.. all.Where(p => !p.StartsWith(t, StringComparison.Ordinal))]));
+            },
+            "none"),
         ["a busy team at three times the rate"] = (
             () => new Organisation().Background().Honest("busy", 6, perWeek: 4.5),
             "none"),
