@@ -2,6 +2,10 @@ namespace Achievements.Scoring;
 
 public static partial class Detectors
 {
+    /// <summary>Floors of the spreads (in natural-log units for rate, size and time; in share for trivial work).</summary>
+    private const double LogSpreadFloor = 0.35;
+    private const double ShareSpreadFloor = 0.08;
+
     /// <summary>
     /// Substance and rate: someone whose merge rate stands out from the organisation's own people by
     /// <see cref="DetectionOptions.MassZ"/> (a robust z-score of the log of merges in the window), <b>and</b> whose
@@ -18,13 +22,6 @@ public static partial class Detectors
     /// below), and each spread has a floor, so that an organisation whose people work alike does not make a small
     /// difference an outlier.
     /// </remarks>
-    public static IEnumerable<Finding> MassProduction(IReadOnlyDictionary<string, EmployeeActivity> employees, IReadOnlyDictionary<string, string?> teams, DateTimeOffset now, DetectionOptions options) =>
-        MassProduction(employees, ReviewGraph.Of(employees, teams, now.AddDays(-options.RingWindowDays)), now, options);
-
-    /// <summary>Floors of the spreads (in natural-log units for rate, size and time; in share for trivial work).</summary>
-    private const double LogSpreadFloor = 0.35;
-    private const double ShareSpreadFloor = 0.08;
-
     private static IEnumerable<Finding> MassProduction(IReadOnlyDictionary<string, EmployeeActivity> employees, ReviewGraph graph, DateTimeOffset now, DetectionOptions options)
     {
         // Every approval in the window by the pull request it approved: the time from approval to merge.

@@ -235,9 +235,6 @@ public static partial class Detectors
     /// Inside a team, one colleague reviewing most of another's work is what a team of two or a busy author's team does,
     /// so teammates are never patrons.
     /// </summary>
-    public static IEnumerable<Finding> Patronage(IReadOnlyDictionary<string, EmployeeActivity> employees, IReadOnlyDictionary<string, string?> teams, DateTimeOffset now, DetectionOptions options) =>
-        Patronage(ReviewGraph.Of(employees, teams, now.AddDays(-options.RingWindowDays)), now, options);
-
     private static IEnumerable<Finding> Patronage(ReviewGraph graph, DateTimeOffset now, DetectionOptions options)
     {
         var patrons = graph.Approvals

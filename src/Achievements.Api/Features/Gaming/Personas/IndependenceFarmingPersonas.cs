@@ -13,6 +13,19 @@ internal abstract class IndependenceFarmingPersona : FarmingPersona
 
     /// <summary>Everyone on <paramref name="team"/> but <paramref name="author"/>: who reviews the author's work.</summary>
     protected static List<string> Others(IEnumerable<string> team, string author) => [.. team.Where(id => id != author)];
+
+    /// <summary>
+    /// A farmer's day of real work on their own team: the farmer ships a little, reviewed by the teammates, and the
+    /// teammates (bystanders) ship about one pull request a week each, reviewed by each other and the farmer.
+    /// </summary>
+    protected static void OwnTeamWorks(Timeline line, DateTime day, string farmer, string[] mates, double farmerPerWeek)
+    {
+        GenuineWork.Ships(line, day, farmer, mates, farmerPerWeek);
+        foreach (var mate in mates)
+        {
+            GenuineWork.Ships(line, day, mate, Others([farmer, .. mates], mate), perWeek: 1);
+        }
+    }
 }
 
 /// <summary>
@@ -113,11 +126,7 @@ internal sealed class PatronFarmer(int patrons) : IndependenceFarmingPersona
                 }
             }
 
-            GenuineWork.Ships(line, day, farmer, farmMates, perWeek: 0.4);
-            foreach (var mate in farmMates)
-            {
-                GenuineWork.Ships(line, day, mate, Others([farmer, .. farmMates], mate), perWeek: 1);
-            }
+            OwnTeamWorks(line, day, farmer, farmMates, farmerPerWeek: 0.4);
 
             foreach (var team in patronTeams)
             {
@@ -170,11 +179,7 @@ internal sealed class PhantomReviewers(int phantoms) : IndependenceFarmingPerson
                 }
             }
 
-            GenuineWork.Ships(line, day, farmer, mates, perWeek: 0.5);
-            foreach (var mate in mates)
-            {
-                GenuineWork.Ships(line, day, mate, Others([farmer, .. mates], mate), perWeek: 1);
-            }
+            OwnTeamWorks(line, day, farmer, mates, farmerPerWeek: 0.5);
         }
 
         return
