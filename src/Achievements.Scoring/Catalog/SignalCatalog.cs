@@ -47,6 +47,32 @@ public sealed record Voices(string From, int PerVoice, string Window, int Breadt
     public TimeSpan WindowSpan => PolicyDuration.TryParse(Window, out var window) ? window : TimeSpan.Zero;
 }
 
+/// <summary>
+/// Units of work: how the outcomes of one author (or, with <paramref name="By"/>, of one author towards one other
+/// person) that follow each other closely are one piece of work however they are sliced. Outcomes less than
+/// <paramref name="Gap"/> apart form a run; within a run each counted outcome stands for <paramref name="Lines"/> lines
+/// of substance (<see cref="LinesThatCount"/>), and an outcome whose run's lines so far are already stood for by the
+/// outcomes counted before it is <c>sliced</c>. Lines beyond a unit carry forward within the run, so a large pull
+/// request followed by a small fix counts twice; 120 lines shipped as seventeen pull requests a week count about as
+/// often as the same lines shipped as one.
+/// </summary>
+/// <param name="Lines">The lines of substance one counted outcome stands for.</param>
+/// <param name="Gap">How far apart two outcomes may be and still be one run; 72h spans a weekend.</param>
+/// <param name="By">An attribute naming whose work a run is about (an approval's <c>author</c>); null: one run per author.</param>
+public sealed record Units(int Lines, string Gap, string? By = null)
+{
+    public TimeSpan GapSpan => PolicyDuration.TryParse(Gap, out var gap) ? gap : TimeSpan.Zero;
+}
+
+/// <summary>
+/// Attribution by evidence. <paramref name="Attribute"/> (a bool, such as <c>ai_assisted</c>) is what the policy found,
+/// never what the source said: it is true only when evidence links AI use to the outcome (a counted accepted
+/// suggestion that shipped in it, or an <c>ai.evidence</c> event from a trusted source naming its key or its merge
+/// commit). What the source posted under that name is kept as <paramref name="Claim"/> (<c>ai_claimed</c>): readable,
+/// earning nothing.
+/// </summary>
+public sealed record Attribution(string Attribute, string Claim);
+
 /// <summary>A named per-event condition in the rule language's <c>where</c> scope; all must hold for an event to count.</summary>
 public sealed record QualifyCondition(string Name, string Condition);
 
@@ -65,13 +91,23 @@ public sealed record SignalDefinition(
     public const string Outcome = "outcome";
     public const string Volume = "volume";
     public const string Correction = "correction";
-    public static readonly IReadOnlyList<string> Kinds = [Outcome, Volume, Correction];
+
+    /// <summary>What a tool or a source says about work (that AI took part in it): read by the policy as evidence, never earning.</summary>
+    public const string Evidence = "evidence";
+
+    public static readonly IReadOnlyList<string> Kinds = [Outcome, Volume, Correction, Evidence];
 
     /// <summary>The outcome counts only once another event shipped it; null: it counts on its own.</summary>
     public ShippedBy? ShippedBy { get; init; }
 
     /// <summary>Who vouches for the outcome, and how far one voice carries it; null: no voice is asked for.</summary>
     public Voices? Voices { get; init; }
+
+    /// <summary>How outcomes close together are one piece of work; null: every outcome is its own.</summary>
+    public Units? Units { get; init; }
+
+    /// <summary>Which attribute is decided by evidence rather than by the source; null: none.</summary>
+    public Attribution? Attribution { get; init; }
 
     /// <summary>
     /// The sources trusted for the signal. For an outcome or a correction: the sources that may report it. An event of

@@ -40,6 +40,9 @@ public static class ExclusionReason
 
     /// <summary>The same outcome (the same identity, see <see cref="CountingPolicy"/>) was reported before, by this source or another: only the first report counts.</summary>
     public const string DuplicateOutcome = "duplicate-outcome";
+
+    /// <summary>Part of a run of work whose lines the outcomes counted before it already stand for (see <see cref="Units"/>).</summary>
+    public const string Sliced = "sliced";
 }
 
 /// <summary>
@@ -79,6 +82,12 @@ public sealed record ClassifiedEvent(ReadEvent Read, string? Reason)
     public IReadOnlyList<string> Voices { get; init; } = [];
 
     public ReadEvent? ShippedBy { get; init; }
+
+    /// <summary>
+    /// For an outcome whose signal decides an attribute by evidence (<see cref="Attribution"/>): the evidence found,
+    /// each as <c>kind</c> or <c>kind:tool</c> (<c>co-author-trailer:claude</c>); empty when none, null when the signal asks for none.
+    /// </summary>
+    public IReadOnlyList<string>? Evidence { get; init; }
 
     public StoredEvent Stored => Read.Stored;
 
@@ -318,6 +327,17 @@ public sealed class CountingPolicy
                 continue;
             }
 
+            if (index == policy.AttributionIndex)
+            {
+                // What the source says is a claim: it goes to the claim's place, unless the claim was posted too.
+                index = policy.ClaimIndex;
+                if (values[index].Kind != AttributeValueKind.Missing)
+                {
+                    json.Skip();
+                    continue;
+                }
+            }
+
             if (index == policy.CorrectionKeyIndex)
             {
                 // Corrections match on string attributes (ids); the catalog refuses any other.
@@ -374,7 +394,7 @@ public sealed class CountingPolicy
             }
         }
 
-        return new CountedEvents(ApplyVoices(ApplyShippedLines(ApplyDailyCaps(classified)), voices));
+        return new CountedEvents(ApplyAttribution(ApplyUnits(ApplyVoices(ApplyShippedLines(ApplyDailyCaps(classified)), voices)), shipping));
     }
 
     /// <summary>
@@ -516,7 +536,7 @@ public sealed class CountingPolicy
             }
 
             var total = shipped.GetValueOrDefault(by) + e.AttributeNumber(lines);
-            if (total > by.AttributeNumber(upTo))
+            if (total > LinesThatCount.UpTo(by, upTo))
             {
                 events[i] = e with { Reason = ExclusionReason.ExceedsMergedLines, ShippedBy = null };
                 continue;
@@ -586,6 +606,96 @@ public sealed class CountingPolicy
         return events;
     }
 
+    /// <summary>
+    /// One piece of work counts once however it is sliced (<see cref="Units"/>). In time order, an outcome that counts
+    /// (or is settling) joins its run (the author's outcomes of its signal, towards one person when the policy says
+    /// <c>by</c>, each less than the gap after the one before) and adds its substance: the lines that count of the
+    /// merge it is or shipped in. It counts when the run's lines exceed what the outcomes counted before it stand for;
+    /// otherwise it is <c>sliced</c>. An outcome with no merge to measure (an approval still waiting for one) is left as it is.
+    /// </summary>
+    private static List<ClassifiedEvent> ApplyUnits(List<ClassifiedEvent> events)
+    {
+        var runs = new Dictionary<(string Signal, string? By), (double Lines, int Counted, DateTimeOffset Last)>();
+        var order = Enumerable.Range(0, events.Count)
+            .Where(i => events[i].Read.Signal.Units is not null && (events[i].Counts || events[i].Pending))
+            .OrderBy(i => events[i].Stored.OccurredAt).ThenBy(i => events[i].Stored.Seq);
+        foreach (var i in order)
+        {
+            var e = events[i];
+            var units = e.Read.Signal.Units!;
+            var merge = e.Stored.Type == BuiltInSignals.Merge.Signal ? e.Read : e.ShippedBy is { Stored.Type: var type } by && type == BuiltInSignals.Merge.Signal ? by : null;
+            if (merge is null)
+            {
+                continue;
+            }
+
+            var key = (e.Stored.Type, units.By is null ? null : e.AttributeText(units.By));
+            var run = runs.TryGetValue(key, out var open) && e.Stored.OccurredAt - open.Last < units.GapSpan ? open : (Lines: 0, Counted: 0, Last: e.Stored.OccurredAt);
+            run.Lines += LinesThatCount.Substance(merge);
+            run.Last = e.Stored.OccurredAt;
+            if (run.Lines > run.Counted * (double)units.Lines)
+            {
+                run.Counted++;
+            }
+            else
+            {
+                events[i] = e with { Reason = ExclusionReason.Sliced };
+            }
+
+            runs[key] = run;
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// Attribution by evidence (<see cref="Attribution"/>): an outcome's attribute (<c>ai_assisted</c>) is true only
+    /// when a counted outcome of its author's own shipped in it (an accepted suggestion), or an <c>ai.evidence</c>
+    /// event from a source trusted for it names its key or its merge commit. The evidence found goes with it.
+    /// </summary>
+    private List<ClassifiedEvent> ApplyAttribution(List<ClassifiedEvent> events, ShippingIndex linked)
+    {
+        if (!events.Any(e => e.Read.Signal.Attribution is not null))
+        {
+            return events;
+        }
+
+        var shippedSuggestion = events
+            .Where(e => e.Counts && e.ShippedBy is not null && e.Read.Signal.ShippedBy is { Actor: ShippedBy.SameActor, Lines: not null })
+            .Select(e => (e.ShippedBy!.Stored.Type, e.ShippedBy.Stored.Seq))
+            .ToHashSet();
+        var (signal, pull, commit, tool, kind) = BuiltInSignals.Evidence;
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (e.Read.Signal.Attribution is not { } attribution || e.Read.Schema.IndexOf(attribution.Attribute) is not (var index and >= 0))
+            {
+                continue;
+            }
+
+            var evidence = new List<string>();
+            if (shippedSuggestion.Contains((e.Stored.Type, e.Stored.Seq)))
+            {
+                evidence.Add(BuiltInSignals.EvidenceKinds.ShippedSuggestion);
+            }
+
+            var key = e.Read.CorrectionKey;
+            var sha = e.AttributeText(BuiltInSignals.MergeFacts.Commit);
+            evidence.AddRange(
+                (key is null ? [] : linked.Candidates(signal, key).Where(found => found.AttributeText(pull) == key))
+                .Concat(sha is null ? [] : linked.Candidates(signal, sha).Where(found => found.AttributeText(commit) == sha))
+                .Where(found => MayReport(signal, found.Stored.Source))
+                .Select(found => found.AttributeText(tool) is { } name ? $"{found.AttributeText(kind)}:{name}" : found.AttributeText(kind) ?? "")
+                .Where(text => text.Length > 0));
+            var values = Enumerable.Range(0, e.Rule.ValueCount).Select(v => e.Rule[v]).ToArray();
+            values[index] = AttributeValue.Bool(evidence.Count > 0);
+            var rule = new RuleEvent(e.Rule.Signal, e.Rule.OccurredAt, e.Rule.Actor, values);
+            events[i] = e with { Read = e.Read with { Rule = rule }, Evidence = [.. evidence.Distinct(StringComparer.Ordinal)] };
+        }
+
+        return events;
+    }
+
     /// <summary>The people an outcome's policy names as vouching for it: an attribute, or those of the event that shipped it.</summary>
     private IEnumerable<string> VouchersOf(ReadEvent e, Voices policy, ReadEvent? shippedBy)
     {
@@ -642,6 +752,11 @@ public sealed class CountingPolicy
         /// <summary>The schema index of the attribute a correction matches on, or -1.</summary>
         public int CorrectionKeyIndex { get; } = signal.CorrectedBy is { } by ? schema.IndexOf(by.On) : -1;
 
+        /// <summary>The schema indexes of the attribute decided by evidence and of the claim its posted value goes to; -1 when there are none.</summary>
+        public int AttributionIndex { get; } = signal.Attribution is { } a && schema.IndexOf(a.Claim) >= 0 ? schema.IndexOf(a.Attribute) : -1;
+
+        public int ClaimIndex { get; } = signal.Attribution is { } a ? schema.IndexOf(a.Claim) : -1;
+
         /// <summary>The schema index of the property name the reader is on, or -1: compared as UTF-8, no string made.</summary>
         public int IndexOf(ref Utf8JsonReader json)
         {
@@ -683,7 +798,7 @@ internal sealed class OwnWork(IReadOnlyList<ClassifiedEvent?> judged)
                 break;
             }
 
-            room = double.IsNaN(room) ? merge.Read.AttributeNumber(ship.UpTo!) : room;
+            room = double.IsNaN(room) ? LinesThatCount.UpTo(merge.Read, ship.UpTo!) : room;
             if (room < lines)
             {
                 merges[i] = (merge, room);
@@ -726,8 +841,9 @@ internal sealed class OwnWork(IReadOnlyList<ClassifiedEvent?> judged)
 }
 
 /// <summary>
-/// The events that may ship an employee's outcomes (the pull requests their approvals and suggestions name), found by
-/// <see cref="LookupsFor"/> from every source and whoever's they are, with the corrections that apply to them.
+/// The events that may ship an employee's outcomes (the pull requests their approvals and suggestions name) and the
+/// evidence that attributes them (<c>ai.evidence</c> naming their merges), found by <see cref="LookupsFor"/> from every
+/// source and whoever's they are, with the corrections that apply to them.
 /// </summary>
 public sealed class ShippingIndex
 {
@@ -741,13 +857,23 @@ public sealed class ShippingIndex
 
     public static ShippingIndex None { get; } = new([], CorrectionIndex.None);
 
-    /// <summary>What to look up: one lookup per shipping signal, with the keys the outcomes carry.</summary>
-    public static IReadOnlyList<KeyLookup> LookupsFor(IEnumerable<ReadEvent> events) =>
-        [.. events.Where(e => e.Signal.ShippedBy is not null)
-            .Select(e => (Ship: e.Signal.ShippedBy!, Key: e.AttributeText(e.Signal.ShippedBy!.On)))
+    /// <summary>
+    /// What to look up: one lookup per shipping signal, with the keys the outcomes carry; and for outcomes decided by
+    /// evidence, the <c>ai.evidence</c> events naming their keys and their merge commits.
+    /// </summary>
+    public static IReadOnlyList<KeyLookup> LookupsFor(IEnumerable<ReadEvent> events)
+    {
+        var list = events as IReadOnlyCollection<ReadEvent> ?? [.. events];
+        var (evidence, pull, commit, _, _) = BuiltInSignals.Evidence;
+        var attributed = list.Where(e => e.Signal.Attribution is not null).ToList();
+        return [.. list.Where(e => e.Signal.ShippedBy is not null)
+            .Select(e => (Signal: e.Signal.ShippedBy!.Signal, On: e.Signal.ShippedBy!.On, Key: e.AttributeText(e.Signal.ShippedBy!.On)))
+            .Concat(attributed.Select(e => (Signal: evidence, On: pull, Key: e.CorrectionKey)))
+            .Concat(attributed.Select(e => (Signal: evidence, On: commit, Key: e.AttributeText(BuiltInSignals.MergeFacts.Commit))))
             .Where(x => x.Key is not null)
-            .GroupBy(x => (x.Ship.Signal, x.Ship.On))
+            .GroupBy(x => (x.Signal, x.On))
             .Select(group => new KeyLookup(group.Key.Signal, group.Key.On, [.. group.Select(x => x.Key!).Distinct(StringComparer.Ordinal)]))];
+    }
 
     /// <param name="answers">Each lookup with the events it found, read by the policy.</param>
     /// <param name="corrections">The corrections of those events.</param>
