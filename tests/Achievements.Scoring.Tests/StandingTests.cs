@@ -39,6 +39,18 @@ public sealed class StandingTests
         p8       pr.merged        ana  -9d             {}
         a8       pr.merged        ana  -8d             {"ai_assisted":true}
         pend     pr.merged        ana  -2d             {"ai_assisted":true,"repo":"ops"}
+        // what makes the merges labelled AI-assisted so: a co-author trailer each (the label alone is a claim)
+        ev-old  ai.evidence      ana  -100d           {}
+        ev-self ai.evidence      ana  -64d            {}
+        ev-a1   ai.evidence      ana  -57d            {}
+        ev-a2   ai.evidence      ana  -50d            {}
+        ev-a3   ai.evidence      ana  -43d            {}
+        ev-a4   ai.evidence      ana  -36d            {}
+        ev-a5   ai.evidence      ana  -29d            {}
+        ev-a6   ai.evidence      ana  -22d            {}
+        ev-a7   ai.evidence      ana  -15d            {}
+        ev-a8   ai.evidence      ana  -8d             {}
+        ev-pend ai.evidence      ana  -2d             {}
         """;
 
     private static readonly History History = History.Parse(Year);
@@ -154,14 +166,18 @@ public sealed class StandingTests
     /// <summary>
     /// Merges one every <paramref name="everyDays"/> days from 10 days back, each reviewed by the next
     /// <paramref name="perMerge"/> of <paramref name="reviewers"/> (two by default, so no tier rests on one of them alone).
+    /// With <paramref name="aiAssisted"/>, each carries a co-author trailer as evidence.
     /// </summary>
     private static IEnumerable<Row> Merges(string actor, int count, int everyDays, string[] reviewers, bool? aiAssisted = null, int perMerge = 2, string label = "m") =>
-        Enumerable.Range(0, count).Select(i => new Row(
-            $"{actor}.{label}{i}",
-            "pr.merged",
-            actor,
-            $"-{10 + i * everyDays}d",
-            JsonSerializer.Serialize(new { reviewers = Enumerable.Range(i, Math.Min(perMerge, reviewers.Length)).Select(r => reviewers[r % reviewers.Length]), ai_assisted = aiAssisted })));
+        Enumerable.Range(0, count).SelectMany(i => (IEnumerable<Row>)[
+            new Row(
+                $"{actor}.{label}{i}",
+                "pr.merged",
+                actor,
+                $"-{10 + i * everyDays}d",
+                JsonSerializer.Serialize(new { reviewers = Enumerable.Range(i, Math.Min(perMerge, reviewers.Length)).Select(r => reviewers[r % reviewers.Length]), ai_assisted = aiAssisted })),
+            .. aiAssisted == true ? [new Row($"ev-{actor}.{label}{i}", "ai.evidence", actor, $"-{10 + i * everyDays}d", "{}")] : Array.Empty<Row>(),
+        ]);
 
     [Fact]
     public void A_standing_as_of_an_earlier_moment_judges_what_had_settled_and_was_in_the_window_then()

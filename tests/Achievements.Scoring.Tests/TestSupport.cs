@@ -85,11 +85,13 @@ internal sealed record Row(string Label, string Type, string Actor, string At, s
 
     private static readonly Dictionary<string, string> Typical = new(StringComparer.Ordinal)
     {
-        ["pr.merged"] = $$"""{"pr_id":"{label}","repo":"web","lines_added":40,"lines_deleted":5,"merged_by":"{{Reviewer}}","reviewers":["{{Reviewer}}"]}""",
+        ["pr.merged"] = $$"""{"pr_id":"{label}","repo":"web","lines_added":80,"lines_deleted":5,"merged_by":"{{Reviewer}}","reviewers":["{{Reviewer}}"]}""",
         ["review.approved"] = $$"""{"pr_id":"{label}","author":"{{Reviewer}}"}""",
         ["suggestion.accepted"] = """{"suggestion_id":"{label}","lines":3,"language":"go"}""",
         ["suggestion.shown"] = """{"suggestion_id":"{label}","lines":3,"language":"go"}""",
         ["tokens.consumed"] = """{"tokens":1000,"model":"large-model"}""",
+        // Evidence that AI took part in the pull request of the row's label without its "ev-" (ev-a1 names a1).
+        ["ai.evidence"] = """{"pr_id":"{pr}","tool":"claude","evidence":"co-author-trailer"}""",
     };
 
     public static Row Parse(string line)
@@ -110,7 +112,9 @@ internal sealed record Row(string Label, string Type, string Actor, string At, s
     /// <summary>The attributes as stored: the typical ones with this row's laid over them.</summary>
     public string StoredAttributes()
     {
-        var typical = Typical.TryGetValue(Type, out var json) ? json.Replace("{label}", Label, StringComparison.Ordinal) : "{}";
+        var typical = Typical.TryGetValue(Type, out var json)
+            ? json.Replace("{label}", Label, StringComparison.Ordinal).Replace("{pr}", Label.StartsWith("ev-", StringComparison.Ordinal) ? Label[3..] : Label, StringComparison.Ordinal)
+            : "{}";
         var merged = JsonNode.Parse(typical)!.AsObject();
         foreach (var (name, value) in JsonNode.Parse(Attributes)!.AsObject())
         {

@@ -105,8 +105,20 @@ public sealed record ClassifiedEvent(ReadEvent Read, string? Reason)
     public bool Pending => Reason == ExclusionReason.NotSettled;
 }
 
-/// <summary>How one signal's events in a window split into counted, pending and excluded-with-reason.</summary>
-public sealed record SignalTally(string Type, int Counted, int Pending, IReadOnlyList<ExclusionCount> Excluded);
+/// <summary>
+/// How one signal's events in a window split into counted, pending and excluded-with-reason; for a signal attributed by
+/// evidence, each counted outcome with whether it is attributed and why (null for other signals).
+/// </summary>
+public sealed record SignalTally(string Type, int Counted, int Pending, IReadOnlyList<ExclusionCount> Excluded)
+{
+    public IReadOnlyList<AttributedOutcome>? Attribution { get; init; }
+}
+
+/// <summary>
+/// A counted outcome's attribution: its key (<c>pr_id</c>), when it happened, whether evidence makes it AI-assisted,
+/// what its source claimed, and the evidence found (<c>shipped-suggestion</c>, <c>co-author-trailer:claude</c>, …).
+/// </summary>
+public sealed record AttributedOutcome(string? Id, DateTimeOffset OccurredAt, bool Attributed, bool Claimed, IReadOnlyList<string> Evidence);
 
 /// <summary>How many events were excluded for one reason; for a failed qualify condition, its source, so a page can say what it asks.</summary>
 public sealed record ExclusionCount(string Reason, int Count, string? Condition);
@@ -125,6 +137,7 @@ public sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
     public SignalTally Tally(string type, TimeSpan? window, DateTimeOffset now)
     {
         var inWindow = All.Where(e => e.Stored.Type == type && e.Stored.OccurredAt <= now && (window is null || e.Stored.OccurredAt > now - window)).ToList();
+        var attribution = inWindow.FirstOrDefault()?.Read.Signal.Attribution;
         return new SignalTally(
             type,
             inWindow.Count(e => e.Counts),
@@ -132,7 +145,11 @@ public sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
             [.. inWindow.Where(e => !e.Counts && !e.Pending)
                 .GroupBy(e => e.Reason!)
                 .Select(g => new ExclusionCount(g.Key, g.Count(), g.First().Read.Signal.Qualify.FirstOrDefault(q => q.Name == g.Key)?.Condition))
-                .OrderByDescending(x => x.Count)]);
+                .OrderByDescending(x => x.Count)])
+        {
+            Attribution = attribution is null ? null : [.. inWindow.Where(e => e.Counts).OrderByDescending(e => e.Stored.OccurredAt).Select(e => new AttributedOutcome(
+                e.Read.CorrectionKey, e.Stored.OccurredAt, e.Read.AttributeIs(attribution.Attribute), e.Read.AttributeIs(attribution.Claim), e.Evidence ?? []))],
+        };
     }
 
     /// <summary>

@@ -63,9 +63,10 @@ public sealed record EmployeeActivity(
                 continue;
             }
 
-            // Work that vouching offered: it counts, waits to settle or ship, or only a voice's bound left it out (a
-            // patron's thousandth approval is still one they gave). Unreviewed, trivial, reverted work is no outcome.
-            var offered = e.Counts || e.Pending || e.Reason == ExclusionReason.OneVoice;
+            // Work that vouching offered: it counts, waits to settle or ship, or only a voice's bound or its run of work
+            // left it out (a patron's thousandth approval is still one they gave, a slice is still merged). Unreviewed,
+            // trivial, reverted work is no outcome.
+            var offered = e.Counts || e.Pending || e.Reason is ExclusionReason.OneVoice or ExclusionReason.Sliced;
             if (offered && at > ringFrom && e.Stored.Type == BuiltInSignals.Review.Signal && e.AttributeText(BuiltInSignals.Review.Author) is { } author)
             {
                 (approvals.TryGetValue(author, out var times) ? times : approvals[author] = []).Add(at);

@@ -24,7 +24,9 @@ internal sealed record CreateSignal(
     IReadOnlyList<QualifyCondition>? Qualify,
     ShippedBy? ShippedBy = null,
     Voices? Voices = null,
-    IReadOnlyList<string>? AuthoritativeSources = null) : ICommand<SignalView>, ISignalPolicy;
+    IReadOnlyList<string>? AuthoritativeSources = null,
+    Units? Units = null,
+    Attribution? Attribution = null) : ICommand<SignalView>, ISignalPolicy;
 
 internal sealed partial class CreateSignalValidator : AbstractValidator<CreateSignal>
 {
@@ -38,7 +40,7 @@ internal sealed partial class CreateSignalValidator : AbstractValidator<CreateSi
         RuleFor(x => x.Type).NotEmpty()
             .Matches(TypePattern()).WithMessage("A signal type is two dot-separated lowercase words, such as 'deploy.succeeded' (a-z, 0-9, '_'; each at most 32 characters).");
         RuleFor(x => x.Kind).Must(kind => SignalDefinition.Kinds.Contains(kind))
-            .WithMessage(x => $"'{x.Kind}' is not a signal kind; use outcome, volume or correction.");
+            .WithMessage(x => $"'{x.Kind}' is not a signal kind; use outcome, volume, correction or evidence.");
         RuleFor(x => x.Description).NotEmpty().MaximumLength(500).Must(TextRules.IsDisplayable).WithMessage(TextRules.DisplayableMessage);
         RuleFor(x => x.Attributes).NotNull().Must(a => a!.Count <= 32).WithMessage("A signal has at most 32 attributes.");
         RuleFor(x => x.Attributes).Custom((attributes, context) =>
@@ -94,6 +96,8 @@ internal sealed class CreateSignalHandler(IDbConnectionFactory connections, Time
             ShippedBy = command.ShippedBy,
             Voices = command.Voices,
             AuthoritativeSources = command.AuthoritativeSources ?? [],
+            Units = command.Units,
+            Attribution = command.Attribution,
         };
 
         await using var connection = await connections.OpenAsync(cancellationToken);

@@ -16,6 +16,8 @@ internal interface ISignalPolicy
     ShippedBy? ShippedBy { get; }
     Voices? Voices { get; }
     IReadOnlyList<string>? AuthoritativeSources { get; }
+    Units? Units { get; }
+    Attribution? Attribution { get; }
 }
 
 internal sealed class SignalPolicyValidator : AbstractValidator<ISignalPolicy>
@@ -44,6 +46,11 @@ internal sealed class SignalPolicyValidator : AbstractValidator<ISignalPolicy>
         RuleFor(x => x.Voices!.Breadth).InclusiveBetween(1, 100).When(x => x.Voices is not null).OverridePropertyName("voices.breadth")
             .WithMessage("voices.breadth is a whole number from 1 to 100.");
         RuleFor(x => x.Voices!.Window).Must(PolicyDuration.IsValid).When(x => x.Voices is not null).WithMessage(PolicyDuration.Rule).OverridePropertyName("voices.window");
+        RuleFor(x => x.Units!.Lines).InclusiveBetween(1, 100_000).When(x => x.Units is not null).OverridePropertyName("units.lines")
+            .WithMessage("units.lines is a whole number from 1 to 100000.");
+        RuleFor(x => x.Units!.Gap).Must(PolicyDuration.IsValid).When(x => x.Units is not null).WithMessage(PolicyDuration.Rule).OverridePropertyName("units.gap");
+        RuleFor(x => x.Attribution!.Attribute).NotEmpty().When(x => x.Attribution is not null).OverridePropertyName("attribution.attribute");
+        RuleFor(x => x.Attribution!.Claim).NotEmpty().When(x => x.Attribution is not null).OverridePropertyName("attribution.claim");
         RuleFor(x => x.AuthoritativeSources).Must(s => s!.Count <= 20 && s.All(source => !string.IsNullOrWhiteSpace(source) && source.Length <= 64))
             .When(x => x.AuthoritativeSources is not null)
             .WithMessage("authoritativeSources lists at most 20 source names of 1-64 characters.");
@@ -92,6 +99,16 @@ internal static class SignalPolicyCheck
             throw new ValidationException([new ValidationFailure("voices", voices)]);
         }
 
+        if (UnitsProblem(signal) is { } units)
+        {
+            throw new ValidationException([new ValidationFailure("units", units)]);
+        }
+
+        if (AttributionProblem(signal) is { } attribution)
+        {
+            throw new ValidationException([new ValidationFailure("attribution", attribution)]);
+        }
+
         var ruleCatalog = new SignalCatalog([.. catalog.Signals.Where(s => s.Type != signal.Type), signal]).ToRuleCatalog();
         var diagnostics = signal.Qualify
             .SelectMany((condition, i) => RuleCompiler.Compile(condition.Condition, RuleKind.Qualify, ruleCatalog, signal.Type).Diagnostics
@@ -126,6 +143,29 @@ internal static class SignalPolicyCheck
             _ => null,
         };
     }
+
+    /// <summary>Units measure the lines that count of a merge: the outcome must be the merge, or ship in one.</summary>
+    private static string? UnitsProblem(SignalDefinition signal) =>
+        signal.Units switch
+        {
+            null => null,
+            _ when signal.Kind != SignalDefinition.Outcome => "Only outcomes are counted in units of work.",
+            _ when signal.Type != BuiltInSignals.Merge.Signal && signal.ShippedBy?.Signal != BuiltInSignals.Merge.Signal =>
+                $"Units measure the lines of the merge ('{BuiltInSignals.Merge.Signal}'): the signal must be it or be shipped by it.",
+            { By: { } by } when signal.Attribute(by) is not { Type: "string" } => $"units.by must name one of {signal.Type}'s string attributes, or be left out.",
+            _ => null,
+        };
+
+    private static string? AttributionProblem(SignalDefinition signal) =>
+        signal.Attribution switch
+        {
+            null => null,
+            _ when signal.Kind != SignalDefinition.Outcome => "Only outcomes are attributed by evidence.",
+            { Attribute: var a, Claim: var c } when a == c => "attribution.attribute and attribution.claim name two different attributes.",
+            { Attribute: var a } when signal.Attribute(a) is not { Type: "bool" } => $"attribution.attribute must name one of {signal.Type}'s bool attributes.",
+            { Claim: var c } when signal.Attribute(c) is not { Type: "bool" } => $"attribution.claim must name one of {signal.Type}'s bool attributes.",
+            _ => null,
+        };
 
     private static string? VoicesProblem(SignalDefinition signal, SignalCatalog catalog) =>
         signal.Voices switch

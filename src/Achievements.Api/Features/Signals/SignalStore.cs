@@ -12,23 +12,23 @@ internal static class SignalStore
         SELECT type AS Type, kind AS Kind, description AS Description, attributes AS Attributes,
                settlement AS Settlement, corrected_by AS CorrectedBy, daily_cap AS DailyCap,
                qualify AS Qualify, built_in AS BuiltIn, shipped_by AS ShippedBy, voices AS Voices,
-               authoritative_sources AS AuthoritativeSources
+               authoritative_sources AS AuthoritativeSources, units AS Units, attribution AS Attribution
         FROM signals
         ORDER BY built_in DESC, type
         """;
 
     private const string InsertSignal = """
         INSERT INTO signals (type, kind, description, attributes, settlement, corrected_by, daily_cap, qualify, built_in,
-                             shipped_by, voices, authoritative_sources, updated_at)
+                             shipped_by, voices, authoritative_sources, units, attribution, updated_at)
         VALUES (@Type, @Kind, @Description, @Attributes, @Settlement, @CorrectedBy, @DailyCap, @Qualify, @BuiltIn,
-                @ShippedBy, @Voices, @AuthoritativeSources, @UpdatedAt)
+                @ShippedBy, @Voices, @AuthoritativeSources, @Units, @Attribution, @UpdatedAt)
         ON CONFLICT (type) DO NOTHING
         """;
 
     private const string UpdatePolicy = """
         UPDATE signals SET description = @Description, settlement = @Settlement, corrected_by = @CorrectedBy,
                daily_cap = @DailyCap, qualify = @Qualify, shipped_by = @ShippedBy, voices = @Voices,
-               authoritative_sources = @AuthoritativeSources, updated_at = @UpdatedAt
+               authoritative_sources = @AuthoritativeSources, units = @Units, attribution = @Attribution, updated_at = @UpdatedAt
         WHERE type = @Type
         """;
 
@@ -78,6 +78,8 @@ internal static class SignalStore
         public string? ShippedBy { get; init; }
         public string? Voices { get; init; }
         public string AuthoritativeSources { get; init; } = "[]";
+        public string? Units { get; init; }
+        public string? Attribution { get; init; }
         public DateTimeOffset UpdatedAt { get; init; }
 
         public SignalDefinition ToDefinition() => new(
@@ -94,6 +96,8 @@ internal static class SignalStore
             ShippedBy = Parse<ShippedBy>(ShippedBy),
             Voices = Parse<Voices>(Voices),
             AuthoritativeSources = JsonSerializer.Deserialize<List<string>>(AuthoritativeSources, StorageJson.Options) ?? [],
+            Units = Parse<Units>(Units),
+            Attribution = Parse<Attribution>(Attribution),
         };
 
         public static SignalRow From(SignalDefinition signal, DateTimeOffset now)
@@ -113,6 +117,8 @@ internal static class SignalStore
                 ShippedBy = columns.ShippedBy,
                 Voices = columns.Voices,
                 AuthoritativeSources = columns.AuthoritativeSources,
+                Units = Json(signal.Units),
+                Attribution = Json(signal.Attribution),
                 UpdatedAt = now,
             };
         }

@@ -20,7 +20,9 @@ internal sealed record SignalView(
     ShippedBy? ShippedBy,
     Voices? Voices,
     IReadOnlyList<string> AuthoritativeSources,
-    bool BuiltIn) : ISignalPolicy
+    bool BuiltIn,
+    Units? Units = null,
+    Attribution? Attribution = null) : ISignalPolicy
 {
     /// <summary>
     /// The fields fixed when a signal is created, by their JSON names: an update may repeat them but not change
@@ -43,7 +45,9 @@ internal sealed record SignalView(
         signal.ShippedBy,
         signal.Voices,
         signal.AuthoritativeSources,
-        signal.BuiltIn);
+        signal.BuiltIn,
+        signal.Units,
+        signal.Attribution);
 
     /// <summary>
     /// The signal with this view's policy fields, its fixed fields as they were: the one list of what an update
@@ -60,5 +64,7 @@ internal sealed record SignalView(
         ShippedBy = ShippedBy,
         Voices = Voices,
         AuthoritativeSources = AuthoritativeSources ?? [],
+        Units = Units,
+        Attribution = Attribution,
     };
 }
