@@ -84,6 +84,61 @@ public sealed class CorroborationPropertyTests
     }
 
     /// <summary>
+    /// Slicing is neither volume nor correction, and it never pays: one of the employee's merges cut into two to five
+    /// pull requests of the same lines in all, merged a minute apart with the same reviewers (reverted when it was),
+    /// never raises any starter badge's value or tier. The generated merges are at most one unit of work's lines, so a
+    /// run's counted merges always stand for all its lines and the parts add nothing the whole did not.
+    /// </summary>
+    [Fact]
+    public void Splitting_a_merge_into_parts_never_raises_a_starter_badge()
+    {
+        var standing = 0;
+        var worlds =
+            from world in Worlds(Colleagues)
+            let merges = world.Events.Where(e => e.Type == "pr.merged" && e.Actor == Employee).ToArray()
+            where merges.Length > 0
+            from which in Gen.Choose(0, merges.Length - 1)
+            from parts in Gen.Choose(2, 5)
+            select new World(world.Events, Split(world.Events, merges[which], parts));
+        Check.One(Runs, Prop.ForAll(Arb.From(worlds), world =>
+        {
+            var before = Count(world.Events);
+            var after = Count(world.Added);
+            foreach (var badge in Starters)
+            {
+                var (was, now) = (Standings.Of(badge, before, Catalog, Now), Standings.Of(badge, after, Catalog, Now));
+                Assert.True(now.Value <= was.Value, $"{badge.Key}: {was.Value} became {now.Value} once sliced");
+                Assert.True(now.TierRank <= was.TierRank, $"{badge.Key}: {badge.TierName(was.TierRank) ?? "none"} became {badge.TierName(now.TierRank)} once sliced");
+                standing += badge.Key == "merge-master" && was.TierRank >= 0 ? 1 : 0;
+            }
+        }));
+
+        Assert.True(standing > 30, $"merge-master stood at a tier in only {standing} worlds");
+    }
+
+    /// <summary>The world with <paramref name="merge"/> cut into <paramref name="parts"/> pull requests a minute apart, its lines shared out, each reverted when it was.</summary>
+    private static Sent[] Split(Sent[] events, Sent merge, int parts)
+    {
+        var attributes = System.Text.Json.Nodes.JsonNode.Parse(merge.Attributes)!.AsObject();
+        var id = attributes["pr_id"]!.GetValue<string>();
+        var lines = attributes["lines_added"]!.GetValue<int>();
+        parts = Math.Max(1, Math.Min(parts, lines));
+        var reverted = events.FirstOrDefault(e => e.Type == "pr.reverted" && PrId(e) == id);
+        var sliced = Enumerable.Range(0, parts).SelectMany(part =>
+        {
+            var slice = attributes.DeepClone().AsObject();
+            slice["pr_id"] = $"{id}-part{part}";
+            slice["lines_added"] = (lines / parts) + (part < lines % parts ? 1 : 0);
+            var at = Math.Max(0, merge.MinutesAgo - part);
+            return (IEnumerable<Sent>)[
+                merge with { MinutesAgo = at, Attributes = slice.ToJsonString() },
+                .. reverted is null ? [] : new[] { reverted with { MinutesAgo = Math.Min(reverted.MinutesAgo, at), Attributes = Json(new() { ["pr_id"] = $"{id}-part{part}" }) } },
+            ];
+        });
+        return [.. events.Where(e => !ReferenceEquals(e, merge) && !ReferenceEquals(e, reverted)), .. sliced];
+    }
+
+    /// <summary>
     /// For generated worlds with five colleagues (and <paramref name="also"/>), adding what <paramref name="added"/> makes
     /// never raises any starter badge's value or tier. <paramref name="exercised"/>, the badge the additions bear on, must
     /// often stand at a tier before, so that the property tests something.

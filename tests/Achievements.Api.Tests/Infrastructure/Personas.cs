@@ -28,11 +28,22 @@ public sealed class Personas(AchievementsApp app)
 
     public static DateTimeOffset Now => AchievementsApp.Start;
 
-    public Personas PrMerged(string actor, DateTimeOffset at, string[]? reviewers = null, int linesAdded = 40, int linesDeleted = 5, bool? aiAssisted = null, string? prId = null, string repo = "web")
+    /// <summary>
+    /// A merged pull request of 80 lines added and 5 deleted by default: more than one unit of work (80 lines that count),
+    /// so merges a day apart each count. One labelled AI-assisted is honest: a co-author trailer naming it is sent first
+    /// (evidence, as the GitHub source would store it), since the label alone is only a claim.
+    /// </summary>
+    public Personas PrMerged(string actor, DateTimeOffset at, string[]? reviewers = null, int linesAdded = 80, int linesDeleted = 5, bool? aiAssisted = null, string? prId = null, string repo = "web")
     {
+        prId ??= $"pr-{_prefix}-{++_next}";
+        if (aiAssisted == true)
+        {
+            Add("ai.evidence", actor, at, new() { ["pr_id"] = prId, ["tool"] = "claude", ["evidence"] = "co-author-trailer" });
+        }
+
         var attributes = new Dictionary<string, object?>
         {
-            ["pr_id"] = prId ?? $"pr-{_prefix}-{++_next}",
+            ["pr_id"] = prId,
             ["repo"] = repo,
             ["lines_added"] = linesAdded,
             ["lines_deleted"] = linesDeleted,

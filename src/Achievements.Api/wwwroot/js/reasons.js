@@ -36,6 +36,7 @@ export function reasonSentence(type, reason, count, condition) {
       return `${what} ${was(count)} corrected later`;
     case 'daily-cap': return `${what} ${was(count)} over the daily limit`;
     case 'duplicate-outcome': return `${what} ${was(count)} reported again by another source (or twice by one); the first report counts`;
+    case 'sliced': return `${what} ${was(count)} part of a run of work whose lines the pull requests counted before ${count === 1 ? 'it' : 'them'} already stand for (one unit per 80 lines changed, however the work is split)`;
     case 'untrusted-source': return `${what} came from a source not trusted to report ${count === 1 ? 'it' : 'them'}`;
     case 'not-settled': return pendingSentence(type, count);
     case 'bot': return `${what} came from an account marked as a bot`;
