@@ -624,39 +624,39 @@ public sealed class CountingPolicy
     }
 
     /// <summary>
-    /// One piece of work counts once however it is sliced (<see cref="Units"/>). In time order, an outcome that counts
-    /// (or is settling) joins its run (the author's outcomes of its signal, towards one person when the policy says
-    /// <c>by</c>, each less than the gap after the one before) and adds its substance: the lines that count of the
-    /// merge it is or shipped in. It counts when the run's lines exceed what the outcomes counted before it stand for;
-    /// otherwise it is <c>sliced</c>. An outcome with no merge to measure (an approval still waiting for one) is left as it is.
+    /// One piece of work counts once however it is sliced (<see cref="Units"/>). In time order, an author's outcomes
+    /// of a signal (towards one person when the policy says <c>by</c>) each less than the gap after the one before form
+    /// a run, whatever the policy made of them: which outcomes are one run never depends on which of them count, so
+    /// excluding one (a trivial slice) never splits a run in two. An outcome that counts (or is settling) adds its
+    /// substance, the lines that count of the merge it is or shipped in, and counts when the run's lines exceed what
+    /// the outcomes counted before it stand for; otherwise it is <c>sliced</c>. An outcome with no merge to measure (an
+    /// approval still waiting for one) is left as it is.
     /// </summary>
     private static List<ClassifiedEvent> ApplyUnits(List<ClassifiedEvent> events)
     {
         var runs = new Dictionary<(string Signal, string? By), (double Lines, int Counted, DateTimeOffset Last)>();
         var order = Enumerable.Range(0, events.Count)
-            .Where(i => events[i].Read.Signal.Units is not null && (events[i].Counts || events[i].Pending))
+            .Where(i => events[i].Read.Signal.Units is not null)
             .OrderBy(i => events[i].Stored.OccurredAt).ThenBy(i => events[i].Stored.Seq);
         foreach (var i in order)
         {
             var e = events[i];
             var units = e.Read.Signal.Units!;
-            var merge = e.Stored.Type == BuiltInSignals.Merge.Signal ? e.Read : e.ShippedBy is { Stored.Type: var type } by && type == BuiltInSignals.Merge.Signal ? by : null;
-            if (merge is null)
-            {
-                continue;
-            }
-
             var key = (e.Stored.Type, units.By is null ? null : e.AttributeText(units.By));
             var run = runs.TryGetValue(key, out var open) && e.Stored.OccurredAt - open.Last < units.GapSpan ? open : (Lines: 0, Counted: 0, Last: e.Stored.OccurredAt);
-            run.Lines += LinesThatCount.Substance(merge);
             run.Last = e.Stored.OccurredAt;
-            if (run.Lines > run.Counted * (double)units.Lines)
+            var merge = e.Stored.Type == BuiltInSignals.Merge.Signal ? e.Read : e.ShippedBy is { Stored.Type: var type } by && type == BuiltInSignals.Merge.Signal ? by : null;
+            if ((e.Counts || e.Pending) && merge is not null)
             {
-                run.Counted++;
-            }
-            else
-            {
-                events[i] = e with { Reason = ExclusionReason.Sliced };
+                run.Lines += LinesThatCount.Substance(merge);
+                if (run.Lines > run.Counted * (double)units.Lines)
+                {
+                    run.Counted++;
+                }
+                else
+                {
+                    events[i] = e with { Reason = ExclusionReason.Sliced };
+                }
             }
 
             runs[key] = run;

@@ -55,7 +55,7 @@ public sealed class OneOutcomeAcrossSourcesTests
         {
             pr_id = $"octo-org/web#{number}",
             repo = "octo-org/web",
-            lines_added = 40,
+            lines_added = 80,
             lines_deleted = 3,
             merged_by = number % 2 == 0 ? "grace" : "alan",
             reviewers = new[] { number % 2 == 0 ? "grace" : "alan" },

@@ -38,13 +38,15 @@ public sealed class SignalsTests
         Assert.Equal("int", attributes.GetProperty("lines_added").GetString());
         Assert.Equal("string[]", attributes.GetProperty("reviewers").GetString());
         Assert.Equal("bool", attributes.GetProperty("ai_assisted").GetString());
-        Assert.Equal(["ai_assisted"], merged.GetProperty("optional").Deserialize<string[]>()!);
+        Assert.Equal(["ai_assisted", "ai_claimed", "lines_moved", "merge_commit_sha"], merged.GetProperty("optional").Deserialize<string[]>()!);
         Assert.Equal("7d", merged.GetProperty("settlement").GetString());
         Assert.Equal("pr.reverted", merged.GetProperty("correctedBy").GetProperty("signal").GetString());
         Assert.Equal("pr_id", merged.GetProperty("correctedBy").GetProperty("on").GetString());
         Assert.Equal(10, merged.GetProperty("dailyCap").GetInt32());
         Assert.Contains(merged.GetProperty("qualify").EnumerateArray(), q => q.GetProperty("name").GetString() == "independent-review");
         Assert.True(merged.GetProperty("builtIn").GetBoolean());
+        Assert.Equal("""{"lines":80,"gap":"72h","by":null}""", merged.GetProperty("units").GetRawText());
+        Assert.Equal("""{"attribute":"ai_assisted","claim":"ai_claimed"}""", merged.GetProperty("attribution").GetRawText());
     }
 
     [Fact]

@@ -52,7 +52,9 @@ public sealed class StoredEventReadingTests
         Assert.Equal(AttributeValue.Text("r\"1"), Value(read, "repo"));
         Assert.Equal(AttributeValue.Number(12.5), Value(read, "lines_added"));
         Assert.Equal(AttributeValue.Number(0), Value(read, "lines_deleted"));
-        Assert.Equal(AttributeValue.Bool(true), Value(read, "ai_assisted"));
+        // What the source says of AI is a claim: read into ai_claimed; ai_assisted waits for the policy's evidence.
+        Assert.Equal(AttributeValue.Bool(true), Value(read, "ai_claimed"));
+        Assert.Equal(AttributeValue.Missing, Value(read, "ai_assisted"));
         Assert.Equal(AttributeValue.List("bob", "carol"), Value(read, "reviewers"));
     }
 

@@ -78,7 +78,7 @@ public sealed class GithubDeliveries(AchievementsApp app, string secret = Github
     }
 
     /// <summary>reallyfastci's recorded merge, made the merge of <paramref name="author"/>'s pull request by <paramref name="mergedBy"/>.</summary>
-    public static JsonObject Merge(string repo, int number, long pullRequestId, JsonObject author, JsonObject mergedBy, DateTimeOffset at, int additions = 40, int deletions = 3, string body = "")
+    public static JsonObject Merge(string repo, int number, long pullRequestId, JsonObject author, JsonObject mergedBy, DateTimeOffset at, int additions = 80, int deletions = 3, string body = "")
     {
         var payload = Fixture("reallyfastci/webhook-pr-close.json");
         var pr = PullRequest(payload, repo, number, author);

@@ -5,7 +5,7 @@ public static class SampleEvents
 {
     public static string Rfc3339(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
-    public static Dictionary<string, object?> PrMerged(string id, string actor, DateTimeOffset at, string reviewer = "reviewer-1", int linesAdded = 40) => new()
+    public static Dictionary<string, object?> PrMerged(string id, string actor, DateTimeOffset at, string reviewer = "reviewer-1", int linesAdded = 80) => new()
     {
         ["id"] = id,
         ["type"] = "pr.merged",
