@@ -94,6 +94,50 @@ public sealed class GithubDeliveries(AchievementsApp app, string secret = Github
         return payload;
     }
 
+    /// <summary>
+    /// A push in the shape GitHub documents (octokit/webhooks' <c>push</c> example): no recorded push delivery is among
+    /// the fixtures, so the envelope is written here; the commits' messages come from the recorded REST fixtures.
+    /// </summary>
+    public static JsonObject Push(string repo, JsonObject sender, params JsonObject[] commits) => new()
+    {
+        ["ref"] = "refs/heads/main",
+        ["before"] = new string('0', 40),
+        ["after"] = commits[^1]["id"]!.DeepClone(),
+        ["created"] = false,
+        ["deleted"] = false,
+        ["forced"] = false,
+        ["base_ref"] = null,
+        ["commits"] = new JsonArray([.. commits.Select(c => c.DeepClone())]),
+        ["head_commit"] = commits[^1].DeepClone(),
+        ["repository"] = new JsonObject { ["name"] = repo.Split('/')[1], ["full_name"] = repo },
+        ["pusher"] = new JsonObject { ["name"] = sender["login"]!.DeepClone(), ["email"] = $"{sender["login"]}@users.noreply.github.com" },
+        ["sender"] = sender.DeepClone(),
+    };
+
+    /// <summary>One commit of a push; <paramref name="username"/> is the author's GitHub login, null when their e-mail is no account's.</summary>
+    public static JsonObject Commit(string sha, string message, string? username, DateTimeOffset at, bool distinct = true)
+    {
+        var author = new JsonObject { ["name"] = username ?? "Someone", ["email"] = $"{username ?? "someone"}@example.com" };
+        if (username is not null)
+        {
+            author["username"] = username;
+        }
+
+        return new JsonObject
+        {
+            ["id"] = sha,
+            ["tree_id"] = new string('e', 40),
+            ["distinct"] = distinct,
+            ["message"] = message,
+            ["timestamp"] = SampleEvents.Rfc3339(at),
+            ["author"] = author,
+            ["committer"] = new JsonObject { ["name"] = "GitHub", ["email"] = "noreply@github.com", ["username"] = "web-flow" },
+            ["added"] = new JsonArray(),
+            ["removed"] = new JsonArray(),
+            ["modified"] = new JsonArray("README.md"),
+        };
+    }
+
     private static JsonObject PullRequest(JsonObject payload, string repo, int number, JsonObject author)
     {
         var pr = payload["pull_request"]!.AsObject();

@@ -100,7 +100,8 @@ internal sealed class ReceiveGithubDeliveryHandler(IDbConnectionFactory connecti
         }
 
         var change = GithubPayload.Read(command.Event!, payload);
-        if (change is null)
+        var trailers = change is GithubPush push ? TrailersIn(push, settings.Ai) : null;
+        if (change is null || trailers is { Count: 0 })
         {
             return new GithubDeliveryResult(delivery, Ignored: true);
         }
@@ -120,6 +121,7 @@ internal sealed class ReceiveGithubDeliveryHandler(IDbConnectionFactory connecti
                 GithubApproval approval => [await HoldAsync(connection, transaction, approval, now, cancellationToken)],
                 GithubDismissal dismissal => [await DismissAsync(connection, transaction, dismissal, cancellationToken)],
                 GithubMerge merge => await MergeAsync(connection, transaction, merge, settings, now, cancellationToken),
+                GithubPush push => await PushAsync(connection, transaction, push, trailers!, settings, now, cancellationToken),
                 _ => throw new InvalidOperationException($"Unknown change {change.GetType().Name}."),
             };
             return new GithubDeliveryResult(delivery, Events: events);
@@ -188,15 +190,19 @@ internal sealed class ReceiveGithubDeliveryHandler(IDbConnectionFactory connecti
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
+        // An agent's pull request is its shepherd's work, and the shepherd is never their own reviewer.
+        var shepherd = settings.Ai.IsAgent(merge.Author) ? await ShepherdAsync(connection, transaction, merge, settings, cancellationToken) : null;
+        var owner = shepherd ?? merge.Author;
+
         var approvals = (await connection.QueryAsync<ApprovalRow>(new CommandDefinition(TakeApprovals, new { merge.PrId }, transaction, cancellationToken: cancellationToken)))
-            .Where(a => a.ReviewerId != merge.Author.Identity.Id)
+            .Where(a => a.ReviewerId != merge.Author.Identity.Id && a.ReviewerId != owner.Identity.Id)
             .GroupBy(a => a.ReviewerId, StringComparer.Ordinal)
             .Select(reviews => reviews.OrderBy(a => a.SubmittedAt).ThenBy(a => a.ReviewId, StringComparer.Ordinal).First())
             .OrderBy(a => a.SubmittedAt)
             .ToList();
         var results = new List<AttributedResult>();
         var events = new List<AttributedEvent>();
-        if (merge.Author.IsBot)
+        if (owner.IsBot)
         {
             // A bot's work never counts, and neither does approving it.
             results.Add(new AttributedResult("pr.merged", MergeEventId(merge), Bot));
@@ -204,8 +210,12 @@ internal sealed class ReceiveGithubDeliveryHandler(IDbConnectionFactory connecti
         }
         else
         {
-            events.Add(MergedEvent(merge, approvals));
-            events.AddRange(approvals.Select(a => ApprovedEvent(merge, a)));
+            events.Add(MergedEvent(merge, owner, approvals));
+            events.AddRange(approvals.Select(a => ApprovedEvent(merge, owner, a)));
+            if (shepherd is not null)
+            {
+                events.Add(AgentEvidence(merge, shepherd));
+            }
         }
 
         if (merge.Reverts is not null)
@@ -233,32 +243,136 @@ internal sealed class ReceiveGithubDeliveryHandler(IDbConnectionFactory connecti
 
     private static string RevertEventId(GithubMerge merge) => $"revert-{merge.PullRequestId.ToString(CultureInfo.InvariantCulture)}";
 
-    private static AttributedEvent MergedEvent(GithubMerge merge, IReadOnlyList<ApprovalRow> approvals) => new()
+    /// <summary>
+    /// The merge, as its owner's: the author's, or the shepherd's of an agent's pull request. GitHub's additions and
+    /// deletions count moved and whitespace-only lines as any others, so the merge reports no <c>lines_moved</c>.
+    /// </summary>
+    private static AttributedEvent MergedEvent(GithubMerge merge, GithubAccount owner, IReadOnlyList<ApprovalRow> approvals)
     {
-        Id = MergeEventId(merge),
-        Type = "pr.merged",
-        Actor = merge.Author.Identity,
-        OccurredAt = merge.MergedAt,
-        Attributes = new JsonObject
+        var attributes = new JsonObject
         {
             ["pr_id"] = merge.PrId,
             ["repo"] = merge.Repo,
             ["lines_added"] = merge.Additions,
             ["lines_deleted"] = merge.Deletions,
             ["merged_by"] = merge.MergedBy?.Login ?? "",
-        },
-        Voices = new() { ["reviewers"] = [.. approvals.Select(a => a.Reviewer)] },
-    };
+        };
+        if (merge.MergeCommitSha is not null)
+        {
+            attributes[BuiltInSignals.MergeFacts.Commit] = merge.MergeCommitSha;
+        }
 
-    private static AttributedEvent ApprovedEvent(GithubMerge merge, ApprovalRow approval) => new()
+        return new()
+        {
+            Id = MergeEventId(merge),
+            Type = "pr.merged",
+            Actor = owner.Identity,
+            OccurredAt = merge.MergedAt,
+            Attributes = attributes,
+            Voices = new() { ["reviewers"] = [.. approvals.Select(a => a.Reviewer)] },
+        };
+    }
+
+    private static AttributedEvent ApprovedEvent(GithubMerge merge, GithubAccount owner, ApprovalRow approval) => new()
     {
         Id = approval.ReviewId,
         Type = "review.approved",
         Actor = approval.Reviewer,
         OccurredAt = approval.SubmittedAt,
         Attributes = new JsonObject { ["pr_id"] = merge.PrId },
-        People = new() { ["author"] = merge.Author.Identity },
+        People = new() { ["author"] = owner.Identity },
     };
+
+    /// <summary>That an agent account opened the pull request: evidence, carried by its shepherd, that AI took part in it.</summary>
+    private static AttributedEvent AgentEvidence(GithubMerge merge, GithubAccount shepherd)
+    {
+        var (signal, pull, _, tool, kind) = BuiltInSignals.Evidence;
+        return new()
+        {
+            Id = $"evidence-agent-{merge.PullRequestId.ToString(CultureInfo.InvariantCulture)}",
+            Type = signal,
+            Actor = shepherd.Identity,
+            OccurredAt = merge.MergedAt,
+            Attributes = new JsonObject { [pull] = merge.PrId, [tool] = merge.Author.Login, [kind] = BuiltInSignals.EvidenceKinds.AgentAccount },
+        };
+    }
+
+    /// <summary>
+    /// Who shepherded an agent's pull request: the first assignee who is an employee, else whoever merged it if they
+    /// are one; with <c>autoCreateEmployees</c> on and neither mapped, the first of them (who becomes one). Bots and
+    /// agents shepherd nothing. Null when no one is left: the pull request stays the agent's.
+    /// </summary>
+    private static async Task<GithubAccount?> ShepherdAsync(DbConnection connection, DbTransaction transaction, GithubMerge merge, GithubSettings settings, CancellationToken cancellationToken)
+    {
+        GithubAccount[] people = [.. merge.Assignees.Append(merge.MergedBy).OfType<GithubAccount>().Where(a => !a.IsBot && !settings.Ai.IsAgent(a)).DistinctBy(a => a.Id)];
+        if (people.Length == 0)
+        {
+            return null;
+        }
+
+        var mapped = await IdentityMap.ResolveAsync(connection, transaction, people.Select(p => p.Identity), cancellationToken);
+        return people.FirstOrDefault(p => mapped.ContainsKey(p.Identity)) ?? (settings.AutoCreateEmployees ? people[0] : null);
+    }
+
+    /// <summary>One AI tool a commit's trailers name.</summary>
+    private sealed record Trailer(GithubCommit Commit, string Tool);
+
+    private static List<Trailer> TrailersIn(GithubPush push, GithubAiEvidence ai) =>
+        [.. push.Commits.SelectMany(commit => ai.ToolsIn(commit.Message).Select(tool => new Trailer(commit, tool)))];
+
+    /// <summary>
+    /// One <c>ai.evidence</c> per commit and tool its trailers name, naming the commit and, when the push merged one
+    /// pull request, that pull request. Each is its author's when their login maps to an employee, else the pusher's,
+    /// held until mapped like anyone's; a bot pusher carries none.
+    /// </summary>
+    private async Task<IReadOnlyList<AttributedResult>> PushAsync(
+        DbConnection connection,
+        DbTransaction transaction,
+        GithubPush push,
+        IReadOnlyList<Trailer> trailers,
+        GithubSettings settings,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        // A push names commit authors by login alone (no user id), so an author is theirs only once a login maps them.
+        var authors = await IdentityMap.ResolveAsync(
+            connection, transaction, trailers.Select(t => t.Commit.AuthorLogin).OfType<string>().Select(LoginOnly), cancellationToken);
+        var (signal, pull, commitSha, tool, kind) = BuiltInSignals.Evidence;
+        var results = new List<AttributedResult>();
+        var events = new List<AttributedEvent>();
+        foreach (var (commit, name) in trailers)
+        {
+            var id = $"evidence-{commit.Sha}-{name}" + (push.MergedNumber is { } number ? $"-pr-{number.ToString(CultureInfo.InvariantCulture)}" : "");
+            var author = commit.AuthorLogin is { } login && !string.Equals(login, push.Sender.Login, StringComparison.OrdinalIgnoreCase) && authors.ContainsKey(LoginOnly(login))
+                ? LoginOnly(login)
+                : null;
+            var actor = author ?? (push.Sender.IsBot ? null : push.Sender.Identity);
+            if (actor is null)
+            {
+                results.Add(new AttributedResult(signal, id, Bot));
+                continue;
+            }
+
+            var attributes = new JsonObject { [commitSha] = commit.Sha, [tool] = name, [kind] = BuiltInSignals.EvidenceKinds.CoAuthorTrailer };
+            if (push.MergedPrId is { } prId)
+            {
+                attributes[pull] = prId;
+            }
+
+            events.Add(new AttributedEvent { Id = id, Type = signal, Actor = actor, OccurredAt = commit.At, Attributes = attributes });
+        }
+
+        if (settings.AutoCreateEmployees)
+        {
+            await CreateEmployeesAsync(connection, transaction, events.SelectMany(e => e.Everyone), now, cancellationToken);
+        }
+
+        results.AddRange(await HeldEvents.AttributeAsync(connection, transaction, Source, events, now, cancellationToken));
+        return results;
+    }
+
+    // No GitHub user id is 0-length, so this identity is found by its login or not at all.
+    private static Identity LoginOnly(string login) => new(GithubAccount.Provider, "", login);
 
     /// <summary>
     /// A correction needs an employee to carry it, though it changes only the reverted author's standing: the revert's
