@@ -61,6 +61,7 @@ public sealed record Voices(string From, int PerVoice, string Window, int Breadt
 /// <param name="By">An attribute naming whose work a run is about (an approval's <c>author</c>); null: one run per author.</param>
 public sealed record Units(int Lines, string Gap, string? By = null)
 {
+    [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan GapSpan => PolicyDuration.TryParse(Gap, out var gap) ? gap : TimeSpan.Zero;
 }
 

@@ -378,7 +378,8 @@ public sealed class CountingPolicy
 
     /// <summary>
     /// Judges every event as of <paramref name="asOf"/>: settlement and shipping depend on the moment, corrections do
-    /// not. Then the daily caps, the lines a shipping event bounds, and the voices.
+    /// not. Then, in this order: the daily caps, the lines a shipping event bounds, who independent vouches
+    /// (<c>unvouched</c>), units of work (<c>sliced</c>), each voice's bound (<c>one-voice</c>), and attribution by evidence.
     /// </summary>
     public CountedEvents Classify(IReadOnlyList<ReadEvent> events, bool isBot, CorrectionIndex corrections, CollusionGroups collusion, DateTimeOffset asOf) =>
         Classify(events, isBot, corrections, collusion, ShippingIndex.None, IndependentVoices.Everyone, asOf);
@@ -411,7 +412,8 @@ public sealed class CountingPolicy
             }
         }
 
-        return new CountedEvents(ApplyAttribution(ApplyUnits(ApplyVoices(ApplyShippedLines(ApplyDailyCaps(classified)), voices)), shipping));
+        var vouched = ApplyIndependence(ApplyShippedLines(ApplyDailyCaps(classified)), voices);
+        return new CountedEvents(ApplyAttribution(ApplyVoiceBounds(ApplyUnits(vouched)), shipping));
     }
 
     /// <summary>
@@ -569,12 +571,11 @@ public sealed class CountingPolicy
     /// One relationship is one voice. Each counted outcome of a signal that asks for voices is vouched for by the
     /// people its policy names who are independent voices for its author (<see cref="IndependentVoices"/>: people in
     /// the directory, not the author nor the author's patrons, a closed circle's members as one voice); none makes it
-    /// <c>unvouched</c>. Within the policy's rolling window a voice vouches for at most its bound: an outcome whose
-    /// every voice has reached it is <c>one-voice</c>.
+    /// <c>unvouched</c>. Decided before units of work, so that work nobody independent vouches for never takes a
+    /// run's place.
     /// </summary>
-    private List<ClassifiedEvent> ApplyVoices(List<ClassifiedEvent> events, IndependentVoices independent)
+    private List<ClassifiedEvent> ApplyIndependence(List<ClassifiedEvent> events, IndependentVoices independent)
     {
-        var vouched = new Dictionary<(string Signal, string Voice), Queue<DateTimeOffset>>();
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
@@ -588,14 +589,30 @@ public sealed class CountingPolicy
                 .OfType<string>()
                 .Distinct(StringComparer.Ordinal)
                 .ToList();
-            if (voices.Count == 0)
+            events[i] = voices.Count == 0 ? e with { Reason = ExclusionReason.Unvouched } : e with { Voices = voices };
+        }
+
+        return events;
+    }
+
+    /// <summary>
+    /// Within the policy's rolling window a voice vouches for at most its bound of counted outcomes: an outcome whose
+    /// every voice has reached it is <c>one-voice</c>. Decided after units of work, so that a voice vouches for pieces
+    /// of work, and the slices of one never use up what a colleague can vouch for.
+    /// </summary>
+    private static List<ClassifiedEvent> ApplyVoiceBounds(List<ClassifiedEvent> events)
+    {
+        var vouched = new Dictionary<(string Signal, string Voice), Queue<DateTimeOffset>>();
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (!e.Counts || e.Read.Signal.Voices is not { } policy || e.Voices.Count == 0)
             {
-                events[i] = e with { Reason = ExclusionReason.Unvouched };
                 continue;
             }
 
             var from = e.Stored.OccurredAt - policy.WindowSpan;
-            var open = voices.Where(voice =>
+            var open = e.Voices.Where(voice =>
             {
                 var times = vouched.TryGetValue((e.Stored.Type, voice), out var queue) ? queue : vouched[(e.Stored.Type, voice)] = new Queue<DateTimeOffset>();
                 while (times.TryPeek(out var oldest) && oldest <= from)
@@ -608,16 +625,14 @@ public sealed class CountingPolicy
             if (open.Count == 0)
             {
                 // Left out by the bound, but still offered by these voices: what shows a patron behind most of the work.
-                events[i] = e with { Reason = ExclusionReason.OneVoice, Voices = voices };
+                events[i] = e with { Reason = ExclusionReason.OneVoice };
                 continue;
             }
 
-            foreach (var voice in voices)
+            foreach (var voice in e.Voices)
             {
                 vouched[(e.Stored.Type, voice)].Enqueue(e.Stored.OccurredAt);
             }
-
-            events[i] = e with { Voices = voices };
         }
 
         return events;
@@ -677,10 +692,7 @@ public sealed class CountingPolicy
             return events;
         }
 
-        var shippedSuggestion = events
-            .Where(e => e.Counts && e.ShippedBy is not null && e.Read.Signal.ShippedBy is { Actor: ShippedBy.SameActor, Lines: not null })
-            .Select(e => (e.ShippedBy!.Stored.Type, e.ShippedBy.Stored.Seq))
-            .ToHashSet();
+        var shippedSuggestion = ShippedSuggestions(events);
         var (signal, pull, commit, tool, kind) = BuiltInSignals.Evidence;
         for (var i = 0; i < events.Count; i++)
         {
@@ -711,6 +723,33 @@ public sealed class CountingPolicy
         }
 
         return events;
+    }
+
+    /// <summary>
+    /// The merges a counted accepted suggestion of the author's is evidence for: the one it names, or, naming none, the
+    /// earliest of the author's merges at or after it (counting, settling or sliced) up to the one it shipped in. Where
+    /// the work it went into was merged, not where room for its lines was left: cutting a merge into parts moves no
+    /// evidence to other work.
+    /// </summary>
+    private static HashSet<(string Type, long Seq)> ShippedSuggestions(List<ClassifiedEvent> events)
+    {
+        var suggestions = events.Where(e => e.Counts && e.ShippedBy is not null && e.Read.Signal.ShippedBy is { Actor: ShippedBy.SameActor, Lines: not null }).ToList();
+        var merges = events
+            .Where(e => suggestions.Any(s => s.ShippedBy!.Stored.Type == e.Stored.Type) && (e.Counts || e.Pending || e.Reason == ExclusionReason.Sliced))
+            .OrderBy(e => e.Stored.OccurredAt).ThenBy(e => e.Stored.Seq)
+            .ToList();
+        var found = new HashSet<(string Type, long Seq)>();
+        foreach (var suggestion in suggestions)
+        {
+            var shipped = suggestion.ShippedBy!;
+            var named = suggestion.AttributeText(suggestion.Read.Signal.ShippedBy!.On) is not null;
+            var earliest = named ? null : merges.FirstOrDefault(m => m.Stored.Type == shipped.Stored.Type && m.Stored.OccurredAt >= suggestion.Stored.OccurredAt);
+            found.Add(earliest is not null && earliest.Stored.OccurredAt <= shipped.Stored.OccurredAt
+                ? (earliest.Stored.Type, earliest.Stored.Seq)
+                : (shipped.Stored.Type, shipped.Stored.Seq));
+        }
+
+        return found;
     }
 
     /// <summary>The people an outcome's policy names as vouching for it: an attribute, or those of the event that shipped it.</summary>

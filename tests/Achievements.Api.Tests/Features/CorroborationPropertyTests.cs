@@ -85,7 +85,7 @@ public sealed class CorroborationPropertyTests
 
     /// <summary>
     /// Slicing is neither volume nor correction, and it never pays: one of the employee's merges cut into two to five
-    /// pull requests of the same lines in all, merged a minute apart with the same reviewers (reverted when it was),
+    /// pull requests of the same lines in all, merged one after another with the same reviewers (reverted when it was),
     /// never raises any starter badge's value or tier. The generated merges are at most one unit of work's lines, so a
     /// run's counted merges always stand for all its lines and the parts add nothing the whole did not.
     /// </summary>
@@ -116,7 +116,7 @@ public sealed class CorroborationPropertyTests
         Assert.True(standing > 30, $"merge-master stood at a tier in only {standing} worlds");
     }
 
-    /// <summary>The world with <paramref name="merge"/> cut into <paramref name="parts"/> pull requests a minute apart, its lines shared out, each reverted when it was.</summary>
+    /// <summary>The world with <paramref name="merge"/> cut into <paramref name="parts"/> pull requests merged one after another, its lines shared out, each reverted when it was.</summary>
     private static Sent[] Split(Sent[] events, Sent merge, int parts)
     {
         var attributes = System.Text.Json.Nodes.JsonNode.Parse(merge.Attributes)!.AsObject();
@@ -129,7 +129,8 @@ public sealed class CorroborationPropertyTests
             var slice = attributes.DeepClone().AsObject();
             slice["pr_id"] = $"{id}-part{part}";
             slice["lines_added"] = (lines / parts) + (part < lines % parts ? 1 : 0);
-            var at = Math.Max(0, merge.MinutesAgo - part);
+            // All at the moment the whole merged, one after another: the same work, only more pull requests.
+            var at = merge.MinutesAgo;
             return (IEnumerable<Sent>)[
                 merge with { MinutesAgo = at, Attributes = slice.ToJsonString() },
                 .. reverted is null ? [] : new[] { reverted with { MinutesAgo = Math.Min(reverted.MinutesAgo, at), Attributes = Json(new() { ["pr_id"] = $"{id}-part{part}" }) } },
