@@ -30,7 +30,8 @@ internal static class SimulateCommand
           --days N        days of history ending at 2026-06-01T12:00Z, 1 to 365 (default 365)
           --seed N        seed of the random generator; the same seed gives the same output (default 7)
           --tiers FILE    also write every person's tier on every live badge to FILE as CSV
-                          (employee,shape,honest,badge,tier,status), to compare two runs person by person
+                          (employee,shape,honest,badge,tier,status,library_tier: the tier under
+                          the scoring library's built-in policy, counted in memory), to compare runs
 
         Honest people are everyone in an honest run (single developers with their colleagues, and
         whole teams: siloed, mixed, busy, with a high performer) and the bystanders in farming runs.
@@ -83,7 +84,7 @@ internal static class SimulateCommand
             var report = await SimulationReport.ReadAsync(mediator, connections, organisation.Runs, Now, cancellationToken);
             if (options.Tiers is { } tiers)
             {
-                await TierFile.WriteAsync(tiers, connections, organisation.Runs, cancellationToken);
+                await TierFile.WriteAsync(tiers, connections, organisation.Runs, Now, cancellationToken);
             }
 
             var farming = organisation.Runs.Count(run => run.Farming);
