@@ -44,7 +44,7 @@ internal sealed record Organisation(IReadOnlyList<PersonaRun> Runs)
     {
         var master = new Random(seed);
         var runs = Farming.Select(persona => persona.Generate(persona.Name, now, days, new Random(master.Next()))).ToList();
-        var plans = Plan(employees - runs.Sum(run => run.People.Count()), master);
+        var plans = Plan(employees - runs.Sum(run => run.People.Count()) - PeopleOf(DrawnLast, now), master);
         if (plans is null)
         {
             return null;
@@ -56,14 +56,28 @@ internal sealed record Organisation(IReadOnlyList<PersonaRun> Runs)
             runs.Add(shape.Persona(sizes).Generate($"{shape.Name}-{i + 1:000}", now, days, new Random(master.Next())));
         }
 
+        // One seed for them all, drawn after every other run's: the slicer and its control plan the very same lines.
+        var last = master.Next();
+        runs.AddRange(DrawnLast.Select(persona => persona.Generate(persona.Name, now, days, new Random(last))));
         return new Organisation(runs);
     }
 
-    /// <summary>How many people the farming personas alone bring (a one-day run is enough to ask), plus one honest team.</summary>
-    public static int MinimumEmployees(DateTimeOffset now) =>
-        Farming.Sum(persona => persona.Generate(persona.Name, now, 1, new Random(0)).People.Count()) + Rotation[0].Smallest;
+    /// <summary>How many people the farming personas and those drawn last bring, plus one honest team.</summary>
+    public static int MinimumEmployees(DateTimeOffset now) => PeopleOf(Farming.Concat(DrawnLast), now) + Rotation[0].Smallest;
 
-    private static IEnumerable<IPersona> Farming => PersonaLibrary.Farming;
+    /// <summary>The farms drawn first, in the library's order: each takes the next seed of the organisation's random.</summary>
+    private static IEnumerable<IPersona> Farming => PersonaLibrary.Farming.Where(persona => !PersonaLibrary.DrawnLast.Contains(persona.Name));
+
+    /// <summary>
+    /// The personas added with units of work and attribution by evidence, drawn after the honest runs, so that a seed
+    /// gives the farms and honest people it gave before they existed; the head count still includes their people.
+    /// </summary>
+    private static IEnumerable<IPersona> DrawnLast =>
+        PersonaLibrary.DrawnLast.Select(name => PersonaLibrary.Find(name) ?? throw new InvalidOperationException($"No persona {name}."));
+
+    /// <summary>How many people the personas bring: a one-day run is enough to ask.</summary>
+    private static int PeopleOf(IEnumerable<IPersona> personas, DateTimeOffset now) =>
+        personas.Sum(persona => persona.Generate(persona.Name, now, 1, new Random(0)).People.Count());
 
     /// <summary>
     /// Team sizes for the honest runs, the shapes taken in turn with sizes drawn from <paramref name="random"/>. A shape

@@ -24,11 +24,14 @@ internal static class SimulateCommand
     private const int NamedInVerdict = 5;
 
     private const string Usage = """
-        Usage: Achievements.Api simulate [--employees N] [--days N] [--seed N]
+        Usage: Achievements.Api simulate [--employees N] [--days N] [--seed N] [--tiers FILE]
 
           --employees N   people in the directory, every farming persona's included (default 200)
           --days N        days of history ending at 2026-06-01T12:00Z, 1 to 365 (default 365)
           --seed N        seed of the random generator; the same seed gives the same output (default 7)
+          --tiers FILE    also write every person's tier on every live badge to FILE as CSV
+                          (employee,shape,honest,badge,tier,status,library_tier: the tier under
+                          the scoring library's built-in policy, counted in memory), to compare runs
 
         Honest people are everyone in an honest run (single developers with their colleagues, and
         whole teams: siloed, mixed, busy, with a high performer) and the bystanders in farming runs.
@@ -77,7 +80,12 @@ internal static class SimulateCommand
             }
 
             await OrganisationSeeding.SeedAsync(mediator, organisation.Runs, cancellationToken);
-            var report = await SimulationReport.ReadAsync(mediator, app.Services.GetRequiredService<IDbConnectionFactory>(), organisation.Runs, Now, cancellationToken);
+            var connections = app.Services.GetRequiredService<IDbConnectionFactory>();
+            var report = await SimulationReport.ReadAsync(mediator, connections, organisation.Runs, Now, cancellationToken);
+            if (options.Tiers is { } tiers)
+            {
+                await TierFile.WriteAsync(tiers, connections, organisation.Runs, Now, cancellationToken);
+            }
 
             var farming = organisation.Runs.Count(run => run.Farming);
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -145,7 +153,7 @@ internal static class SimulateCommand
 }
 
 /// <summary>The simulate command's arguments; null, with the reason, when any is missing, unknown or out of range.</summary>
-internal sealed record SimulationOptions(int Employees, int Days, int Seed)
+internal sealed record SimulationOptions(int Employees, int Days, int Seed, string? Tiers = null)
 {
     public const int MaximumEmployees = 5000;
     public const int MaximumDays = 365;
@@ -156,10 +164,22 @@ internal sealed record SimulationOptions(int Employees, int Days, int Seed)
         for (var i = 0; i < args.Count; i += 2)
         {
             var name = args[i];
-            if (name is not ("--employees" or "--days" or "--seed"))
+            if (name is not ("--employees" or "--days" or "--seed" or "--tiers"))
             {
                 problem = $"Unknown argument '{name}'.";
                 return null;
+            }
+
+            if (name == "--tiers")
+            {
+                if (i + 1 >= args.Count || string.IsNullOrWhiteSpace(args[i + 1]))
+                {
+                    problem = "--tiers needs a file name.";
+                    return null;
+                }
+
+                options = options with { Tiers = args[i + 1] };
+                continue;
             }
 
             if (i + 1 >= args.Count || !int.TryParse(args[i + 1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))

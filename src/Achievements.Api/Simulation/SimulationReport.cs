@@ -47,6 +47,11 @@ internal sealed class SimulationReport
 
     private const string SelectOpenFlags = "SELECT employees FROM flags WHERE status = 'open'";
 
+    private const string SelectAward = "SELECT tier AS Tier, status AS Status FROM awards WHERE employee_id = @Employee AND badge_key = @Badge AND tier IS NOT NULL";
+
+    /// <summary>The personas that ship the same lines, sliced and whole, and the badge on which they are compared.</summary>
+    private static readonly (string Persona, string Badge)[] SameLines = [("slicer", "merge-master"), ("slicer-control", "merge-master")];
+
     public required IReadOnlyList<PersonaOutcome> Rows { get; init; }
 
     /// <summary>
@@ -64,6 +69,12 @@ internal sealed class SimulationReport
     public required IReadOnlyList<string> HonestFlaggedOrHeld { get; init; }
 
     public required int HonestPeople { get; init; }
+
+    /// <summary>
+    /// The slicer's and its control's developers' tiers on the badge they are compared on, with the award's status
+    /// ("silver (held)"), or "none": the same lines sliced and shipped whole, side by side.
+    /// </summary>
+    public IReadOnlyList<(string Persona, string Badge, string Tier)> SlicedBesideWhole { get; init; } = [];
 
     public bool Passed => FarmingWinners.Count == 0 && StrongWithoutAward.Count == 0 && HonestFlaggedOrHeld.Count == 0;
 
@@ -121,6 +132,17 @@ internal sealed class SimulationReport
             .ToList();
 
         var strong = runs.Where(run => run.Persona == HonestStrong).Select(run => run.Employees[0].Id).ToList();
+        var sliced = new List<(string Persona, string Badge, string Tier)>();
+        foreach (var (persona, badge) in SameLines)
+        {
+            foreach (var run in runs.Where(run => run.Persona == persona))
+            {
+                var award = await connection.QueryFirstOrDefaultAsync<(string Tier, string Status)?>(
+                    new CommandDefinition(SelectAward, new { Employee = run.Employees[0].Id, Badge = badge }, cancellationToken: cancellationToken));
+                sliced.Add((persona, badge, award is { } a ? a.Status == "active" ? a.Tier : $"{a.Tier} ({a.Status})" : "none"));
+            }
+        }
+
         return new SimulationReport
         {
             Rows = rows,
@@ -129,6 +151,7 @@ internal sealed class SimulationReport
             StrongDevelopers = strong.Count,
             HonestFlaggedOrHeld = [.. honest.Where(wronged.Contains)],
             HonestPeople = honest.Count,
+            SlicedBesideWhole = sliced,
         };
     }
 
@@ -158,6 +181,12 @@ internal sealed class SimulationReport
         foreach (var line in lines)
         {
             output.WriteLine(Line(line, widths));
+        }
+
+        if (SlicedBesideWhole.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine($"The same lines, sliced and whole: {string.Join(", ", SlicedBesideWhole.Select(s => $"{s.Persona} {s.Badge}:{s.Tier}"))}.");
         }
     }
 

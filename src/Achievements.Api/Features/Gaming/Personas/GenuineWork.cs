@@ -9,6 +9,17 @@ internal static class GenuineWork
     /// <summary>How often a reviewed pull request has a second reviewer besides the first.</summary>
     public const double SecondReviewer = 0.2;
 
+    /// <summary>The assistant an honest organisation's developers use; any name would do, one keeps runs the same.</summary>
+    public const string Assistant = "copilot";
+
+    /// <summary>
+    /// The evidence a real organisation has for a pull request its author says AI helped with: the assistant's
+    /// co-author trailer on its commits, which the GitHub source reports at the merge. It draws nothing from the run's
+    /// random, so that a run with evidence is otherwise the same run as one without.
+    /// </summary>
+    public static void CoAuthored(Timeline line, string author, DateTimeOffset merged, string prId) =>
+        line.AiEvidence(author, merged, prId, Assistant, BuiltInSignals.EvidenceKinds.CoAuthorTrailer);
+
     /// <summary>
     /// Lines added and deleted of an ordinary pull request: 15 to 400 in all, most of them small (squaring a uniform
     /// share puts the median near 110 lines), up to a third of them deletions.

@@ -54,8 +54,15 @@ internal sealed class HonestPersona(string name, WorkHabits habits, int peers = 
                 List<string> reviewers = colleagues.Count > 1 && random.NextDouble() < 0.2 ? [reviewer, Other(colleagues, reviewer, random)] : [reviewer];
                 // The pull request holds the accepted suggestions and the developer's own code around them.
                 var linesAdded = Math.Max(random.Next(15, 400), merge.SuggestedLines + random.Next(5, 60));
-                line.PrMerged(developer, merge.At, reviewers, linesAdded, random.Next(0, 120),
-                    aiAssisted: random.NextDouble() < habits.AiAssistedShare, prId: merge.PrId);
+                var linesDeleted = random.Next(0, 120);
+                var aiAssisted = random.NextDouble() < habits.AiAssistedShare;
+                line.PrMerged(developer, merge.At, reviewers, linesAdded, linesDeleted, aiAssisted, merge.PrId);
+                if (aiAssisted)
+                {
+                    // An honest developer's word is backed by what a real organisation records.
+                    GenuineWork.CoAuthored(line, developer, merge.At, merge.PrId);
+                }
+
                 foreach (var colleague in reviewers)
                 {
                     // A colleague approves at most one of the developer's pull requests a month. Real teams spread

@@ -142,8 +142,14 @@ internal sealed class HonestTeams(string name, int teams, int smallest, int larg
                 }
             }
 
-            GenuineWork.ReviewedMerge(line, member.Id, merge.At, reviewers, atLeastAdded: merge.SuggestedLines + random.Next(5, 60),
-                aiAssisted: merge.SuggestedLines > 0 || random.NextDouble() < 0.2, prId: merge.PrId);
+            // Drawn in the order the arguments were, so that the run is the same as before evidence was written.
+            var atLeastAdded = merge.SuggestedLines + random.Next(5, 60);
+            var aiAssisted = merge.SuggestedLines > 0 || random.NextDouble() < 0.2;
+            GenuineWork.ReviewedMerge(line, member.Id, merge.At, reviewers, atLeastAdded, aiAssisted, merge.PrId);
+            if (aiAssisted)
+            {
+                GenuineWork.CoAuthored(line, member.Id, merge.At, merge.PrId);
+            }
         }
     }
 

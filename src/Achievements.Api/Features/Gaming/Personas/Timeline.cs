@@ -114,6 +114,17 @@ internal sealed class Timeline(string idPrefix, DateTimeOffset now, int days, Ra
         return prId;
     }
 
+    /// <summary>
+    /// Evidence that AI took part in pull request <paramref name="prId"/>, as the GitHub source reports it (a co-author
+    /// trailer, an agent's account) from the run's default source, at the merge. Its id is the pull request's own
+    /// with a suffix, not one drawn from the run's counter, so that adding evidence leaves every other event's id as it was.
+    /// </summary>
+    public void AiEvidence(string actor, DateTimeOffset at, string prId, string tool, string kind)
+    {
+        var (_, pull, _, toolAttribute, kindAttribute) = BuiltInSignals.Evidence;
+        Add(BuiltInSignals.Evidence.Signal, actor, at, new Dictionary<string, object?> { [toolAttribute] = tool, [kindAttribute] = kind, [pull] = prId }, eventId: $"{prId}-evidence");
+    }
+
     public void PrReverted(string actor, DateTimeOffset at, string prId) =>
         Add("pr.reverted", actor, at, new Dictionary<string, object?> { ["pr_id"] = prId });
 
