@@ -50,7 +50,7 @@ public sealed record Voices(string From, int PerVoice, string Window, int Breadt
 /// <summary>
 /// Units of work: how the outcomes of one author (or, with <paramref name="By"/>, of one author towards one other
 /// person) that follow each other closely are one piece of work however they are sliced. Outcomes less than
-/// <paramref name="Gap"/> apart form a run; within a run each counted outcome stands for <paramref name="Lines"/> lines
+/// <paramref name="Gap"/> apart form a run, whatever each one's verdict; within a run each counted outcome stands for <paramref name="Lines"/> lines
 /// of substance (<see cref="LinesThatCount"/>), and an outcome whose run's lines so far are already stood for by the
 /// outcomes counted before it is <c>sliced</c>. Lines beyond a unit carry forward within the run, so a large pull
 /// request followed by a small fix counts twice; 120 lines shipped as seventeen pull requests a week count about as

@@ -272,6 +272,41 @@ public sealed class CorrectionIndex
 }
 
 /// <summary>
+/// For ingestion: whom new evidence concerns. <c>ai.evidence</c> about a merge changes the standing of the merge's
+/// author, who may not be the evidence's actor (a commit pushed by someone else, a tool reporting for a pull request).
+/// </summary>
+public static class AttributedOutcomes
+{
+    /// <summary>
+    /// One lookup per attributed signal and key: its outcomes whose identity (<c>correctedBy.on</c>) is an evidence's
+    /// <c>pr_id</c>, and whose <c>merge_commit_sha</c> is an evidence's <c>commit_sha</c>.
+    /// </summary>
+    /// <param name="catalog">Which signals are attributed by evidence.</param>
+    /// <param name="events">Each new event's type and a reader of its string attributes.</param>
+    public static IReadOnlyList<KeyLookup> NamedBy(SignalCatalog catalog, IReadOnlyList<(string Type, Func<string, string?> Attribute)> events)
+    {
+        var (signal, pull, commit, _, _) = BuiltInSignals.Evidence;
+        var evidence = events.Where(e => e.Type == signal).ToList();
+        if (evidence.Count == 0)
+        {
+            return [];
+        }
+
+        return [.. catalog.Signals
+            .Where(outcome => outcome.Attribution is not null && outcome.CorrectedBy is not null)
+            .SelectMany(outcome => new[]
+            {
+                new KeyLookup(outcome.Type, outcome.CorrectedBy!.On, Keys(evidence, pull)),
+                new KeyLookup(outcome.Type, BuiltInSignals.MergeFacts.Commit, outcome.Attribute(BuiltInSignals.MergeFacts.Commit) is null ? [] : Keys(evidence, commit)),
+            })
+            .Where(lookup => lookup.Keys.Count > 0)];
+    }
+
+    private static List<string> Keys(List<(string Type, Func<string, string?> Attribute)> evidence, string name) =>
+        [.. evidence.Select(e => e.Attribute(name)).OfType<string>().Distinct(StringComparer.Ordinal)];
+}
+
+/// <summary>
 /// The catalog's policy, compiled: trusted sources, identities, qualify conditions, settlement windows, corrections
 /// and daily caps. It decides for every event whether it counts; rules only ever see the events that do.
 /// </summary>

@@ -33,6 +33,36 @@ public sealed class EvaluationQueueTests
     }
 
     [Fact]
+    public async Task A_revert_from_another_source_queues_the_author_whose_merge_it_corrects()
+    {
+        await using var app = new AchievementsApp();
+        await new Personas(app).PrMerged("ada", Personas.Now.AddDays(-20), prId: "p-1").SendAsync();
+        await app.EvaluateAsync();
+        await new Personas(app).Add("pr.reverted", "ops", Personas.Now, new() { ["pr_id"] = "p-1" }, source: "ci").SendAsync();
+
+        await using var connection = app.Connect();
+        Assert.Equal(["ada", "ops"], (await connection.QueryAsync<string>("SELECT employee_id FROM evaluation_queue ORDER BY employee_id")).ToList());
+    }
+
+    [Theory]
+    [InlineData("pr_id", "p-1")]
+    [InlineData("commit_sha", "0123456789abcdef0123456789abcdef01234567")]
+    public async Task Evidence_about_a_merge_queues_its_author_whoever_sent_it(string names, string value)
+    {
+        await using var app = new AchievementsApp();
+        await new Personas(app).Add("pr.merged", "ada", Personas.Now.AddDays(-20), new()
+        {
+            ["pr_id"] = "p-1", ["repo"] = "web", ["lines_added"] = 80, ["lines_deleted"] = 5, ["merged_by"] = "rex", ["reviewers"] = new[] { "rex" },
+            ["merge_commit_sha"] = "0123456789abcdef0123456789abcdef01234567",
+        }).SendAsync();
+        await app.EvaluateAsync();
+        await new Personas(app).Add("ai.evidence", "ops", Personas.Now, new() { [names] = value, ["tool"] = "claude", ["evidence"] = "tool-report" }).SendAsync();
+
+        await using var connection = app.Connect();
+        Assert.Equal(["ada", "ops"], (await connection.QueryAsync<string>("SELECT employee_id FROM evaluation_queue ORDER BY employee_id")).ToList());
+    }
+
+    [Fact]
     public async Task A_revert_queues_the_author_of_the_merge_not_the_person_who_reverted()
     {
         await using var app = new AchievementsApp();

@@ -165,7 +165,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         if (accepted.Count > 0)
         {
             await EnsureEmployeesAsync(connection, transaction, accepted.Select(a => a.ActorText!), now, cancellationToken);
-            var affected = accepted.Select(a => a.ActorText!).Concat(await CorrectedAuthorsAsync(connection, transaction, catalog, source, accepted, cancellationToken));
+            var affected = accepted.Select(a => a.ActorText!).Concat(await AffectedAuthorsAsync(connection, transaction, catalog, accepted, cancellationToken));
             await EvaluationQueue.EnqueueAsync(connection, transaction, affected, now, cancellationToken);
         }
 
@@ -178,26 +178,25 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
             EnsureEmployees(SqlDialect.Of(connection)), new { Actors = JsonSerializer.Serialize(actors.Distinct(StringComparer.Ordinal)), Now = now }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>
-    /// A correction changes someone else's standing: the author of the outcome it corrects, not the person who
-    /// reverted it. Their award may have to be clawed back, so they are queued too. One lookup per corrected signal,
-    /// the same one evaluation runs, however many corrections the batch holds.
+    /// A correction, or evidence about a merge, changes someone else's standing: the author of the outcome it corrects
+    /// or attributes, not whoever sent it. Their award may change, so they are queued too. One lookup per signal and
+    /// key, the same ones evaluation runs, however many such events the batch holds; whichever source reported the
+    /// outcome, since a trusted correction from any source corrects it (queuing one too many costs an evaluation).
     /// </summary>
-    private static async Task<IEnumerable<string>> CorrectedAuthorsAsync(
+    private static async Task<IEnumerable<string>> AffectedAuthorsAsync(
         DbConnection connection,
         DbTransaction transaction,
         SignalCatalog catalog,
-        string source,
         List<IncomingEvent> accepted,
         CancellationToken cancellationToken)
     {
-        var corrections = accepted
+        var events = accepted
             .Select(e => (e.TypeText!, (Func<string, string?>)(name => e.Attributes.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null)))
             .ToList();
         var authors = new List<string>();
-        foreach (var lookup in CorrectionIndex.OutcomesCorrectedBy(catalog, corrections))
+        foreach (var lookup in CorrectionIndex.OutcomesCorrectedBy(catalog, events).Concat(AttributedOutcomes.NamedBy(catalog, events)))
         {
-            // Within the same source: a correction undoes only its own source's outcome, as evaluation matches it.
-            authors.AddRange((await CorrectionLookup.FindAsync(connection, transaction, lookup, cancellationToken)).Where(e => e.Source == source).Select(e => e.Actor));
+            authors.AddRange((await CorrectionLookup.FindAsync(connection, transaction, lookup, cancellationToken)).Select(e => e.Actor));
         }
 
         return authors;

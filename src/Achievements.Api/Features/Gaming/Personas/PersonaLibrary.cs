@@ -38,7 +38,7 @@ internal static class PersonaLibrary
         new PhantomReviewers(phantoms: 1),
         new PhantomReviewers(phantoms: 3),
         new TeamFarm(),
-        // Aimed at units of work and attribution by evidence (wave 25): a word with no evidence behind it and a trickle
+        // Aimed at units of work and attribution by evidence (issue 25): a word with no evidence behind it and a trickle
         // of spend, and work cut into slices (judged beside its control, the same lines as one pull request a week).
         new LabelFarmer(),
         new Slicer(),
@@ -53,7 +53,7 @@ internal static class PersonaLibrary
     ];
 
     /// <summary>
-    /// The personas of wave 25, which a simulated organisation draws after all the others (<see cref="Simulation.Organisation"/>),
+    /// The personas of issue 25, which a simulated organisation draws after all the others (<see cref="Simulation.Organisation"/>),
     /// so that adding them left every earlier run of a seed as it was.
     /// </summary>
     public static IReadOnlyList<string> DrawnLast { get; } = ["label-farmer", "slicer", "slicer-control"];
