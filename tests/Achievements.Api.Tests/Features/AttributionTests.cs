@@ -17,9 +17,14 @@ public sealed class AttributionTests
     {
         var attributes = new Dictionary<string, object?>
         {
-            ["pr_id"] = prId, ["repo"] = "web", ["lines_added"] = 90, ["lines_deleted"] = 5,
-            ["merged_by"] = Team[daysAgo % 3], ["reviewers"] = new[] { Team[daysAgo % 3], Team[(daysAgo + 1) % 3] },
-            ["ai_assisted"] = label, ["merge_commit_sha"] = commit,
+            ["pr_id"] = prId,
+            ["repo"] = "web",
+            ["lines_added"] = 90,
+            ["lines_deleted"] = 5,
+            ["merged_by"] = Team[daysAgo % 3],
+            ["reviewers"] = new[] { Team[daysAgo % 3], Team[(daysAgo + 1) % 3] },
+            ["ai_assisted"] = label,
+            ["merge_commit_sha"] = commit,
         };
         return events.Add("pr.merged", actor, Now.AddDays(-daysAgo), attributes);
     }

@@ -52,7 +52,12 @@ public sealed class EvaluationQueueTests
         await using var app = new AchievementsApp();
         await new Personas(app).Add("pr.merged", "ada", Personas.Now.AddDays(-20), new()
         {
-            ["pr_id"] = "p-1", ["repo"] = "web", ["lines_added"] = 80, ["lines_deleted"] = 5, ["merged_by"] = "rex", ["reviewers"] = new[] { "rex" },
+            ["pr_id"] = "p-1",
+            ["repo"] = "web",
+            ["lines_added"] = 80,
+            ["lines_deleted"] = 5,
+            ["merged_by"] = "rex",
+            ["reviewers"] = new[] { "rex" },
             ["merge_commit_sha"] = "0123456789abcdef0123456789abcdef01234567",
         }).SendAsync();
         await app.EvaluateAsync();
