@@ -88,6 +88,8 @@ internal static class ServiceSetup
         services.AddDataProtection().SetApplicationName("Achievements");
         services.AddOptions<KeyManagementOptions>()
             .Configure<IDbConnectionFactory>((options, connections) => options.XmlRepository = new DatabaseXmlRepository(connections));
+        // Read now, so that a malformed tool in Achievements:Github stops the start with a message naming it.
+        services.AddSingleton(GithubAiEvidence.From(builder.Configuration));
         services.AddSingleton<GithubIntegration>();
 
         services.AddHttpContextAccessor();

@@ -580,7 +580,9 @@ public sealed class CountingPolicy
     /// </summary>
     private static List<ClassifiedEvent> ApplyShippedLines(List<ClassifiedEvent> events)
     {
-        var shipped = new Dictionary<ReadEvent, double>(ReferenceEqualityComparer.Instance);
+        // By the shipping event's identity, not its instance: a suggestion that names the pull request finds it through
+        // the shipping lookups, one that names none among its author's own events, and both share its lines.
+        var shipped = new Dictionary<(string Type, long Seq), double>();
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i];
@@ -589,14 +591,14 @@ public sealed class CountingPolicy
                 continue;
             }
 
-            var total = shipped.GetValueOrDefault(by) + e.AttributeNumber(lines);
+            var total = shipped.GetValueOrDefault((by.Stored.Type, by.Stored.Seq)) + e.AttributeNumber(lines);
             if (total > LinesThatCount.UpTo(by, upTo))
             {
                 events[i] = e with { Reason = ExclusionReason.ExceedsMergedLines, ShippedBy = null };
                 continue;
             }
 
-            shipped[by] = total;
+            shipped[(by.Stored.Type, by.Stored.Seq)] = total;
         }
 
         return events;
@@ -769,8 +771,9 @@ public sealed class CountingPolicy
     private static HashSet<(string Type, long Seq)> ShippedSuggestions(List<ClassifiedEvent> events)
     {
         var suggestions = events.Where(e => e.Counts && e.ShippedBy is not null && e.Read.Signal.ShippedBy is { Actor: ShippedBy.SameActor, Lines: not null }).ToList();
+        var shipping = suggestions.Select(s => s.ShippedBy!.Stored.Type).ToHashSet(StringComparer.Ordinal);
         var merges = events
-            .Where(e => suggestions.Any(s => s.ShippedBy!.Stored.Type == e.Stored.Type) && (e.Counts || e.Pending || e.Reason == ExclusionReason.Sliced))
+            .Where(e => shipping.Contains(e.Stored.Type) && (e.Counts || e.Pending || e.Reason == ExclusionReason.Sliced))
             .OrderBy(e => e.Stored.OccurredAt).ThenBy(e => e.Stored.Seq)
             .ToList();
         var found = new HashSet<(string Type, long Seq)>();

@@ -115,8 +115,11 @@ public sealed class PersonaLibraryTests
         });
     }
 
+    // The developers of ordinary habits; the slicer's control ships one pull request a week and reviews nobody's.
+    public static TheoryData<string> Developers => [.. PersonaLibrary.Honest.OfType<HonestPersona>().Select(persona => persona.Name)];
+
     [Theory]
-    [MemberData(nameof(Honest))]
+    [MemberData(nameof(Developers))]
     public void An_honest_developer_is_vouched_for_by_at_least_three_colleagues_none_of_them_more_than_once_a_month(string name)
     {
         var run = PersonaLibrary.Find(name)!.Generate("team-1", Now, 365, new Random(7));
@@ -151,10 +154,11 @@ public sealed class PersonaLibraryTests
             "token-burner", "prompt-spammer", "self-merger", "trivial-splitter", "revert-and-remerge", "accept-then-discard", "review-ring", "bot-account", "burst-farmer", "replayer",
             "agent-loop", "rubber-stamper", "patron-fed-farmer", "closed-circle", "mixed-circle", "token-hider",
             "camouflaged-circle", "patron-farmer-3", "patron-farmer-5", "phantom-reviewers-1", "phantom-reviewers-3", "team-farm",
+            "label-farmer", "slicer",
         ];
 
         Assert.Equal(farming, PersonaLibrary.Farming.Select(p => p.Name));
-        Assert.Equal(["honest-strong", "honest-steady", "honest-light"], PersonaLibrary.Honest.Select(p => p.Name));
+        Assert.Equal(["honest-strong", "honest-steady", "honest-light", "slicer-control"], PersonaLibrary.Honest.Select(p => p.Name));
         Assert.Equal(["honest-team", "honest-siloed-teams", "honest-mixed-teams", "honest-busy-team", "honest-high-performer"], PersonaLibrary.HonestTeams.Select(p => p.Name));
         Assert.All(PersonaLibrary.Farming, p => Assert.True(p.Farming));
         Assert.All(PersonaLibrary.Honest.Concat(PersonaLibrary.HonestTeams), p => Assert.False(p.Farming));

@@ -13,9 +13,9 @@ internal sealed record GithubSettings(byte[] Secret, bool AutoCreateEmployees, G
 /// <summary>
 /// Reads and writes the one GitHub integration row. The webhook secret is protected with ASP.NET Core Data Protection
 /// (the key ring is in the database, <c>DatabaseXmlRepository</c>), so the column never holds it in the clear.
-/// One per app, built from its own Data Protection provider and configuration.
+/// One per app, built from its own Data Protection provider and the configured tools and agent accounts.
 /// </summary>
-internal sealed class GithubIntegration(IDataProtectionProvider protection, IConfiguration configuration)
+internal sealed class GithubIntegration(IDataProtectionProvider protection, GithubAiEvidence ai)
 {
     public const string WebhookUrl = "/api/v1/webhooks/github";
 
@@ -23,7 +23,7 @@ internal sealed class GithubIntegration(IDataProtectionProvider protection, ICon
     private readonly IDataProtector _protector = protection.CreateProtector("Achievements.Github.WebhookSecret.v1");
 
     // The tools and agent accounts are configuration, not the stored row: they change with the tools, not with the webhook.
-    private readonly GithubAiEvidence _ai = GithubAiEvidence.From(configuration);
+    private readonly GithubAiEvidence _ai = ai;
 
     private const string Select = "SELECT protected_secret AS ProtectedSecret, auto_create_employees AS AutoCreateEmployees FROM github_integration WHERE id = 1";
 
