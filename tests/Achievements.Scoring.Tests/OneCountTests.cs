@@ -28,6 +28,11 @@ public sealed class OneCountTests
         ma1       pr.merged             eve    -12d1h             {"pr_id":"ra1","reviewers":["dee"],"lines_added":7,"lines_deleted":0} ⇶ counts
         ra2       review.approved       dee    -12d1h30m          {"author":"eve"}                                      ⇶ sliced
         ma2       pr.merged             eve    -12d1h             {"pr_id":"ra2","reviewers":["dee"],"lines_added":7,"lines_deleted":0} ⇶ sliced
+        // a merge's lines bound the suggestions that name it and those that ship in it unnamed, together: 10 lines hold
+        // the six named and not six more
+        u1        suggestion.accepted   ula    -10d2h     editor  {"lines":6,"pr_id":"um"}                              ⇶ counts
+        u2        suggestion.accepted   ula    -10d1h     editor  {"lines":6}                                           ⇶ exceeds-merged-lines
+        um        pr.merged             ula    -10d               {"lines_added":10,"lines_deleted":0}                  ⇶ counts
         """;
 
     private static readonly History History = History.Of(Table.Rows(Events).Select(row => Row.Parse(row.Left)));
