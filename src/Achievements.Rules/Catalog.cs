@@ -5,7 +5,7 @@ namespace Achievements.Rules;
 /// </summary>
 /// <example>
 /// <c>pr.merged</c> is an <see cref="Outcome"/>, <c>tokens.consumed</c> is <see cref="Volume"/>,
-/// <c>pr.reverted</c> is a <see cref="Correction"/>.
+/// <c>pr.reverted</c> is a <see cref="Correction"/>, <c>ai.evidence</c> is <see cref="Evidence"/>.
 /// </example>
 public enum SignalKind
 {
@@ -17,6 +17,9 @@ public enum SignalKind
 
     /// <summary>Work undone (a revert, a discarded suggestion). More must never raise a badge.</summary>
     Correction,
+
+    /// <summary>What a tool or a source says about work (that AI took part in it). Attribution: more must never raise a badge.</summary>
+    Evidence,
 }
 
 /// <summary>The type of a signal attribute as rules see it.</summary>

@@ -177,8 +177,13 @@ internal sealed class DiagnosticBag(string source)
         var fix = signal.Kind == SignalKind.Volume
             ? $"use it only where more of it lowers the result, e.g. count(pr.merged, 90d) / count({signal.Type}, 90d)"
             : $"use it only where more of it lowers the result, e.g. count(pr.merged) - count({signal.Type})";
-        var kind = signal.Kind == SignalKind.Volume ? "a volume" : "a correction";
-        Error("AG001", span, $"'{signal.Type}' is {kind} signal and more of it {how}; this would let token or prompt volume raise the badge; {fix}");
+        var (kind, risk) = signal.Kind switch
+        {
+            SignalKind.Volume => ("a volume", "token or prompt volume"),
+            SignalKind.Evidence => ("an evidence", "what a tool or a source says about work, which is attribution,"),
+            _ => ("a correction", "undone work"),
+        };
+        Error("AG001", span, $"'{signal.Type}' is {kind} signal and more of it {how}; this would let {risk} raise the badge; {fix}");
     }
 
     public void NoOutcome(TextSpan span, IEnumerable<string> outcomes) =>

@@ -122,4 +122,17 @@ public sealed class OneCountTests
 
         Assert.Equal(3, standing.Value);
     }
+
+    [Theory]
+    [InlineData("count(ai.evidence, 90d)")]
+    [InlineData("count(pr.merged, 90d) + count(ai.evidence, 90d)")]
+    public void Evidence_never_earns_by_itself(string metric)
+    {
+        var definition = new BadgeDefinition("Evidence", "Counts what tools say.", "🧾", metric, [], [new TierDefinition("bronze", 1)]);
+
+        var (badge, diagnostics) = BadgeCompiler.TryCompile("evidence", 1, definition, History.Catalog.ToRuleCatalog());
+
+        Assert.Null(badge);
+        Assert.Contains(diagnostics, d => d.Code == "AG001" && d.Message.Contains("'ai.evidence' is an evidence signal", StringComparison.Ordinal));
+    }
 }

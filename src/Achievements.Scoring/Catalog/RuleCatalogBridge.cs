@@ -14,6 +14,7 @@ public static class RuleCatalogBridge
         {
             SignalDefinition.Outcome => SignalKind.Outcome,
             SignalDefinition.Correction => SignalKind.Correction,
+            SignalDefinition.Evidence => SignalKind.Evidence,
             _ => SignalKind.Volume,
         },
         [.. signal.Attributes.Select(a => new AttributeSchema(a.Name, TypeOf(a.Type), a.Optional, a.Signed))]);
