@@ -15,8 +15,8 @@ namespace Achievements.Api.Simulation;
 /// </summary>
 /// <remarks>
 /// <c>library_tier</c> is the tier under the scoring library's own built-in policy (<see cref="BuiltInSignals.All"/>),
-/// counted in memory the way the gate counts, with no detector's hold: what the counting policy of this build decides,
-/// whether or not the service's stored catalog carries all of it yet.
+/// counted in memory the way the gate counts, with no detector's hold: what the counting policy of this build decides
+/// on its own, beside what the service, with its stored catalog and its detectors, granted.
 /// </remarks>
 internal static class TierFile
 {
