@@ -30,6 +30,20 @@ public sealed class MyProgressPageTests(WebApp app)
     });
 
     [Fact]
+    public Task Frugal_builder_says_which_pull_requests_evidence_makes_AI_assisted_and_that_a_label_is_not_evidence() => app.InPageAsync(async page =>
+    {
+        await SignInAsync(page);
+
+        var frugal = page.Locator(".progress-item[data-badge=frugal-builder]");
+        await frugal.GetByText("Which of these were AI-assisted").ClickAsync();
+        await Expect(frugal).ToContainTextAsync("ada-1: AI-assisted (a commit names claude as co-author)");
+        await Expect(frugal).ToContainTextAsync("ada-0: labelled AI-assisted, but nothing shows it, and a label alone is not evidence");
+        await Expect(frugal).ToContainTextAsync("ada-2: no sign of AI");
+        // Merge Master does not ask whether AI helped, so it says nothing of it.
+        await Expect(page.Locator(".progress-item[data-badge=merge-master] details.attribution")).ToHaveCountAsync(0);
+    });
+
+    [Fact]
     public Task The_key_is_kept_in_session_storage_and_never_in_the_address() => app.InPageAsync(async page =>
     {
         await SignInAsync(page);

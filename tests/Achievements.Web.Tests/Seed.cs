@@ -40,7 +40,7 @@ internal static class Seed
         var events = new List<object>();
         for (var i = 0; i < 12; i++)
         {
-            events.Add(PullRequest($"ada-{i}", Ada, now.AddDays(-8 - (i * 6)), reviewer: Reviewers[i % 2], lines: 60));
+            events.Add(PullRequest($"ada-{i}", Ada, now.AddDays(-8 - (i * 6)), reviewer: Reviewers[i % 2], lines: 60, aiAssisted: i == 0 ? true : null));
         }
 
         for (var i = 0; i < SelfReviewed; i++)
@@ -49,6 +49,9 @@ internal static class Seed
         }
 
         events.Add(PullRequest("ada-tiny", Ada, now.AddDays(-11), reviewer: "grace", lines: 2));
+
+        // Frugal Builder asks whether AI helped: ada-0 is only labelled so (above), a co-author trailer shows it for ada-1.
+        events.Add(new { id = "gh-evidence-ada-1", type = "ai.evidence", actor = Ada, occurredAt = now.AddDays(-14).ToString("O"), attributes = new { pr_id = "ada-1", tool = "claude", evidence = "co-author-trailer" } });
 
         foreach (var (first, second) in Rings.Select(r => (r[0], r[1])))
         {
@@ -120,14 +123,25 @@ internal static class Seed
         return await app.CreateKeyAsync("employee", employee);
     }
 
-    private static object PullRequest(string id, string actor, DateTimeOffset at, string reviewer, int lines) => new
+    /// <summary>A reviewed, merged pull request; labelled AI-assisted (a claim, nothing more) when <paramref name="aiAssisted"/> says so.</summary>
+    private static object PullRequest(string id, string actor, DateTimeOffset at, string reviewer, int lines, bool? aiAssisted = null)
     {
-        id = $"gh-pr-{id}",
-        type = "pr.merged",
-        actor,
-        occurredAt = at.ToString("O"),
-        attributes = new { pr_id = id, repo = "web", lines_added = lines, lines_deleted = 0, merged_by = reviewer, reviewers = new[] { reviewer } },
-    };
+        var attributes = new Dictionary<string, object>
+        {
+            ["pr_id"] = id,
+            ["repo"] = "web",
+            ["lines_added"] = lines,
+            ["lines_deleted"] = 0,
+            ["merged_by"] = reviewer,
+            ["reviewers"] = new[] { reviewer },
+        };
+        if (aiAssisted is { } claimed)
+        {
+            attributes["ai_assisted"] = claimed;
+        }
+
+        return new { id = $"gh-pr-{id}", type = "pr.merged", actor, occurredAt = at.ToString("O"), attributes };
+    }
 
     private static object Approval(string id, string actor, string author, DateTimeOffset at) => new
     {

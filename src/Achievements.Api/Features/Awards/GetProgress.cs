@@ -97,7 +97,7 @@ internal sealed class GetProgressHandler(IDbConnectionFactory connections, TimeP
                 outcome.Value,
                 fraction,
                 [.. badge.Definition.Requires.Select((source, i) => new RequirementProgress(source, outcome.RequirementsMet[i]))],
-                [.. badge.Signals.Select(use => earning.Tally(use.Signal, use.Window, now))],
+                [.. badge.Signals.Select(use => Attributed(earning.Tally(use.Signal, use.Window, now), badge, context.Catalog))],
                 new VoiceProgress(standing.Voices, standing.VoicesNeeded),
                 standing.Limit,
                 !hidden.Contains(badge.Key),
@@ -105,6 +105,17 @@ internal sealed class GetProgressHandler(IDbConnectionFactory connections, TimeP
         });
         return new EmployeeProgress(query.EmployeeId, [.. badges], CostWeeks.OfEmployee(SpendWeeks.Of(counted, context.Catalog, now), now, "90d"), listed);
     }
+
+    /// <summary>
+    /// A tally keeps its per-outcome attribution only on a badge whose rule reads the attribute evidence decides (Frugal
+    /// Builder's <c>ai_assisted</c>): where it matters, why each merge is or is not AI-assisted; elsewhere, nothing. A
+    /// rule names an attribute by its identifier, so a whole-word match of the rule's source finds it.
+    /// </summary>
+    private static SignalTally Attributed(SignalTally tally, CompiledBadge badge, SignalCatalog catalog) =>
+        tally.Attribution is null || catalog.Find(tally.Type)?.Attribution is not { } attribution
+            || badge.Requires.Prepend(badge.Metric).Any(rule => System.Text.RegularExpressions.Regex.IsMatch(rule.Source, $@"\b{attribution.Attribute}\b"))
+            ? tally
+            : tally with { Attribution = null };
 
     private sealed record ProgressAward
     {

@@ -1,7 +1,7 @@
 import { api, problemView, ApiProblem } from './api.js';
 import { el, replace, session, formatDate } from './dom.js';
 import { tierClass } from './card.js';
-import { reasonSentence, pendingSentence, countedSentence } from './reasons.js';
+import { reasonSentence, pendingSentence, countedSentence, attributionSentence } from './reasons.js';
 import { weeklyChart } from './chart.js';
 import { signInSettings, beginSignIn, completeSignIn, accessToken, forgetSignIn, signOut } from './signin.js';
 
@@ -105,9 +105,20 @@ function badgeProgress(me, badge) {
     badge.requirements.length ? el('ul', { class: 'reasons', 'aria-label': 'Requirements' }, badge.requirements.map(r =>
       el('li', { class: r.satisfied ? 'met' : 'unmet' }, r.satisfied ? '✓ Met: ' : '✗ Not met: ', el('code', { text: r.expression })))) : null,
     lines.length ? el('ul', { class: 'reasons', 'aria-label': 'What counted' }, lines) : el('p', { class: 'muted', text: 'No events for this badge yet.' }),
+    attribution(badge),
     choice(`Show ${badge.name} in the directory`, badge.visible, visible =>
       api(`/employees/${encodeURIComponent(me.employee)}/badges/${encodeURIComponent(badge.badge)}/visibility`, { key: me.key, method: 'PUT', body: { visible } })),
     badge.status === 'active' ? credentialButton(me, badge) : null);
+}
+
+// For a badge that asks whether AI helped (Frugal Builder), each counted pull request and why it is, or is not,
+// AI-assisted: evidence decides, never a label.
+function attribution(badge) {
+  const outcomes = badge.signals.flatMap(signal => signal.attribution ?? []);
+  if (!outcomes.length) return null;
+  return el('details', { class: 'attribution' },
+    el('summary', { text: 'Which of these were AI-assisted' }),
+    el('ul', { class: 'reasons', 'aria-label': 'AI-assisted or not' }, outcomes.map(outcome => el('li', { text: attributionSentence(outcome) }))));
 }
 
 // The award as an Open Badges 3.0 credential (a signed VC-JWT) to keep in a wallet: fetched with the key or token,

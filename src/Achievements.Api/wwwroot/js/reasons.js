@@ -58,3 +58,22 @@ export function pendingSentence(type, count) {
 export function countedSentence(type, count) {
   return `${noun(type, count)} counted`;
 }
+
+// What the policy found about AI in one counted outcome (progress' signals[].attribution): evidence, or why none.
+function evidencePhrase(evidence) {
+  const [kind, tool] = evidence.split(':');
+  switch (kind) {
+    case 'shipped-suggestion': return 'an accepted AI suggestion shipped in it';
+    case 'co-author-trailer': return `a commit names ${tool} as co-author`;
+    case 'tool-report': return `${tool} reported working on it`;
+    case 'agent-account': return `the agent account ${tool} opened it for you`;
+    default: return evidence;
+  }
+}
+
+export function attributionSentence(outcome) {
+  const id = outcome.id ?? 'A pull request';
+  if (outcome.attributed) return `${id}: AI-assisted (${outcome.evidence.map(evidencePhrase).join('; ')})`;
+  if (outcome.claimed) return `${id}: labelled AI-assisted, but nothing shows it, and a label alone is not evidence`;
+  return `${id}: no sign of AI`;
+}
