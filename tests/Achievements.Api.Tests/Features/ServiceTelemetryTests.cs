@@ -128,6 +128,9 @@ public sealed class ServiceTelemetryTests
         await source.PostJsonAsync("/api/v1/events", SampleEvents.Batch(SampleEvents.PrMerged("e1", "ada", Now)));
         configured.Services.GetRequiredService<MeterProvider>().ForceFlush();
         configured.Services.GetRequiredService<TracerProvider>().ForceFlush();
+        // The exporters add from the providers' own threads (the periodic metric reader, the batch span processor):
+        // stopped first, so that the lists are read after the last export rather than during one.
+        await configured.DisposeAsync();
 
         var ingested = metrics.Last(m => m.Name == "achievements.events.ingested");
         Assert.Equal("{event}", ingested.Unit);
