@@ -234,13 +234,16 @@ public sealed partial class CountingPolicy
         var merges = events
             .Where(e => shipping.Contains(e.Stored.Type) && (e.Counts || e.Pending || e.Reason == ExclusionReason.Sliced))
             .OrderBy(e => e.Stored.OccurredAt).ThenBy(e => e.Stored.Seq)
-            .ToList();
+            .GroupBy(e => e.Stored.Type)
+            .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var found = new HashSet<(string Type, long Seq)>();
         foreach (var suggestion in suggestions)
         {
             var shipped = suggestion.ShippedBy!;
             var named = suggestion.AttributeText(suggestion.Read.Signal.ShippedBy!.On) is not null;
-            var earliest = named ? null : merges.FirstOrDefault(m => m.Stored.Type == shipped.Stored.Type && m.Stored.OccurredAt >= suggestion.Stored.OccurredAt);
+            var ofType = merges.GetValueOrDefault(shipped.Stored.Type) ?? [];
+            var first = named ? ofType.Count : OwnWork.FirstAtOrAfter(ofType, m => m.Stored.OccurredAt, suggestion.Stored.OccurredAt);
+            var earliest = first < ofType.Count ? ofType[first] : null;
             found.Add(earliest is not null && earliest.Stored.OccurredAt <= shipped.Stored.OccurredAt
                 ? (earliest.Stored.Type, earliest.Stored.Seq)
                 : (shipped.Stored.Type, shipped.Stored.Seq));

@@ -17,7 +17,7 @@ internal sealed class OwnWork(IReadOnlyList<ClassifiedEvent?> judged)
         var merges = MergesOf(ship.Signal);
         var lines = e.AttributeNumber(ship.Lines!);
         var until = e.Stored.OccurredAt + ship.WithinWindow;
-        for (var i = FirstAtOrAfter(merges, e.Stored.OccurredAt); i < merges.Count && merges[i].Event.Stored.OccurredAt <= until; i++)
+        for (var i = FirstAtOrAfter(merges, m => m.Event.Stored.OccurredAt, e.Stored.OccurredAt); i < merges.Count && merges[i].Event.Stored.OccurredAt <= until; i++)
         {
             var (merge, room) = merges[i];
             if (merge.Stored.OccurredAt > asOf)
@@ -53,14 +53,14 @@ internal sealed class OwnWork(IReadOnlyList<ClassifiedEvent?> judged)
         return merges;
     }
 
-    /// <summary>The index of the first merge at or after <paramref name="at"/>: acceptances are many, an author's merges few.</summary>
-    private static int FirstAtOrAfter(List<(ClassifiedEvent Event, double Room)> merges, DateTimeOffset at)
+    /// <summary>The index of the first of <paramref name="items"/>, in time order, at or after <paramref name="at"/>: acceptances are many, an author's merges few.</summary>
+    public static int FirstAtOrAfter<T>(IReadOnlyList<T> items, Func<T, DateTimeOffset> when, DateTimeOffset at)
     {
-        var (low, high) = (0, merges.Count);
+        var (low, high) = (0, items.Count);
         while (low < high)
         {
             var middle = (low + high) / 2;
-            (low, high) = merges[middle].Event.Stored.OccurredAt < at ? (middle + 1, high) : (low, middle);
+            (low, high) = when(items[middle]) < at ? (middle + 1, high) : (low, middle);
         }
 
         return low;
