@@ -110,9 +110,11 @@ internal static class ServiceSetup
         services.AddSingleton<EmployeeEvaluator>();
         services.AddSingleton<EvaluationRunner>();
         services.AddSingleton<DetectionRunner>();
+        services.AddSingleton<GatePopulations>();
         services.AddSingleton(provider => new AdversarialGate(
             [.. Features.Gaming.Personas.PersonaLibrary.Farming, .. Features.Gaming.Personas.PersonaLibrary.Honest],
-            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DetectionOptions>>()));
+            provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<DetectionOptions>>(),
+            provider.GetRequiredService<GatePopulations>()));
         services.Configure<DetectionOptions>(builder.Configuration.GetSection("Achievements:Detection"));
         services.Configure<EvaluationOptions>(builder.Configuration.GetSection("Achievements:Evaluation"));
         services.AddHostedService<EvaluationWorker>();

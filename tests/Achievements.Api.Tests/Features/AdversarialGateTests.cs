@@ -184,7 +184,7 @@ public sealed class AdversarialGateTests
         Assert.Equal("draft", badge.GetProperty("status").GetString());
     }
 
-    private static AdversarialGate Gate(IPersona persona) => new([persona], Options.Create(new DetectionOptions()));
+    private static AdversarialGate Gate(IPersona persona) => new([persona], Options.Create(new DetectionOptions()), new GatePopulations());
 
     private static CompiledBadge Polyglot(params (string Name, double Threshold)[] tiers) =>
         BadgeRules.Compile("polyglot", 1, new BadgeDefinition("Polyglot", "Repositories with a merged pull request over the last year.", "🌐",

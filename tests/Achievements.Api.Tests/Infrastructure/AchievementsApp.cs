@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using Achievements.Api.Features.Gaming;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -16,6 +17,12 @@ namespace Achievements.Api.Tests.Infrastructure;
 public class AchievementsApp : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key-0123456789";
+
+    /// <summary>
+    /// The adversarial gate's judged personas, shared by every app of the process: every app runs on the same day, and
+    /// the cache's key names the catalog and detector settings, so an app whose policies differ judges its own.
+    /// </summary>
+    private static readonly GatePopulations SharedGatePopulations = new();
 
     /// <summary>2026-06-01T12:00:00Z: a fixed "now" so that windows and ages are exact.</summary>
     public static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
@@ -60,7 +67,11 @@ public class AchievementsApp : WebApplicationFactory<Program>
         builder.UseSetting("Achievements:Webhooks:Background", "false");
         // Tests send far faster than people; the limits have tests of their own.
         builder.UseSetting("Achievements:RateLimits:Enabled", RateLimited ? "true" : "false");
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton(SharedGatePopulations);
+        });
     }
 
     public HttpClient Anonymous() => CreateClient();

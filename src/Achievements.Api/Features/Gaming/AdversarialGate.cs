@@ -31,11 +31,11 @@ internal sealed record GateReport(IReadOnlyList<PersonaVerdict> Verdicts)
 /// reviewed pull requests has not gamed a badge for ten merges.
 /// </summary>
 /// <remarks>
-/// A singleton per app. Generating and judging the library does not depend on the badge, so the judged populations
-/// are kept under a key of the day, the persona names and the catalog; a new day or a policy change makes a new key.
-/// Each app instance keeps its own (a few MB), so several instances each pay for the first publish of a day.
+/// Generating and judging the library does not depend on the badge, so the judged populations are kept in
+/// <see cref="GatePopulations"/> under a key of everything they depend on (the day, the personas, the catalog's
+/// policies and the detectors' settings); a new day or a policy change makes a new key.
 /// </remarks>
-internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsoft.Extensions.Options.IOptions<DetectionOptions> options)
+internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsoft.Extensions.Options.IOptions<DetectionOptions> options, GatePopulations populations)
 {
     /// <summary>The library is generated from a fixed seed, so the gate's verdict is the same every time.</summary>
     public const int Seed = 7;
@@ -43,19 +43,15 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
     /// <summary>The source of every event whose persona names none.</summary>
     private const string Source = "gate";
 
-    // The key names the day, the catalog and the personas, everything a population depends on.
-    private readonly Lock _cacheLock = new();
-    private (string Key, Lazy<IReadOnlyList<Population>> Populations)? _cache;
-
     /// <summary>Judges the badges against every persona. The personas' judged events are kept between calls for the same day and catalog.</summary>
     public GateReport Run(IReadOnlyList<CompiledBadge> badges, SignalCatalog catalog, DateTimeOffset now)
     {
         // The library is generated up to the start of the day, so one day's runs can be reused across publishes.
         var day = new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero);
-        var populations = PopulationsFor(catalog, day);
+        var judged = PopulationsFor(catalog, day);
 
         var verdicts = new List<PersonaVerdict>();
-        foreach (var population in populations)
+        foreach (var population in judged)
         {
             foreach (var employee in population.Counted.Keys.Union(population.Genuine.Keys, StringComparer.Ordinal))
             {
@@ -78,25 +74,18 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
     private static int RankOf(CompiledBadge badge, Dictionary<string, CountedEvents> counted, string employee, SignalCatalog catalog, DateTimeOffset day) =>
         counted.TryGetValue(employee, out var events) ? Standings.Of(badge, events, catalog, day).TierRank : -1;
 
-    private IReadOnlyList<Population> PopulationsFor(SignalCatalog catalog, DateTimeOffset day)
+    private IReadOnlyList<GatePopulation> PopulationsFor(SignalCatalog catalog, DateTimeOffset day)
     {
-        var key = $"{day:O}|{string.Join(',', personas.Select(p => p.Name))}|{System.Text.Json.JsonSerializer.Serialize(catalog.Signals, StorageJson.Options)}";
-        Lazy<IReadOnlyList<Population>> populations;
-        lock (_cacheLock)
-        {
-            // Concurrent first calls of the day share one run of the library instead of each generating it.
-            if (_cache is not { } cached || cached.Key != key)
-            {
-                _cache = (key, new Lazy<IReadOnlyList<Population>>(() => Judge(catalog, day)));
-            }
-
-            populations = _cache.Value.Populations;
-        }
-
-        return populations.Value;
+        // The key names everything a population depends on: the day, the personas, the catalog and the detectors' settings.
+        var key = string.Join('|',
+            day.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            string.Join(',', personas.Select(p => p.Name)),
+            System.Text.Json.JsonSerializer.Serialize(catalog.Signals, StorageJson.Options),
+            System.Text.Json.JsonSerializer.Serialize(options.Value, StorageJson.Options));
+        return populations.GetOrJudge(key, () => Judge(catalog, day));
     }
 
-    private List<Population> Judge(SignalCatalog catalog, DateTimeOffset day)
+    private List<GatePopulation> Judge(SignalCatalog catalog, DateTimeOffset day)
     {
         var counting = new PersonaCounting(catalog, day, Source);
         var runs = personas.Select((persona, i) => (Persona: persona, Run: persona.Generate($"gate{i}", day, 365, new Random(Seed + i)))).ToList();
@@ -119,13 +108,63 @@ internal sealed class AdversarialGate(IReadOnlyList<IPersona> personas, Microsof
         return [.. judged.Select(j =>
         {
             var genuine = j.Run.Events.Any(e => e.Farmed) ? counting.Count(j.Run.Events.Where(e => !e.Farmed), j.Bots, people) : j.Counted;
-            return new Population(j.Persona, j.Counted, genuine, [.. j.Run.Employees.Select(e => e.Id).Where(held.Contains)]);
+            return new GatePopulation(j.Persona, j.Counted, genuine, [.. j.Run.Employees.Select(e => e.Id).Where(held.Contains)]);
         })];
     }
 
-    /// <summary>
-    /// One persona's employees with every event judged and with only the genuine ones (the same dictionary when
-    /// nothing is farmed), and who the detectors would hold.
-    /// </summary>
-    private sealed record Population(IPersona Persona, Dictionary<string, CountedEvents> Counted, Dictionary<string, CountedEvents> Genuine, HashSet<string> Held);
+}
+
+/// <summary>
+/// One persona's employees with every event judged and with only the genuine ones (the same dictionary when
+/// nothing is farmed), and who the detectors would hold.
+/// </summary>
+internal sealed record GatePopulation(IPersona Persona, Dictionary<string, CountedEvents> Counted, Dictionary<string, CountedEvents> Genuine, HashSet<string> Held);
+
+/// <summary>
+/// The gate's judged persona populations, kept under a key of everything they depend on, so that a day's publishes and
+/// previews judge the library once. A singleton of the app; anything holding the same key may share one (the tests do,
+/// across apps, since every app of theirs runs on the same day and, mostly, the same catalog).
+/// </summary>
+/// <remarks>
+/// A few keys are kept, the most recently used, because an admin who changes a policy, previews, and changes it back
+/// should not pay twice; each key's population is a few MB. Concurrent first calls for a key share one judging.
+/// </remarks>
+internal sealed class GatePopulations
+{
+    /// <summary>How many keys are kept.</summary>
+    public const int Capacity = 4;
+
+    private readonly Lock _lock = new();
+    private readonly LinkedList<(string Key, Lazy<IReadOnlyList<GatePopulation>> Populations)> _recent = new();
+
+    public IReadOnlyList<GatePopulation> GetOrJudge(string key, Func<IReadOnlyList<GatePopulation>> judge)
+    {
+        Lazy<IReadOnlyList<GatePopulation>> populations;
+        lock (_lock)
+        {
+            var node = _recent.First;
+            while (node is not null && node.Value.Key != key)
+            {
+                node = node.Next;
+            }
+
+            if (node is null)
+            {
+                node = new LinkedListNode<(string, Lazy<IReadOnlyList<GatePopulation>>)>((key, new Lazy<IReadOnlyList<GatePopulation>>(judge)));
+                if (_recent.Count == Capacity)
+                {
+                    _recent.RemoveLast();
+                }
+            }
+            else
+            {
+                _recent.Remove(node);
+            }
+
+            _recent.AddFirst(node);
+            populations = node.Value.Populations;
+        }
+
+        return populations.Value;
+    }
 }
