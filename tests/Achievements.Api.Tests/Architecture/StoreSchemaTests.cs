@@ -30,7 +30,7 @@ public sealed class StoreSchemaTests
     public async Task Both_stores_migrate_to_the_same_tables_columns_and_indexes_but_for_the_intended_differences()
     {
         var ct = TestContext.Current.CancellationToken;
-        var sqliteFile = Path.Combine(Path.GetTempPath(), $"achievements-schema-{Guid.NewGuid():N}.db");
+        var sqliteFile = TestStore.NewSqlitePath("schema");
         var postgres = TestStore.NewDatabase();
         try
         {

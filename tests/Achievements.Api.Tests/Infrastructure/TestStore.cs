@@ -1,5 +1,7 @@
 using System.Data.Common;
+using Achievements.Api.Infrastructure.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Achievements.Api.Tests.Infrastructure;
@@ -10,6 +12,12 @@ namespace Achievements.Api.Tests.Infrastructure;
 /// is a new database in a throwaway PostgreSQL cluster that the process starts once (<see cref="PostgresCluster"/>).
 /// A "database" is named by one string either way: a file path on SQLite, a database name on PostgreSQL.
 /// </summary>
+/// <remarks>
+/// Both stores start each database migrated, copied from a template the process migrates once, as the app's own start
+/// would leave it (the app still runs the migration check and seeds). SQLite files live in memory-backed
+/// <c>/dev/shm</c> where the machine has it: the service commits with <c>synchronous=FULL</c>, which on a disk makes
+/// every test's every write wait for the disk, and a test's database never needs to outlive the machine.
+/// </remarks>
 public static class TestStore
 {
 #if POSTGRES_STORE
@@ -23,10 +31,35 @@ public static class TestStore
     /// <summary>The value of <c>Achievements:Database:Provider</c> for an app on this store.</summary>
     public static string Provider => IsPostgres ? "postgres" : "sqlite";
 
-    /// <summary>A new, empty database (migrated, on PostgreSQL, by the template it is copied from).</summary>
-    public static string NewDatabase() => IsPostgres
-        ? PostgresCluster.Shared.CreateDatabase()
-        : Path.Combine(Path.GetTempPath(), $"achievements-test-{Guid.NewGuid():N}.db");
+    /// <summary>A new database with nothing in it but the migrations, copied from the template.</summary>
+    public static string NewDatabase()
+    {
+        if (IsPostgres)
+        {
+            return PostgresCluster.Shared.CreateDatabase();
+        }
+
+        var path = NewSqlitePath("test");
+        File.Copy(SqliteTemplate.Value, path);
+        return path;
+    }
+
+    /// <summary>Where a new SQLite file for this process goes: memory-backed <c>/dev/shm</c> if the machine has it.</summary>
+    public static string NewSqlitePath(string purpose) => Path.Combine(SqliteFolder, $"achievements-{purpose}-{Guid.NewGuid():N}.db");
+
+    private static readonly string SqliteFolder = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+
+    private static readonly Lazy<string> SqliteTemplate = new(MigrateSqliteTemplate, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static string MigrateSqliteTemplate()
+    {
+        var path = NewSqlitePath("template");
+        // Unpooled, so that the last connection's close checkpoints the journal into the file the copies are made of.
+        new MigrationRunner(new SqliteConnectionFactory($"Data Source={path};Pooling=False"), TimeProvider.System, NullLogger<MigrationRunner>.Instance)
+            .ApplyAsync(CancellationToken.None).GetAwaiter().GetResult();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => File.Delete(path);
+        return path;
+    }
 
     /// <summary>The service's connection string for <paramref name="database"/>.</summary>
     public static string ConnectionString(string database) => IsPostgres
