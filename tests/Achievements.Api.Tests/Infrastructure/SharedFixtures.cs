@@ -18,15 +18,7 @@ public static class SharedFixtures
             return Directory.Exists(configured) ? Path.GetFullPath(configured) : throw new DirectoryNotFoundException($"ACHIEVEMENTS_FIXTURES names {configured}, which does not exist.");
         }
 
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Achievements.sln")))
-            {
-                var fixtures = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "fixtures"));
-                return Directory.Exists(fixtures) ? fixtures : throw new DirectoryNotFoundException($"The shared fixtures are not at {fixtures}.");
-            }
-        }
-
-        throw new DirectoryNotFoundException("No Achievements.sln above the test binaries.");
+        var fixtures = Path.GetFullPath(Path.Combine(Repository.Root, "..", "shared", "fixtures"));
+        return Directory.Exists(fixtures) ? fixtures : throw new DirectoryNotFoundException($"The shared fixtures are not at {fixtures}.");
     }
 }
