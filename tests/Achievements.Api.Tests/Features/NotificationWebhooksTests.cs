@@ -15,8 +15,9 @@ namespace Achievements.Api.Tests.Features;
 /// Outgoing notifications (docs/notifications.md): subscriptions, and deliveries to a real endpoint on loopback that
 /// verifies each with the standardwebhooks npm package (<see cref="WebhookReceiver"/>), not with the service's signer.
 /// In process the dispatcher runs when a test says so, on the fake clock; the crash test runs the real service.
+/// The class shares one receiver; each test delivers to endpoints of its own names.
 /// </summary>
-public sealed class NotificationWebhooksTests
+public sealed class NotificationWebhooksTests(WebhookReceiverFixture receivers) : IClassFixture<WebhookReceiverFixture>
 {
     private static readonly DateTimeOffset Now = Personas.Now;
 
@@ -153,7 +154,7 @@ public sealed class NotificationWebhooksTests
     [Fact]
     public async Task A_grant_is_delivered_signed_with_the_documented_body()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        var receiver = receivers.Receiver;
         await using var app = new NotifyingApp();
         var (id, _) = await SubscribeAsync(app, receiver, "grants");
         await new Personas(app).HonestDeveloper("ada", pullRequests: 12).SendAsync();
@@ -183,7 +184,7 @@ public sealed class NotificationWebhooksTests
     [Fact]
     public async Task An_upgrade_and_an_admins_revoke_are_delivered_with_the_tier_before_and_after()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        var receiver = receivers.Receiver;
         await using var app = new NotifyingApp();
         await PublishFirstMergeAsync(app.Admin());
         await SubscribeAsync(app, receiver, "changes");
@@ -211,7 +212,7 @@ public sealed class NotificationWebhooksTests
     [Fact]
     public async Task An_expiry_is_delivered_to_who_asked_for_it_with_the_tier_that_ended()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        var receiver = receivers.Receiver;
         await using var app = new NotifyingApp();
         await (await app.Admin().PostJsonAsync("/api/v1/badges", new
         {
@@ -243,7 +244,7 @@ public sealed class NotificationWebhooksTests
     [Fact]
     public async Task A_raised_flag_is_delivered_in_the_transaction_that_raised_it()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        var receiver = receivers.Receiver;
         await using var app = new NotifyingApp();
         await SubscribeAsync(app, receiver, "flags", ["flag.raised"]);
         var events = new Personas(app);
@@ -270,7 +271,7 @@ public sealed class NotificationWebhooksTests
     [Fact]
     public async Task A_change_that_rolls_back_sends_nothing()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        var receiver = receivers.Receiver;
         await using var app = new NotifyingApp();
         await PublishFirstMergeAsync(app.Admin());
         await Merges(new Personas(app), "ada", 1).SendAsync();
@@ -302,7 +303,7 @@ public sealed class NotificationWebhooksTests
     [Fact]
     public async Task A_failing_endpoint_is_retried_with_growing_waits_under_the_same_id_and_the_deliveries_show_it()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        var receiver = receivers.Receiver;
         await using var app = new NotifyingApp();
         await PublishFirstMergeAsync(app.Admin());
         var (id, _) = await SubscribeAsync(app, receiver, "flaky", ["award.granted"]);
@@ -343,7 +344,7 @@ public sealed class NotificationWebhooksTests
     [Fact]
     public async Task An_endpoint_that_answers_410_disables_its_subscription()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        var receiver = receivers.Receiver;
         await using var app = new NotifyingApp();
         await PublishFirstMergeAsync(app.Admin());
         var (id, _) = await SubscribeAsync(app, receiver, "gone", ["award.granted"]);
@@ -371,7 +372,7 @@ public sealed class NotificationWebhooksTests
     [Fact]
     public async Task A_slack_subscription_gets_a_message_with_text_and_blocks()
     {
-        await using var receiver = await WebhookReceiver.StartAsync();
+        var receiver = receivers.Receiver;
         await using var app = new NotifyingApp();
         await PublishFirstMergeAsync(app.Admin());
         await SubscribeAsync(app, receiver, "slack", ["award.granted"], format: "slack");
@@ -391,7 +392,7 @@ public sealed class NotificationWebhooksTests
     public async Task Publishing_a_badge_to_hundreds_is_one_slack_digest_while_standard_gets_every_event()
     {
         const int employees = 300;
-        await using var receiver = await WebhookReceiver.StartAsync();
+        var receiver = receivers.Receiver;
         await using var app = new NotifyingApp();
         var (slack, _) = await SubscribeAsync(app, receiver, "channel", ["award.granted"], format: "slack");
         var (machine, _) = await SubscribeAsync(app, receiver, "machine", ["award.granted"]);
@@ -451,7 +452,7 @@ public sealed class NotificationWebhooksTests
     public async Task No_notification_is_lost_when_the_service_is_killed_between_the_commit_and_the_delivery()
     {
         const int employees = 20;
-        await using var receiver = await WebhookReceiver.StartAsync();
+        var receiver = receivers.Receiver;
         var database = AchievementsApp.NewDatabasePath();
         var settings = new Dictionary<string, string>
         {

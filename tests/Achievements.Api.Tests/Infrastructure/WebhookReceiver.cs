@@ -151,3 +151,24 @@ public sealed record ReceivedDelivery(string Id, long Timestamp, string Signatur
 {
     public JsonElement Json => JsonSerializer.Deserialize<JsonElement>(Body);
 }
+
+/// <summary>
+/// One receiver for a test class (<c>IClassFixture</c>): starting Node for each test cost more than the test. The
+/// class's tests keep apart by using endpoints of their own names; each endpoint has its own secret, answers and log.
+/// </summary>
+public sealed class WebhookReceiverFixture : IAsyncLifetime
+{
+    private WebhookReceiver? _receiver;
+
+    public WebhookReceiver Receiver => _receiver ?? throw new InvalidOperationException("The receiver has not started.");
+
+    public async ValueTask InitializeAsync() => _receiver = await WebhookReceiver.StartAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_receiver is not null)
+        {
+            await _receiver.DisposeAsync();
+        }
+    }
+}
