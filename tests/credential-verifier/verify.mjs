@@ -1,14 +1,16 @@
 // An independent verifier of the service's Open Badges 3.0 credentials (VC-JWT, VC-JOSE-COSE), for the tests.
 //
-// Reads one JSON object on standard input:
+// Reads requests on standard input, one JSON object a line:
 //   { "credential": "<compact JWS>", "jwks": { "keys": [...] }, "statusLists": { "<url>": "<compact JWS>" }, "now": "<ISO time>" }
-// and prints one JSON verdict on standard output:
+// and prints for each, in order, one JSON verdict a line on standard output:
 //   { "verified": bool, "kid": ..., "credential": {...}, "status": [{ "index", "purpose", "revoked" }], "error": "..." }
+// It lives until standard input ends, so that a test class pays for loading the libraries once.
 //
 // Nothing here is the service's code: jose checks the JWS against the JWKS, @digitalbazaar/vc checks the data model,
 // jsonld expands the payload in safe mode (any term the contexts do not define is an error), and
 // @digitalbazaar/vc-bitstring-status-list reads the status bit. The contexts come from their npm packages; nothing is
 // fetched, so a context the credential names that no package here carries fails verification.
+import * as readline from 'node:readline';
 import * as jose from 'jose';
 import jsonld from 'jsonld';
 import * as vc from '@digitalbazaar/vc';
@@ -23,17 +25,8 @@ const contexts = new Map([
   ...openBadgesContext.contexts,
 ]);
 
-const input = JSON.parse(await new Promise(resolve => {
-  let text = '';
-  process.stdin.setEncoding('utf8');
-  process.stdin.on('data', chunk => text += chunk);
-  process.stdin.on('end', () => resolve(text));
-}));
-const now = input.now ? new Date(input.now) : new Date();
-const keys = jose.createLocalJWKSet(input.jwks);
-
 /** Verifies a VC-JWT's signature and header, and returns its header and payload (the credential). */
-async function verifyJws(jws) {
+async function verifyJws(jws, keys) {
   const header = jose.decodeProtectedHeader(jws);
   if (header.typ !== 'vc+jwt') {
     throw new Error(`The JOSE header's typ is '${header.typ}', not 'vc+jwt'.`);
@@ -46,7 +39,7 @@ async function verifyJws(jws) {
 }
 
 /** The data model's rules (context, type, issuer, validity period), then JSON-LD expansion in safe mode. */
-async function checkDataModel(credential) {
+async function checkDataModel(credential, now) {
   vc._checkCredential({credential, now, mode: 'verify'});
   const documentLoader = async url => {
     const document = contexts.get(url);
@@ -61,9 +54,11 @@ async function checkDataModel(credential) {
   }
 }
 
-async function verify() {
-  const {header, credential} = await verifyJws(input.credential);
-  await checkDataModel(credential);
+async function verify(input) {
+  const now = input.now ? new Date(input.now) : new Date();
+  const keys = jose.createLocalJWKSet(input.jwks);
+  const {header, credential} = await verifyJws(input.credential, keys);
+  await checkDataModel(credential, now);
   const verdict = {verified: true, kid: header.kid, credential, status: []};
   if (!credential.credentialStatus) {
     return verdict;
@@ -75,8 +70,8 @@ async function verify() {
     if (!jws) {
       throw new Error(`No status list was given for '${url}'.`);
     }
-    const {credential: list} = await verifyJws(jws);
-    await checkDataModel(list);
+    const {credential: list} = await verifyJws(jws, keys);
+    await checkDataModel(list, now);
     return {contextUrl: null, documentUrl: url, document: list};
   };
   const result = await checkStatus({credential, documentLoader, verifyBitstringStatusListCredential: false, verifyMatchingIssuers: true});
@@ -95,10 +90,15 @@ async function verify() {
   return verdict;
 }
 
-let verdict;
-try {
-  verdict = await verify();
-} catch (error) {
-  verdict = {verified: false, error: `${error.code ?? error.name}: ${error.message}`};
+for await (const line of readline.createInterface({input: process.stdin, crlfDelay: Infinity})) {
+  if (!line.trim()) {
+    continue;
+  }
+  let verdict;
+  try {
+    verdict = await verify(JSON.parse(line));
+  } catch (error) {
+    verdict = {verified: false, error: `${error.code ?? error.name}: ${error.message}`};
+  }
+  process.stdout.write(JSON.stringify(verdict) + '\n');
 }
-process.stdout.write(JSON.stringify(verdict) + '\n');

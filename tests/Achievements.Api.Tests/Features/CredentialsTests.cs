@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 namespace Achievements.Api.Tests.Features;
 
 /// <summary>Open Badges 3.0 credentials, checked by an independent verifier (<see cref="CredentialVerifier"/>).</summary>
-public sealed class CredentialsTests
+public sealed class CredentialsTests(CredentialVerifier verifier) : IClassFixture<CredentialVerifier>
 {
     private const string PublicUrl = "https://achievements.test";
     private const string Credential = "/api/v1/employees/ada/badges/merge-master/credential";
@@ -55,7 +55,7 @@ public sealed class CredentialsTests
     }
 
     /// <summary>What a verifier does: fetches the issuer's JWKS and the credential's status list, then verifies.</summary>
-    private static async Task<JsonElement> VerifyAsync(AchievementsApp app, string jwt)
+    private async Task<JsonElement> VerifyAsync(AchievementsApp app, string jwt)
     {
         var client = app.Anonymous();
         var jwks = await client.GetAsync("/.well-known/jwks.json", Ct);
@@ -69,7 +69,7 @@ public sealed class CredentialsTests
             lists[url] = await list.Content.ReadAsStringAsync(Ct);
         }
 
-        return await CredentialVerifier.VerifyAsync(jwt, JsonNode.Parse(await jwks.Content.ReadAsStringAsync(Ct))!, lists, app.Clock.GetUtcNow());
+        return await verifier.VerifyAsync(jwt, JsonNode.Parse(await jwks.Content.ReadAsStringAsync(Ct))!, lists, app.Clock.GetUtcNow());
     }
 
     private static JsonNode? Payload(string jwt)
