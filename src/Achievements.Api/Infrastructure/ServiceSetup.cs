@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Achievements.Api.Engine.Detection;
+using Achievements.Api.Engine.Evaluation;
+using Achievements.Api.Engine.Ingestion;
 using Achievements.Api.Features.Audit;
 using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.Badges;
 using Achievements.Api.Features.Credentials;
 using Achievements.Api.Features.Employees;
-using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Gaming;
 using Achievements.Api.Features.Github;
@@ -184,6 +186,7 @@ internal static class ServiceSetup
         api.MapCredentialsApi();
         app.MapIssuerKeys();
         api.MapEvaluationsApi();
+        api.MapDetectionsApi();
         api.MapAuditApi();
         api.MapInsightsApi();
         api.MapGamingApi();

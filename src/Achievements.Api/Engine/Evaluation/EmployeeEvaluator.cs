@@ -1,11 +1,11 @@
+using Achievements.Api.Engine.History;
 using Achievements.Api.Features.Awards;
-using Achievements.Api.Features.History;
 using Achievements.Api.Features.Insights;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using Microsoft.Extensions.Options;
 
-namespace Achievements.Api.Features.Evaluation;
+namespace Achievements.Api.Engine.Evaluation;
 
 /// <summary>What one evaluation changed.</summary>
 internal sealed record EvaluationCounts(int Granted, int Upgraded, int Downgraded, int Revoked, int Expired)
