@@ -97,6 +97,8 @@ internal static class ServiceSetup
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditTrail>();
         // One per app, not static: it is right only for the writes this app makes (see DirectoryCache).
+        // Sign-in asks the identity map whose email a token names (Infrastructure/Auth knows no feature).
+        services.AddSingleton<IEmailOwners, EmailOwners>();
         services.AddSingleton<DirectoryCache>();
         services.AddSingleton<DirectoryChanges>();
         // The one writer of award rows; it tells the directory after each commit.
@@ -151,7 +153,8 @@ internal static class ServiceSetup
             options.AddDocumentTransformer<OpenApiSecurity>();
             options.AddOperationTransformer<OpenApiSecurity>();
         });
-        builder.AddServiceTelemetry();
+        // The outcomes of an event worth counting: ingestion's statuses, and events held until their people are mapped.
+        builder.AddServiceTelemetry(new HashSet<string>(StringComparer.Ordinal) { EventResult.AcceptedStatus, EventResult.DuplicateStatus, EventResult.RejectedStatus, AttributedResult.Unmapped });
         return builder;
     }
 
