@@ -100,8 +100,7 @@ internal sealed class EmployeeEvaluator(AwardLedger ledger, IOptions<DetectionOp
     private static (AwardDecision Decision, BadgeStanding Standing) Decide(EvaluationContext context, CompiledBadge badge, EmployeeHistory history, CountedEvents counted, AwardState? award)
     {
         var now = context.Now;
-        var earning = Awarding.Earning(history, award);
-        var earningCounted = ReferenceEquals(earning, history) ? counted : earning.CountAsOf(now);
+        var earningCounted = Awarding.Earning(history, counted, award, now);
         var standing = context.Judge(badge, earningCounted, now);
         var decision = Awarding.Decide(award, history, earningCounted, standing, moment => context.Judge(badge, history.CountAsOf(moment), moment), now);
         return (decision, standing);
