@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using Achievements.Api.Engine.History;
 using Achievements.Api.Features.Awards;
-using Achievements.Api.Features.History;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using Mediator;

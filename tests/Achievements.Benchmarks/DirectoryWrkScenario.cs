@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.RegularExpressions;
-using Achievements.Api.Features.Queue;
+using Achievements.Api.Engine.Queue;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 

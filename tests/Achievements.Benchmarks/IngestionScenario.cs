@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Achievements.Api.Engine.Queue;
 using Achievements.Api.Features.Events;
-using Achievements.Api.Features.Queue;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Storage;
 using Mediator;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Achievements.Api.Features.Evaluation;
-using Achievements.Api.Features.Gaming;
-using Achievements.Api.Features.History;
+using Achievements.Api.Engine.Detection;
+using Achievements.Api.Engine.Evaluation;
+using Achievements.Api.Engine.History;
 using Achievements.Api.Infrastructure.Storage;
 using Microsoft.Data.Sqlite;
 

@@ -103,7 +103,7 @@ public sealed class AwardingTests
         var fields = Table.Fields(award);
         var history = History.Of(fields[0]);
         var stored = StoredAward(fields[1]);
-        var counted = Awarding.Earning(history, stored).CountAsOf(Time.Now);
+        var counted = Awarding.Earning(history, history.CountAsOf(Time.Now), stored, Time.Now);
         var standing = Standings.Of(Badge, counted, History.Catalog, Time.Now);
 
         var decision = Awarding.Decide(stored, history, counted, standing,

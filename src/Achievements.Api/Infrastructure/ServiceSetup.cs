@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Achievements.Api.Engine.Detection;
+using Achievements.Api.Engine.Evaluation;
+using Achievements.Api.Engine.Ingestion;
 using Achievements.Api.Features.Audit;
 using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.Badges;
 using Achievements.Api.Features.Credentials;
 using Achievements.Api.Features.Employees;
-using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Gaming;
 using Achievements.Api.Features.Github;
@@ -95,6 +97,8 @@ internal static class ServiceSetup
         services.AddHttpContextAccessor();
         services.AddSingleton<AuditTrail>();
         // One per app, not static: it is right only for the writes this app makes (see DirectoryCache).
+        // Sign-in asks the identity map whose email a token names (Infrastructure/Auth knows no feature).
+        services.AddSingleton<IEmailOwners, EmailOwners>();
         services.AddSingleton<DirectoryCache>();
         services.AddSingleton<DirectoryChanges>();
         // The one writer of award rows; it tells the directory after each commit.
@@ -151,7 +155,8 @@ internal static class ServiceSetup
             options.AddDocumentTransformer<OpenApiSecurity>();
             options.AddOperationTransformer<OpenApiSecurity>();
         });
-        builder.AddServiceTelemetry();
+        // The outcomes of an event worth counting: ingestion's statuses, and events held until their people are mapped.
+        builder.AddServiceTelemetry(new HashSet<string>(StringComparer.Ordinal) { EventResult.AcceptedStatus, EventResult.DuplicateStatus, EventResult.RejectedStatus, AttributedResult.Unmapped });
         return builder;
     }
 
@@ -186,6 +191,7 @@ internal static class ServiceSetup
         api.MapCredentialsApi();
         app.MapIssuerKeys();
         api.MapEvaluationsApi();
+        api.MapDetectionsApi();
         api.MapAuditApi();
         api.MapInsightsApi();
         api.MapGamingApi();

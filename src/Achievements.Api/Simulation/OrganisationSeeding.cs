@@ -1,5 +1,5 @@
+using Achievements.Api.Engine.Evaluation;
 using Achievements.Api.Features.Employees;
-using Achievements.Api.Features.Evaluation;
 using Achievements.Api.Features.Events;
 using Achievements.Api.Features.Gaming.Personas;
 using Mediator;

@@ -1,7 +1,7 @@
 using System.Globalization;
+using Achievements.Api.Engine.History;
 using Achievements.Api.Features.Gaming;
 using Achievements.Api.Features.Gaming.Personas;
-using Achievements.Api.Features.History;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 

@@ -17,12 +17,12 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
     private static readonly Comparison<string> Ordinal = string.CompareOrdinal;
 
     private readonly string _signal = node.Signal.Type;
-    private readonly long? _windowTicks = node.Window?.Ticks;
+    private readonly Window _window = new(node.Window);
     private readonly int _attribute = node.AttributeIndex;
 
     public double Evaluate(in EvalFrame frame)
     {
-        var events = InWindow(frame.Events.SpanOf(_signal), frame.NowTicks);
+        var events = _window.Of(frame.Events.SpanOf(_signal), frame.NowTicks);
         if (events.IsEmpty)
         {
             return 0;
@@ -123,33 +123,6 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
                 evidence.Add(events[i]);
             }
         }
-    }
-
-    private ReadOnlySpan<RuleEvent> InWindow(ReadOnlySpan<RuleEvent> events, long now)
-    {
-        var end = FirstAfter(events, now);
-        var start = _windowTicks is { } window ? FirstAfter(events, now - window) : 0;
-        return start < end ? events[start..end] : [];
-    }
-
-    /// <summary>The index of the first event strictly after <paramref name="ticks"/>.</summary>
-    private static int FirstAfter(ReadOnlySpan<RuleEvent> events, long ticks)
-    {
-        int low = 0, high = events.Length;
-        while (low < high)
-        {
-            var middle = low + ((high - low) / 2);
-            if (events[middle].UtcTicks <= ticks)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle;
-            }
-        }
-
-        return low;
     }
 
     private static double Count(ReadOnlySpan<RuleEvent> events, in Filter filter)

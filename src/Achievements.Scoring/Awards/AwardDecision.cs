@@ -53,14 +53,15 @@ public static class Awarding
     public const string ExpiredReason = "expired";
 
     /// <summary>
-    /// The part of the history that can earn an award: all of it, but after an award expired only what happened after
-    /// that award was granted. Expiry means earning the badge again by new work, not holding on to last year's: a badge
-    /// whose metric has no window would otherwise be granted again the moment it ran out.
+    /// The counted events that can earn an award, as of <paramref name="now"/>: all of them (<paramref name="counted"/>,
+    /// the whole history's), but after an award expired only what happened after that award was granted, counted
+    /// again. Expiry means earning the badge again by new work, not holding on to last year's: a badge whose metric
+    /// has no window would otherwise be granted again the moment it ran out. Evaluation and progress both ask here.
     /// </summary>
-    public static EmployeeHistory Earning(EmployeeHistory history, AwardState? award)
+    public static CountedEvents Earning(EmployeeHistory history, CountedEvents counted, AwardState? award, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(history);
-        return award is { Status: AwardStatus.Expired } ? history.After(award.AwardedAt) : history;
+        return award is { Status: AwardStatus.Expired } ? history.After(award.AwardedAt).CountAsOf(now) : counted;
     }
 
     /// <summary>When an award granted or upgraded at <paramref name="moment"/> runs out: null when its badge never expires.</summary>
@@ -68,13 +69,6 @@ public static class Awarding
     {
         ArgumentNullException.ThrowIfNull(badge);
         return badge.ExpiresAfter is { } duration ? moment + duration : null;
-    }
-
-    /// <summary>The award as it is once it has expired, for deciding what evaluation does next.</summary>
-    public static AwardState Expired(AwardState award)
-    {
-        ArgumentNullException.ThrowIfNull(award);
-        return award with { Status = AwardStatus.Expired };
     }
 
     /// <summary>Bots never earn anything; an account marked as a bot later loses what it held, of any badge.</summary>

@@ -97,7 +97,8 @@ public sealed class CountedEvents(IReadOnlyList<ClassifiedEvent> all)
 
     public SignalTally Tally(string type, TimeSpan? window, DateTimeOffset now)
     {
-        var inWindow = All.Where(e => e.Stored.Type == type && e.Stored.OccurredAt <= now && (window is null || e.Stored.OccurredAt > now - window)).ToList();
+        var period = new Window(window);
+        var inWindow = All.Where(e => e.Stored.Type == type && period.Contains(e.Stored.OccurredAt, now)).ToList();
         var attribution = inWindow.FirstOrDefault()?.Read.Signal.Attribution;
         return new SignalTally(
             type,

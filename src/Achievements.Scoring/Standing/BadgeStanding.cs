@@ -97,6 +97,5 @@ public static class Standings
         badge.Signals.All(use => catalog.Find(use.Signal) is not { Kind: SignalDefinition.Volume } volume
             || counted.All.Any(e => e.Stored.Type == use.Signal
                 && volume.AuthoritativeSources.Contains(e.Stored.Source)
-                && e.Stored.OccurredAt <= moment
-                && (use.Window is not { } window || e.Stored.OccurredAt > moment - window)));
+                && new Window(use.Window).Contains(e.Stored.OccurredAt, moment)));
 }

@@ -3,16 +3,21 @@ using System.Text.RegularExpressions;
 namespace Achievements.Api.Tests.Architecture;
 
 /// <summary>What docs/architecture.md lists of the code (folders, their layers, migrations), read beside the code itself.</summary>
+/// <remarks>
+/// The layered folders are those of Features/, named bare (<c>Awards</c>), and those of Engine/, named with their
+/// parent (<c>Engine/History</c>): the engine's host and the use cases are one graph without cycles.
+/// </remarks>
 public sealed partial class ArchitectureDocsTests
 {
     private static readonly string Root = RepositoryRoot();
     private static readonly string Service = Path.Combine(Root, "src", "Achievements.Api");
     private static readonly string Doc = File.ReadAllText(Path.Combine(Root, "docs", "architecture.md"));
+    private const string Layers = "### Folders of Features/ and Engine/, and their layers";
 
     [Fact]
-    public void The_layer_diagram_names_every_feature_folder_and_no_other()
+    public void The_layer_diagram_names_every_feature_and_engine_folder_and_no_other()
     {
-        var layers = Section("### Folders of Features/ and their layers").Split('\n')
+        var layers = Section(Layers).Split('\n')
             .Where(line => LayerLine().IsMatch(line))
             .SelectMany(line => WithoutParentheses(LayerLine().Replace(line, "")).Split(' ', StringSplitOptions.RemoveEmptyEntries));
 
@@ -20,7 +25,7 @@ public sealed partial class ArchitectureDocsTests
     }
 
     [Fact]
-    public void The_layer_table_names_every_feature_folder_and_no_other()
+    public void The_layer_table_names_every_feature_and_engine_folder_and_no_other()
     {
         var listed = FeatureTable().SelectMany(row => row.Folders).Order(StringComparer.Ordinal);
 
@@ -31,7 +36,7 @@ public sealed partial class ArchitectureDocsTests
     [Fact]
     public void A_feature_folder_uses_only_the_folders_its_row_names_and_they_are_in_lower_layers()
     {
-        var layerOf = Section("### Folders of Features/ and their layers").Split('\n')
+        var layerOf = Section(Layers).Split('\n')
             .Select(line => LayerLine().Match(line) is { Success: true } m ? (Layer: int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), Folders: WithoutParentheses(line[m.Length..])) : default)
             .Where(x => x.Folders is not null)
             .SelectMany(x => x.Folders!.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(folder => (folder, x.Layer)))
@@ -39,7 +44,7 @@ public sealed partial class ArchitectureDocsTests
         var uses = FeatureTable().SelectMany(row => row.Folders.Select(folder => (folder, row.Uses))).ToDictionary(x => x.folder, x => x.Uses, StringComparer.Ordinal);
 
         var wrong = FeatureFolders()
-            .SelectMany(folder => FeatureImports(Path.Combine(Service, "Features", folder)).Where(used => used != folder).Select(used => (folder, used)))
+            .SelectMany(folder => FeatureImports(PathOf(folder)).Where(used => used != folder).Select(used => (folder, used)))
             .Where(x => !uses[x.folder].Contains(x.used) || layerOf[x.used] >= layerOf[x.folder])
             .Select(x => $"{x.folder} uses {x.used} (layers {layerOf[x.folder]} and {layerOf[x.used]}; its row says: {string.Join(", ", uses[x.folder])})")
             .ToList();
@@ -87,20 +92,26 @@ public sealed partial class ArchitectureDocsTests
     private static IEnumerable<string> Scripts(string folder) =>
         Directory.EnumerateFiles(folder, "*.sql").Select(path => Path.GetFileName(path)).Order(StringComparer.Ordinal);
 
+    /// <summary>The folders of Features/ (bare) and of Engine/ (<c>Engine/History</c>).</summary>
     private static List<string> FeatureFolders() =>
-        [.. Directory.EnumerateDirectories(Path.Combine(Service, "Features")).Select(path => Path.GetFileName(path)).Order(StringComparer.Ordinal)];
+        [.. Directory.EnumerateDirectories(Path.Combine(Service, "Features")).Select(path => Path.GetFileName(path))
+            .Concat(Directory.EnumerateDirectories(Path.Combine(Service, "Engine")).Select(path => $"Engine/{Path.GetFileName(path)}"))
+            .Order(StringComparer.Ordinal)];
 
-    /// <summary>The feature folders a file, or every file of a folder, imports with a using directive or names in full.</summary>
+    private static string PathOf(string folder) =>
+        folder.StartsWith("Engine/", StringComparison.Ordinal) ? Path.Combine(Service, "Engine", folder["Engine/".Length..]) : Path.Combine(Service, "Features", folder);
+
+    /// <summary>The feature and engine folders a file, or every file of a folder, imports with a using directive or names in full.</summary>
     private static IEnumerable<string> FeatureImports(string path) =>
         (Directory.Exists(path) ? Directory.EnumerateFiles(path, "*.cs", SearchOption.AllDirectories) : [path])
-            .SelectMany(file => FeatureReference().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value))
+            .SelectMany(file => FeatureReference().Matches(File.ReadAllText(file)).Select(m => m.Groups[1].Value == "Engine" ? $"Engine/{m.Groups[2].Value}" : m.Groups[2].Value))
             .Distinct(StringComparer.Ordinal);
 
     /// <summary>The table under "Folders of Features/": folders in the first column, the feature folders they use in the second.</summary>
     private static List<(string[] Folders, HashSet<string> Uses)> FeatureTable()
     {
         var known = FeatureFolders();
-        return [.. Rows(Section("### Folders of Features/ and their layers"))
+        return [.. Rows(Section(Layers))
             .Where(cells => cells.Length == 2 && cells[0] != "Folder")
             .Select(cells => (Names(cells[0], known), Names(cells[1], known).ToHashSet(StringComparer.Ordinal)))];
     }
@@ -117,9 +128,9 @@ public sealed partial class ArchitectureDocsTests
 
     private static string? Script(string cell) => cell.StartsWith('`') && cell.EndsWith(".sql`", StringComparison.Ordinal) ? cell.Trim('`') : null;
 
-    /// <summary>The words of a cell that are feature folders, outside parentheses (which say what is used, in words).</summary>
+    /// <summary>The words of a cell that are feature or engine folders, outside parentheses (which say what is used, in words).</summary>
     private static string[] Names(string cell, List<string> known) =>
-        [.. Regex.Split(WithoutParentheses(cell), @"[^A-Za-z]+").Where(known.Contains)];
+        [.. FolderName().Matches(WithoutParentheses(cell)).Select(m => m.Value).Where(known.Contains)];
 
     private static string WithoutParentheses(string text) => Parenthesised().Replace(text, "");
 
@@ -146,8 +157,11 @@ public sealed partial class ArchitectureDocsTests
     [GeneratedRegex(@"\([^()]*\)")]
     private static partial Regex Parenthesised();
 
-    [GeneratedRegex(@"\bAchievements\.Api\.Features\.([A-Za-z]+)\b")]
+    [GeneratedRegex(@"\bAchievements\.Api\.(Features|Engine)\.([A-Za-z]+)\b")]
     private static partial Regex FeatureReference();
+
+    [GeneratedRegex(@"(?:Engine/)?[A-Za-z]+")]
+    private static partial Regex FolderName();
 
     private static string RepositoryRoot()
     {

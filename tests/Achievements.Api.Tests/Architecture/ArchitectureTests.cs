@@ -17,12 +17,35 @@ public sealed class ArchitectureTests
 
     private static readonly ArchUnitNET.Domain.Architecture Service = new ArchLoader().LoadAssemblies(Api, Scoring, Rules).Build();
 
+    /// <summary>Every namespace of the service is a slice: feature folders, the engine's folders, infrastructure and the simulation.</summary>
     [Fact]
-    public void Feature_folders_do_not_import_each_other_in_circles()
+    public void No_two_folders_of_the_service_import_each_other_in_circles()
     {
-        var rule = Slices().Matching("Achievements.Api.Features.(*)..").Should().BeFreeOfCycles();
+        var rule = Slices().Matching("Achievements.Api.(**)").Should().BeFreeOfCycles();
         Assert.True(rule.HasNoViolations(Service), string.Join(Environment.NewLine, rule.Evaluate(Service).Where(r => !r.Passed).Select(r => r.Description)));
     }
+
+    /// <summary>
+    /// Infrastructure (auth, errors, storage, telemetry) sits below everything the service does: it may not use the
+    /// engine's host or a feature, except in the composition root, which registers and maps them all.
+    /// </summary>
+    [Fact]
+    public void Infrastructure_uses_no_feature_and_no_engine_folder_but_in_the_composition_root()
+    {
+        var offending = Service.Types
+            .Where(type => InNamespace(type.Namespace.FullName, "Achievements.Api.Infrastructure"))
+            .Where(type => !type.FullName.StartsWith("Achievements.Api.Infrastructure.ServiceSetup", StringComparison.Ordinal))
+            .SelectMany(type => type.Dependencies
+                .Select(dependency => dependency.Target)
+                .Where(target => InNamespace(target.Namespace.FullName, "Achievements.Api.Features") || InNamespace(target.Namespace.FullName, "Achievements.Api.Engine"))
+                .Select(target => $"{type.FullName} uses {target.FullName}"))
+            .Distinct()
+            .ToList();
+        Assert.Empty(offending);
+    }
+
+    private static bool InNamespace(string name, string parent) =>
+        name == parent || name.StartsWith(parent + ".", StringComparison.Ordinal);
 
     /// <summary>No I/O, no web, no storage: its references are the rule language and the runtime.</summary>
     [Fact]

@@ -266,7 +266,7 @@ public sealed class GamingDetectionTests
     {
         await using var connection = app.Connect();
         await connection.OpenAsync(Ct);
-        return (await Achievements.Api.Features.History.EvaluationContext.LoadAsync(connection, Now, Ct)).Voices;
+        return (await Achievements.Api.Engine.History.EvaluationContext.LoadAsync(connection, Now, Ct)).Voices;
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using Achievements.Api.Features.History;
+using Achievements.Api.Engine.History;
 using Achievements.Api.Infrastructure.Storage;
 using Achievements.Api.Tests.Infrastructure;
 using Dapper;

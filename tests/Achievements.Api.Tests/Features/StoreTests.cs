@@ -1,5 +1,5 @@
 using System.Data.Common;
-using Achievements.Api.Features.History;
+using Achievements.Api.Engine.History;
 using Achievements.Api.Infrastructure.Storage;
 using Achievements.Api.Tests.Infrastructure;
 using Dapper;

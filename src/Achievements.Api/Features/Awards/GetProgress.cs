@@ -1,4 +1,4 @@
-using Achievements.Api.Features.History;
+using Achievements.Api.Engine.History;
 using Achievements.Api.Features.Insights;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
@@ -79,8 +79,7 @@ internal sealed class GetProgressHandler(IDbConnectionFactory connections, TimeP
             var held = awards.TryGetValue(badge.Key, out var award);
             var expired = held && award!.Status == AwardStatus.Expired;
             // What earns an expired award again is only what happened since it was granted, as evaluation judges it.
-            var earningHistory = Awarding.Earning(history, held ? award!.State : null);
-            var earning = ReferenceEquals(earningHistory, history) ? counted : earningHistory.CountAsOf(now);
+            var earning = Awarding.Earning(history, counted, held ? award!.State : null, now);
             var standing = context.Judge(badge, earning, now);
             var outcome = standing.Outcome;
             var nextRank = held && !expired ? (int)award!.TierRank + 1 : 0;

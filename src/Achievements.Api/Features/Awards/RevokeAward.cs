@@ -1,4 +1,4 @@
-using Achievements.Api.Features.Queue;
+using Achievements.Api.Engine.Queue;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using FluentValidation;

@@ -1,5 +1,5 @@
+using Achievements.Api.Engine.History;
 using Achievements.Api.Features.Gaming;
-using Achievements.Api.Features.History;
 using Achievements.Api.Infrastructure.Storage;
 using FluentValidation;
 using Mediator;

@@ -1,4 +1,4 @@
-using Achievements.Api.Features.History;
+using Achievements.Api.Engine.History;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Mediator;

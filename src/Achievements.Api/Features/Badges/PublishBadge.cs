@@ -1,7 +1,7 @@
+using Achievements.Api.Engine.Queue;
 using Achievements.Api.Features.Audit;
 using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.Gaming;
-using Achievements.Api.Features.Queue;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;

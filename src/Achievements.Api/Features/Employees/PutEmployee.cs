@@ -1,7 +1,7 @@
+using Achievements.Api.Engine.Queue;
 using Achievements.Api.Features.Audit;
 using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.Identities;
-using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using FluentValidation;

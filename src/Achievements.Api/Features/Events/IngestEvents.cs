@@ -2,8 +2,9 @@ using System.Data.Common;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Achievements.Api.Features.History;
-using Achievements.Api.Features.Queue;
+using Achievements.Api.Engine.History;
+using Achievements.Api.Engine.Ingestion;
+using Achievements.Api.Engine.Queue;
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Json;
 using Achievements.Api.Infrastructure.Storage;
@@ -206,7 +207,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
     /// One prepared statement for the whole batch, ingestion's hot path, run through SQLite's C API on the handler's
     /// connection and inside its transaction: the attributes are bound as the request's own UTF-8 bytes and the
     /// timestamp is formatted into a stack buffer, where ADO.NET would make a string of each and encode it back
-    /// (as evaluation's <see cref="History.HistoryReader"/> does for the read; decision 0007). Measured against one
+    /// (as evaluation's <see cref="HistoryReader"/> does for the read; decision 0007). Measured against one
     /// prepared <c>SqliteCommand</c> on the same batches (the benchmarks' <c>--only insert</c>; docs/performance.md),
     /// it is kept only while it is more than 10% faster.
     /// </summary>

@@ -10,10 +10,6 @@ internal static class GamingApi
     {
         var admin = ApiKeyAuthentication.AdminPolicy;
 
-        api.MapPost("/detections", async Task<Ok<DetectionSummary>> (IMediator mediator, CancellationToken ct) =>
-                TypedResults.Ok(await mediator.Send(new RunDetections(), ct)))
-            .RequireAuthorization(admin).WithTags("Gaming").WithName("RunDetections").WithSummary("Run the gaming detectors now.");
-
         var flags = api.MapGroup("/flags").WithTags("Gaming").RequireAuthorization(admin);
         flags.MapGet("/", async Task<Ok<IReadOnlyList<Flag>>> (string? status, IMediator mediator, CancellationToken ct) =>
                 TypedResults.Ok(await mediator.Send(new ListFlags(status), ct)))

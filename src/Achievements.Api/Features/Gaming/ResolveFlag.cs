@@ -1,6 +1,6 @@
+using Achievements.Api.Engine.Queue;
 using Achievements.Api.Features.Audit;
 using Achievements.Api.Features.Awards;
-using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;

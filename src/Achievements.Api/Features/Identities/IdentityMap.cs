@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.RegularExpressions;
+using Achievements.Api.Infrastructure.Auth;
 using Dapper;
 using FluentValidation;
 
@@ -86,12 +87,6 @@ internal static class IdentityMap
     /// <summary>The employee whose <c>email</c> identity is <paramref name="address"/>, as a sign-in names them, and whether they are active.</summary>
     public static Task<EmailOwner?> FindEmailOwnerAsync(DbConnection connection, string address, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<EmailOwner?>(new CommandDefinition(FindEmail, new { Exact = address, Lower = address.ToLowerInvariant() }, cancellationToken: cancellationToken));
-
-    internal sealed record EmailOwner
-    {
-        public required string EmployeeId { get; init; }
-        public required bool Active { get; init; }
-    }
 
     public static async Task<IReadOnlyList<Identity>> OfAsync(DbConnection connection, DbTransaction? transaction, string employeeId, CancellationToken cancellationToken) =>
         [.. await connection.QueryAsync<Identity>(new CommandDefinition(OfEmployee, new { EmployeeId = employeeId }, transaction, cancellationToken: cancellationToken))];

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Achievements.Api.Features.Events;
+using Achievements.Api.Engine.Ingestion;
 using Achievements.Api.Features.Identities;
 using Achievements.Api.Infrastructure.Storage;
 using Achievements.Api.Infrastructure.Telemetry;

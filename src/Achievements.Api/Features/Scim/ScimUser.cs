@@ -1,8 +1,8 @@
 using System.Data.Common;
+using Achievements.Api.Engine.Queue;
 using Achievements.Api.Features.Audit;
 using Achievements.Api.Features.Awards;
 using Achievements.Api.Features.Identities;
-using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using FluentValidation;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Achievements.Api.Engine.Queue;
 using Achievements.Api.Features.Audit;
-using Achievements.Api.Features.Queue;
 using Achievements.Api.Infrastructure.Errors;
 using Achievements.Api.Infrastructure.Json;
 using Achievements.Api.Infrastructure.Storage;

@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using Achievements.Api.Features.Identities;
-using Achievements.Api.Infrastructure.Storage;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
@@ -141,13 +139,7 @@ internal static class OidcAuthentication
         var options = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<OidcOptions>>().Value;
         var person = token.FindFirstValue(options.EmployeeClaim)?.Trim();
         var isAdmin = options.AdminClaim is { Length: > 0 } claim && options.AdminValue is { Length: > 0 } value && token.HasClaim(claim, value);
-        IdentityMap.EmailOwner? owner = null;
-        if (!string.IsNullOrEmpty(person))
-        {
-            var connections = http.RequestServices.GetRequiredService<IDbConnectionFactory>();
-            await using var connection = await connections.OpenAsync(http.RequestAborted);
-            owner = await IdentityMap.FindEmailOwnerAsync(connection, person, http.RequestAborted);
-        }
+        var owner = string.IsNullOrEmpty(person) ? null : await http.RequestServices.GetRequiredService<IEmailOwners>().FindAsync(person, http.RequestAborted);
 
         var keyId = $"{Caller.SignInPrefix}{person ?? token.FindFirstValue("sub") ?? "unknown"}";
         // A deactivated employee (SCIM) signs in as nobody, unless the provider still makes them an admin.
@@ -282,6 +274,22 @@ internal sealed class ProviderConfiguration(string metadataAddress, bool require
         context.Principal = await OidcAuthentication.CallerOfAsync(context.HttpContext, new ClaimsPrincipal(result.ClaimsIdentity));
         context.Success();
     }
+}
+
+/// <summary>
+/// Whose <c>email</c> identity a sign-in names. The identity map answers it (Features/Identities, registered by the
+/// composition root), so that authentication, like the rest of Infrastructure, depends on no feature.
+/// </summary>
+internal interface IEmailOwners
+{
+    Task<EmailOwner?> FindAsync(string address, CancellationToken cancellationToken);
+}
+
+/// <summary>The employee an email identity belongs to, and whether they are active.</summary>
+internal sealed record EmailOwner
+{
+    public required string EmployeeId { get; init; }
+    public required bool Active { get; init; }
 }
 
 /// <summary>The one way authentication answers 401 and 403: as RFC 9457 problem details, like every other error.</summary>

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Achievements.Api.Features.Events;
-using Achievements.Api.Features.Identities;
 
 namespace Achievements.Api.Infrastructure.Telemetry;
 
@@ -18,10 +16,7 @@ internal sealed class ServiceTelemetry : IDisposable
 {
     public const string Name = "Achievements";
 
-    /// <summary>The outcomes of an event worth counting: the ingestion statuses, and events held until their people are mapped.</summary>
-    private static readonly HashSet<string> IngestStatuses =
-        [EventResult.AcceptedStatus, EventResult.DuplicateStatus, EventResult.RejectedStatus, AttributedResult.Unmapped];
-
+    private readonly IReadOnlySet<string> _countedStatuses;
     private readonly Counter<long> _eventsIngested;
     private readonly Counter<long> _employeesEvaluated;
     private readonly Histogram<double> _evaluationDuration;
@@ -30,8 +25,14 @@ internal sealed class ServiceTelemetry : IDisposable
     // The queue as the last evaluation pass found it; null until a pass has run. Replaced whole, read whole.
     private volatile QueueReading? _queue;
 
-    public ServiceTelemetry(IMeterFactory meters)
+    /// <param name="meters">The app's meter factory.</param>
+    /// <param name="countedStatuses">
+    /// The outcomes of an event that <c>achievements.events.ingested</c> counts, named by the composition root from
+    /// ingestion's own constants (telemetry knows no feature); any other status an ingestion reports is not counted.
+    /// </param>
+    public ServiceTelemetry(IMeterFactory meters, IReadOnlySet<string> countedStatuses)
     {
+        _countedStatuses = countedStatuses;
         var meter = meters.Create(Name);
         _eventsIngested = meter.CreateCounter<long>(
             "achievements.events.ingested", "{event}", "Events taken in, by source and by what became of each: accepted, duplicate, rejected, or unmapped (held until its people are mapped).");
@@ -54,7 +55,7 @@ internal sealed class ServiceTelemetry : IDisposable
     /// <summary>What became of each event of one request or delivery, once its transaction has committed.</summary>
     public void EventsIngested(string source, IEnumerable<string> statuses)
     {
-        foreach (var status in statuses.Where(IngestStatuses.Contains).CountBy(status => status))
+        foreach (var status in statuses.Where(_countedStatuses.Contains).CountBy(status => status))
         {
             _eventsIngested.Add(status.Value, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("status", status.Key));
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -18,9 +19,11 @@ internal static class TelemetrySetup
     private static readonly string[] EndpointSettings =
         ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT", "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT"];
 
-    public static WebApplicationBuilder AddServiceTelemetry(this WebApplicationBuilder builder)
+    /// <param name="builder">The app's builder.</param>
+    /// <param name="countedIngestStatuses">What <see cref="ServiceTelemetry.EventsIngested"/> counts (see its constructor).</param>
+    public static WebApplicationBuilder AddServiceTelemetry(this WebApplicationBuilder builder, IReadOnlySet<string> countedIngestStatuses)
     {
-        builder.Services.AddSingleton<ServiceTelemetry>();
+        builder.Services.AddSingleton(services => new ServiceTelemetry(services.GetRequiredService<IMeterFactory>(), countedIngestStatuses));
         if (!EndpointSettings.Any(setting => !string.IsNullOrWhiteSpace(builder.Configuration[setting])))
         {
             return builder;

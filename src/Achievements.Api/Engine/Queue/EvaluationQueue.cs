@@ -3,7 +3,7 @@ using System.Text.Json;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
-namespace Achievements.Api.Features.Queue;
+namespace Achievements.Api.Engine.Queue;
 
 /// <summary>
 /// Puts employees on the durable evaluation queue, always inside the transaction of the change that

@@ -1,6 +1,6 @@
 using Mediator;
 
-namespace Achievements.Api.Features.Evaluation;
+namespace Achievements.Api.Engine.Evaluation;
 
 /// <summary>Evaluates everything pending now and returns when done; tests and operators use it instead of waiting.</summary>
 internal sealed record RunEvaluations : ICommand<EvaluationSummary>;

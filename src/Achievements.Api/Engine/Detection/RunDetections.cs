@@ -1,6 +1,6 @@
 using Mediator;
 
-namespace Achievements.Api.Features.Gaming;
+namespace Achievements.Api.Engine.Detection;
 
 /// <summary>Runs every gaming detector over everyone now (scoped runs also follow every evaluation pass).</summary>
 internal sealed record RunDetections : ICommand<DetectionSummary>;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using Achievements.Api.Infrastructure.Storage;
 
-namespace Achievements.Api.Features.Events;
+namespace Achievements.Api.Engine.Ingestion;
 
 /// <summary>
 /// Ingestion's turns at the database: one ingest transaction at a time per database file. SQLite has one write

@@ -3,7 +3,7 @@ using System.Text;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 
-namespace Achievements.Api.Features.History;
+namespace Achievements.Api.Engine.History;
 
 /// <summary>
 /// The one way the service answers a <see cref="KeyLookup"/> from the events table: which events of a signal carry

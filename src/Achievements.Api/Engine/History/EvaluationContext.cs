@@ -1,10 +1,11 @@
 using System.Data.Common;
 using System.Text.Json;
+using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using SignalCatalog = Achievements.Scoring.SignalCatalog;
 
-namespace Achievements.Api.Features.History;
+namespace Achievements.Api.Engine.History;
 
 /// <summary>
 /// What scoring needs once rather than per employee, loaded from the database: the catalog and its compiled policy,
@@ -68,7 +69,7 @@ internal sealed class EvaluationContext
 
     public static async Task<EvaluationContext> LoadAsync(DbConnection connection, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var catalog = await Signals.SignalStore.LoadAsync(connection, cancellationToken);
+        var catalog = await SignalStore.LoadAsync(connection, cancellationToken);
         var ruleCatalog = catalog.ToRuleCatalog();
         var bots = await connection.QueryAsync<string>(new CommandDefinition(SelectBots, cancellationToken: cancellationToken));
         var live = await connection.QueryAsync<LiveBadgeRow>(new CommandDefinition(SelectLive, cancellationToken: cancellationToken));

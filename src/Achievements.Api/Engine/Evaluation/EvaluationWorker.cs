@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Achievements.Api.Features.Evaluation;
+namespace Achievements.Api.Engine.Evaluation;
 
 internal sealed class EvaluationOptions
 {

@@ -1,13 +1,14 @@
 using System.Data.Common;
-using Achievements.Api.Features.Events;
-using Achievements.Api.Features.Gaming;
-using Achievements.Api.Features.History;
-using Achievements.Api.Features.Queue;
+using Achievements.Api.Engine.Detection;
+using Achievements.Api.Engine.History;
+using Achievements.Api.Engine.Ingestion;
+using Achievements.Api.Engine.Queue;
+using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Storage;
 using Achievements.Api.Infrastructure.Telemetry;
 using Dapper;
 
-namespace Achievements.Api.Features.Evaluation;
+namespace Achievements.Api.Engine.Evaluation;
 
 /// <summary>What one run evaluated and changed.</summary>
 internal sealed record EvaluationSummary(int Employees, int Granted, int Upgraded, int Downgraded, int Revoked, int Expired);
@@ -264,7 +265,7 @@ internal sealed class EvaluationRunner(IDbConnectionFactory connections, TimePro
             if (last is not null)
             {
                 var since = UtcTimestampHandler.FromText(last);
-                var catalog = await Signals.SignalStore.LoadAsync(connection, cancellationToken, transaction);
+                var catalog = await SignalStore.LoadAsync(connection, cancellationToken, transaction);
                 foreach (var signal in catalog.Signals)
                 {
                     var settlement = signal.SettlementWindow;

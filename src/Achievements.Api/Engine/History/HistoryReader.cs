@@ -3,7 +3,7 @@ using System.Text;
 using Achievements.Api.Infrastructure.Storage;
 using SQLitePCL;
 
-namespace Achievements.Api.Features.History;
+namespace Achievements.Api.Engine.History;
 
 /// <summary>
 /// Reads one employee's events in order straight from SQLite's row buffers, on the caller's connection and inside

@@ -1,15 +1,15 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.Json;
+using Achievements.Api.Engine.History;
 using Achievements.Api.Features.Audit;
 using Achievements.Api.Features.Awards;
-using Achievements.Api.Features.History;
 using Achievements.Api.Features.Notifications;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using Microsoft.Extensions.Options;
 
-namespace Achievements.Api.Features.Gaming;
+namespace Achievements.Api.Engine.Detection;
 
 /// <summary>What one detection run found and did.</summary>
 internal sealed record DetectionSummary(int Employees, int Flagged, int Held);

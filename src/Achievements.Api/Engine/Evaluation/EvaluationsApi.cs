@@ -2,7 +2,7 @@ using Achievements.Api.Infrastructure.Auth;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Achievements.Api.Features.Evaluation;
+namespace Achievements.Api.Engine.Evaluation;
 
 internal static class EvaluationsApi
 {

@@ -1,11 +1,11 @@
+using Achievements.Api.Engine.History;
 using Achievements.Api.Features.Awards;
-using Achievements.Api.Features.History;
 using Achievements.Api.Features.Insights;
 using Achievements.Api.Infrastructure.Storage;
 using Dapper;
 using Microsoft.Extensions.Options;
 
-namespace Achievements.Api.Features.Evaluation;
+namespace Achievements.Api.Engine.Evaluation;
 
 /// <summary>What one evaluation changed.</summary>
 internal sealed record EvaluationCounts(int Granted, int Upgraded, int Downgraded, int Revoked, int Expired)
@@ -100,8 +100,7 @@ internal sealed class EmployeeEvaluator(AwardLedger ledger, IOptions<DetectionOp
     private static (AwardDecision Decision, BadgeStanding Standing) Decide(EvaluationContext context, CompiledBadge badge, EmployeeHistory history, CountedEvents counted, AwardState? award)
     {
         var now = context.Now;
-        var earning = Awarding.Earning(history, award);
-        var earningCounted = ReferenceEquals(earning, history) ? counted : earning.CountAsOf(now);
+        var earningCounted = Awarding.Earning(history, counted, award, now);
         var standing = context.Judge(badge, earningCounted, now);
         var decision = Awarding.Decide(award, history, earningCounted, standing, moment => context.Judge(badge, history.CountAsOf(moment), moment), now);
         return (decision, standing);
