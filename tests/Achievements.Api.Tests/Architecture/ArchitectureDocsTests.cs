@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Achievements.Api.Tests.Infrastructure;
 
 namespace Achievements.Api.Tests.Architecture;
 
@@ -163,14 +164,5 @@ public sealed partial class ArchitectureDocsTests
     [GeneratedRegex(@"(?:Engine/)?[A-Za-z]+")]
     private static partial Regex FolderName();
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Achievements.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (Achievements.sln) was not found above the test's directory.");
-    }
+    private static string RepositoryRoot() => Repository.Root;
 }

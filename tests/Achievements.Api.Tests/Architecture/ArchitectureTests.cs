@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text.RegularExpressions;
+using Achievements.Api.Tests.Infrastructure;
 using ArchUnitNET.Loader;
 using static ArchUnitNET.Fluent.Slices.SliceRuleDefinition;
 using Assembly = System.Reflection.Assembly;
@@ -94,14 +95,5 @@ public sealed class ArchitectureTests
         Assert.All(reasons, reason => Assert.Contains($"| `{reason}` |", docs, StringComparison.Ordinal));
     }
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Achievements.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (Achievements.sln) was not found above the test's directory.");
-    }
+    private static string RepositoryRoot() => Repository.Root;
 }
