@@ -112,7 +112,7 @@ internal sealed class DiagnosticBag(string source)
         Error("RL108", span, $"'{function}' cannot be used inside 'where' or a qualify condition, which look at one event at a time");
 
     public void WhereNotAllowed(TextSpan span) =>
-        Error("RL109", span, "'where' can only filter the signal in the first argument of count, sum, distinct, days or streak");
+        Error("RL109", span, $"'where' can only filter the signal in the first argument of {string.Join(", ", FunctionTable.Aggregations[..^1])} or {FunctionTable.Aggregations[^1]}");
 
     public void WindowNotDuration(TextSpan span) =>
         Error("RL110", span, "a window must be a duration such as 30m, 24h, 7d or 12w");

@@ -56,7 +56,7 @@ internal static class AntiGamingAnalysis
     /// <summary>Which way more events of the aggregation's signal move the result, given its position.</summary>
     /// <remarks>A signed sum can fall or rise as events are added, whatever the path above it says.</remarks>
     private static Polarity ByEvents(BoundAggregation aggregation, Polarity position) =>
-        aggregation is { Function: AggregateFunction.Sum, Attribute.Signed: true } ? TwoSided(position) : position;
+        aggregation is { Function.FollowsAttributeSign: true, Attribute.Signed: true } ? TwoSided(position) : position;
 
     private static void Trace(BoundExpression node, Polarity polarity, Dictionary<BoundAggregation, Polarity> polarities)
     {
@@ -105,7 +105,7 @@ internal static class AntiGamingAnalysis
     internal static bool IsNonNegative(BoundExpression node) => node switch
     {
         BoundLiteral { Value: double value } => value >= 0,
-        BoundAggregation aggregation => aggregation.Function != AggregateFunction.Sum || aggregation.Attribute is { Signed: false },
+        BoundAggregation aggregation => !aggregation.Function.FollowsAttributeSign || aggregation.Attribute is { Signed: false },
         BoundBinary { Operator: BoundBinaryOperator.Add or BoundBinaryOperator.Multiply or BoundBinaryOperator.DivideByConstant or BoundBinaryOperator.DivideAtLeastOne } binary =>
             IsNonNegative(binary.Left) && IsNonNegative(binary.Right),
         BoundMinMax minMax => minMax.Arguments.All(IsNonNegative),

@@ -9,8 +9,6 @@ namespace Achievements.Rules;
 /// </summary>
 internal sealed class Binder(SignalCatalog catalog, DiagnosticBag diagnostics)
 {
-    private static readonly string[] Functions = ["count", "sum", "distinct", "days", "streak", "min", "max", "size", "exists"];
-
     private int _aggregations;
 
     /// <summary>How many <c>exists</c> variables are alive at once at most: the size of the locals buffer.</summary>
@@ -228,18 +226,13 @@ internal sealed class Binder(SignalCatalog catalog, DiagnosticBag diagnostics)
     private BoundExpression BindCall(CallSyntax call, Scope scope)
     {
         var name = call.Name.Text;
+        if (FunctionTable.Aggregation(name) is { } function)
+        {
+            return BindAggregation(call, function, scope);
+        }
+
         switch (name)
         {
-            case "count":
-                return BindAggregation(call, AggregateFunction.Count, scope);
-            case "sum":
-                return BindAggregation(call, AggregateFunction.Sum, scope);
-            case "distinct":
-                return BindAggregation(call, AggregateFunction.Distinct, scope);
-            case "days":
-                return BindAggregation(call, AggregateFunction.Days, scope);
-            case "streak":
-                return BindAggregation(call, AggregateFunction.Streak, scope);
             case "min" or "max":
                 return BindMinMax(call, scope);
             case "size":
@@ -247,7 +240,7 @@ internal sealed class Binder(SignalCatalog catalog, DiagnosticBag diagnostics)
             case "exists":
                 return BindExists(call, scope);
             default:
-                diagnostics.UnknownFunction(call.Name.Span, name, Spelling.Suggest(name, Functions), Functions);
+                diagnostics.UnknownFunction(call.Name.Span, name, Spelling.Suggest(name, FunctionTable.Names), FunctionTable.Names);
                 return new BoundError(call.Span);
         }
     }
@@ -266,11 +259,10 @@ internal sealed class Binder(SignalCatalog catalog, DiagnosticBag diagnostics)
             diagnostics.TooManyAggregations(call.Span);
         }
 
-        var isStreak = function == AggregateFunction.Streak;
         var arguments = call.Arguments;
-        if (arguments.Length < (isStreak ? 2 : 1) || arguments.Length > (isStreak ? 3 : 2))
+        if (arguments.Length < function.MinArguments || arguments.Length > function.MaxArguments)
         {
-            diagnostics.WrongArgumentCount(call.Span, name, Usage(function), arguments.Length);
+            diagnostics.WrongArgumentCount(call.Span, name, function.Usage, arguments.Length);
             return new BoundError(call.Span);
         }
 
@@ -290,7 +282,7 @@ internal sealed class Binder(SignalCatalog catalog, DiagnosticBag diagnostics)
         }
 
         var period = StreakPeriod.Day;
-        if (isStreak)
+        if (function.TakesPeriod)
         {
             var periodText = arguments[1] is NameSyntax { Parts.Length: 1 } periodName ? periodName.Text : null;
             period = periodText == "week" ? StreakPeriod.Week : StreakPeriod.Day;
@@ -306,7 +298,7 @@ internal sealed class Binder(SignalCatalog catalog, DiagnosticBag diagnostics)
         }
 
         TimeSpan? window = null;
-        var windowIndex = isStreak ? 2 : 1;
+        var windowIndex = function.MinArguments;
         if (arguments.Length > windowIndex)
         {
             valid &= TryBindWindow(arguments[windowIndex], out window);
@@ -321,7 +313,7 @@ internal sealed class Binder(SignalCatalog catalog, DiagnosticBag diagnostics)
     {
         signal = null;
         attributeIndex = -1;
-        var name = NameOf(function);
+        var name = function.Name;
         if (target is not NameSyntax nameSyntax || nameSyntax.IsMissing)
         {
             if (target is not NameSyntax)
@@ -339,7 +331,7 @@ internal sealed class Binder(SignalCatalog catalog, DiagnosticBag diagnostics)
         var last = parts[^1];
         var types = catalog.Signals.Select(s => s.Type);
 
-        if (function is AggregateFunction.Count or AggregateFunction.Days or AggregateFunction.Streak)
+        if (function.Target == AggregationTarget.Signal)
         {
             if (catalog.TryGetSignal(full, out signal))
             {
@@ -367,7 +359,7 @@ internal sealed class Binder(SignalCatalog catalog, DiagnosticBag diagnostics)
             }
 
             var type = found.Attributes[index].Type;
-            if (function == AggregateFunction.Sum && type is not (AttributeType.Int or AttributeType.Number))
+            if (function.Target == AggregationTarget.NumericAttribute && type is not (AttributeType.Int or AttributeType.Number))
             {
                 diagnostics.SumNeedsNumber(nameSyntax.Span, prefix, last.Text, type);
                 return false;
@@ -381,7 +373,7 @@ internal sealed class Binder(SignalCatalog catalog, DiagnosticBag diagnostics)
         if (catalog.TryGetSignal(full, out var whole))
         {
             var example = whole.Attributes.FirstOrDefault(a =>
-                function != AggregateFunction.Sum || a.Type is AttributeType.Int or AttributeType.Number)?.Name;
+                function.Target != AggregationTarget.NumericAttribute || a.Type is AttributeType.Int or AttributeType.Number)?.Name;
             diagnostics.NeedsAttribute(nameSyntax.Span, name, full, example);
             return false;
         }
@@ -523,22 +515,4 @@ internal sealed class Binder(SignalCatalog catalog, DiagnosticBag diagnostics)
             ? new BoundExists(call.Span, list, slot, condition)
             : new BoundError(call.Span);
     }
-
-    private static string NameOf(AggregateFunction function) => function switch
-    {
-        AggregateFunction.Count => "count",
-        AggregateFunction.Sum => "sum",
-        AggregateFunction.Distinct => "distinct",
-        AggregateFunction.Days => "days",
-        _ => "streak",
-    };
-
-    private static string Usage(AggregateFunction function) => function switch
-    {
-        AggregateFunction.Count => "a signal, an optional 'where' filter and an optional window, e.g. count(pr.merged where lines_added >= 50, 90d)",
-        AggregateFunction.Sum => "a numeric attribute, an optional 'where' filter and an optional window, e.g. sum(suggestion.accepted.lines, 30d)",
-        AggregateFunction.Distinct => "an attribute, an optional 'where' filter and an optional window, e.g. distinct(pr.merged.repo, 365d)",
-        AggregateFunction.Days => "a signal, an optional 'where' filter and an optional window, e.g. days(pr.merged, 90d)",
-        _ => "a signal, 'day' or 'week', and an optional window, e.g. streak(pr.merged, week, 365d)",
-    };
 }

@@ -12,15 +12,6 @@ internal enum RuleType
     Duration,
 }
 
-internal enum AggregateFunction
-{
-    Count,
-    Sum,
-    Distinct,
-    Days,
-    Streak,
-}
-
 internal enum StreakPeriod
 {
     Day,

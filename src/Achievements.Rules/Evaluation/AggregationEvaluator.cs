@@ -18,7 +18,8 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
 
     private readonly string _signal = node.Signal.Type;
     private readonly Window _window = new(node.Window);
-    private readonly int _attribute = node.AttributeIndex;
+    private readonly Aggregate _aggregate = node.Function.Evaluate;
+    private readonly CollectEvidence _evidence = node.Function.Evidence;
 
     public double Evaluate(in EvalFrame frame)
     {
@@ -32,18 +33,10 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
         try
         {
             var filter = new Filter(condition, frame.Events, frame.NowTicks, locals);
-            var value = node.Function switch
-            {
-                AggregateFunction.Count => Count(events, filter),
-                AggregateFunction.Sum => Sum(events, filter),
-                AggregateFunction.Distinct => Distinct(events, filter),
-                AggregateFunction.Days => Days(events, filter),
-                _ => Streak(events, filter),
-            };
-
+            var value = _aggregate(node, events, filter);
             if (isEvidence && frame.Evidence is { } evidence)
             {
-                AddEvidence(events, filter, value, evidence);
+                _evidence(node, events, filter, value, evidence);
             }
 
             return value;
@@ -58,24 +51,19 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
     }
 
     /// <summary>
-    /// Adds the events the aggregation counted: every accepted event for count and days, those with a
-    /// value of the attribute for sum and distinct (all of them, not one per value: which of two merges
-    /// into one repository "made" the count is arbitrary, and both show the breadth), and the events of
-    /// the longest run for streak. A pass of its own after the value, so that the loops below stay as
-    /// they were when no evidence is asked for: adding to evidence inside the streak and days loops
-    /// made rules that use them 10-30% slower even with none asked for.
+    /// Adds the events the aggregation counted: every accepted event for count and days, and those with
+    /// a value of the attribute for sum and distinct (all of them, not one per value: which of two merges
+    /// into one repository "made" the count is arbitrary, and both show the breadth). Evidence is a pass
+    /// of its own after the value, so that the loops below stay as they were when no evidence is asked
+    /// for: adding to evidence inside the streak and days loops made rules that use them 10-30% slower
+    /// even with none asked for.
     /// </summary>
-    private void AddEvidence(ReadOnlySpan<RuleEvent> events, in Filter filter, double value, ICollection<RuleEvent> evidence)
+    internal static void AcceptedEvents(BoundAggregation node, ReadOnlySpan<RuleEvent> events, in Filter filter, double value, ICollection<RuleEvent> evidence)
     {
-        if (node.Function == AggregateFunction.Streak)
-        {
-            AddLongestRun(events, filter, (int)value, evidence);
-            return;
-        }
-
+        var attribute = node.AttributeIndex;
         foreach (var e in events)
         {
-            if ((_attribute < 0 || Carries(e[_attribute])) && filter.Accepts(e))
+            if ((attribute < 0 || Carries(node, e[attribute])) && filter.Accepts(e))
             {
                 evidence.Add(e);
             }
@@ -83,7 +71,7 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
     }
 
     /// <summary>Whether sum or distinct reads a value from this attribute value; an empty list adds no element.</summary>
-    private bool Carries(AttributeValue value) => node.Attribute!.Type switch
+    private static bool Carries(BoundAggregation node, AttributeValue value) => node.Attribute!.Type switch
     {
         AttributeType.Int or AttributeType.Number => !double.IsNaN(value.NumberOrNaN),
         AttributeType.Bool => value.BoolOrNull is not null,
@@ -91,11 +79,13 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
     };
 
     /// <summary>
-    /// Adds every accepted event of the latest run of <paramref name="longest"/> periods: the runs are
-    /// found again as <see cref="Streak"/> finds them, remembering where the last one that long began.
+    /// Adds every accepted event of the latest run of <paramref name="value"/> periods, the streak's
+    /// evidence: the runs are found again as <see cref="Streak"/> finds them, remembering where the last
+    /// one that long began.
     /// </summary>
-    private void AddLongestRun(ReadOnlySpan<RuleEvent> events, in Filter filter, int longest, ICollection<RuleEvent> evidence)
+    internal static void LongestRun(BoundAggregation node, ReadOnlySpan<RuleEvent> events, in Filter filter, double value, ICollection<RuleEvent> evidence)
     {
+        var longest = (int)value;
         var periodDays = node.Period == StreakPeriod.Week ? 7 : 1;
         int run = 0, runStart = 0, start = 0;
         long previous = long.MinValue, end = long.MinValue;
@@ -125,7 +115,7 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
         }
     }
 
-    private static double Count(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    internal static double Count(BoundAggregation node, ReadOnlySpan<RuleEvent> events, in Filter filter)
     {
         if (!filter.IsActive)
         {
@@ -144,15 +134,16 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
         return count;
     }
 
-    private double Sum(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    internal static double Sum(BoundAggregation node, ReadOnlySpan<RuleEvent> events, in Filter filter)
     {
         // An unsigned attribute is non-negative by contract; clamping bad data at 0 keeps the sum
         // growing with events, which the anti-gaming analysis relies on.
         var signed = node.Attribute!.Signed;
+        var attribute = node.AttributeIndex;
         var total = 0.0;
         foreach (var e in events)
         {
-            var value = e[_attribute].NumberOrNaN;
+            var value = e[attribute].NumberOrNaN;
             if (!double.IsNaN(value) && filter.Accepts(e))
             {
                 total += signed ? value : Math.Max(value, 0);
@@ -162,7 +153,7 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
         return Arithmetic.Finite(total);
     }
 
-    private static double Days(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    internal static double Days(BoundAggregation node, ReadOnlySpan<RuleEvent> events, in Filter filter)
     {
         var days = 0;
         var previous = long.MinValue;
@@ -179,7 +170,7 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
         return days;
     }
 
-    private double Streak(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    internal static double Streak(BoundAggregation node, ReadOnlySpan<RuleEvent> events, in Filter filter)
     {
         // Day 0 of DateTime (0001-01-01) is a Monday, so whole weeks since then are ISO weeks,
         // numbered continuously across year ends.
@@ -202,15 +193,15 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
         return longest;
     }
 
-    private double Distinct(ReadOnlySpan<RuleEvent> events, in Filter filter) =>
+    internal static double Distinct(BoundAggregation node, ReadOnlySpan<RuleEvent> events, in Filter filter) =>
         node.Attribute!.Type switch
         {
-            AttributeType.Int or AttributeType.Number => DistinctNumbers(events, filter),
-            AttributeType.Bool => DistinctBools(events, filter),
-            _ => DistinctTexts(events, filter),
+            AttributeType.Int or AttributeType.Number => DistinctNumbers(node.AttributeIndex, events, filter),
+            AttributeType.Bool => DistinctBools(node.AttributeIndex, events, filter),
+            _ => DistinctTexts(node.AttributeIndex, events, filter),
         };
 
-    private double DistinctNumbers(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    private static double DistinctNumbers(int attribute, ReadOnlySpan<RuleEvent> events, in Filter filter)
     {
         var buffer = ArrayPool<double>.Shared.Rent(events.Length);
         try
@@ -218,7 +209,7 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
             var count = 0;
             foreach (var e in events)
             {
-                var value = e[_attribute].NumberOrNaN;
+                var value = e[attribute].NumberOrNaN;
                 if (!double.IsNaN(value) && filter.Accepts(e))
                 {
                     buffer[count++] = value;
@@ -235,12 +226,12 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
         }
     }
 
-    private double DistinctBools(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    private static double DistinctBools(int attribute, ReadOnlySpan<RuleEvent> events, in Filter filter)
     {
         bool seenTrue = false, seenFalse = false;
         foreach (var e in events)
         {
-            if (e[_attribute].BoolOrNull is { } value && filter.Accepts(e))
+            if (e[attribute].BoolOrNull is { } value && filter.Accepts(e))
             {
                 seenTrue |= value;
                 seenFalse |= !value;
@@ -251,12 +242,12 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
     }
 
     /// <summary>Distinct strings; for a list attribute, distinct elements across all events (e.g. distinct reviewers).</summary>
-    private double DistinctTexts(ReadOnlySpan<RuleEvent> events, in Filter filter)
+    private static double DistinctTexts(int attribute, ReadOnlySpan<RuleEvent> events, in Filter filter)
     {
         var size = 0;
         foreach (var e in events)
         {
-            var value = e[_attribute];
+            var value = e[attribute];
             size += value.ListOrNull?.Length ?? (value.TextOrNull is null ? 0 : 1);
         }
 
@@ -271,7 +262,7 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
             var count = 0;
             foreach (var e in events)
             {
-                var value = e[_attribute];
+                var value = e[attribute];
                 if ((value.TextOrNull is null && value.ListOrNull is null) || !filter.Accepts(e))
                 {
                     continue;
@@ -322,7 +313,7 @@ internal sealed class AggregationEvaluator(BoundAggregation node, Eval<bool>? co
     }
 
     /// <summary>The aggregation's <c>where</c>, applied to one event at a time.</summary>
-    private readonly ref struct Filter(Eval<bool>? condition, EmployeeEvents events, long now, string?[] locals)
+    internal readonly ref struct Filter(Eval<bool>? condition, EmployeeEvents events, long now, string?[] locals)
     {
         public bool IsActive => condition is not null;
 
