@@ -132,7 +132,7 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
     {
         // A refused id that no event could have been stored under (a control character) is not looked up: PostgreSQL
         // would refuse the query itself.
-        var refusedIds = judged.Where(j => j.Errors is not null).Select(j => j.Event.IdText).Where(id => id is not null && StorableText.IsStorable(id)).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var refusedIds = judged.Where(j => j.Errors is not null).Select(j => j.Event.IdText).OfType<string>().Where(StorableText.IsStorable).Distinct(StringComparer.Ordinal).ToList();
         var stored = refusedIds.Count == 0
             ? []
             : (await connection.QueryAsync<string>(new CommandDefinition(ExistingIds(SqlDialect.Of(connection)), new { Source = source, Ids = SqlDialect.Of(connection).List(refusedIds) }, transaction, cancellationToken: cancellationToken)))

@@ -58,7 +58,11 @@ internal sealed class ReceiveTelemetryHandler(IDbConnectionFactory connections, 
             throw new ValidationException([new ValidationFailure("body", $"{notOtlp.Message} POST /v1/{command.Signal.Name} takes an OTLP Export{(command.Signal == OtlpSignal.Logs ? "Logs" : "Metrics")}ServiceRequest.")]);
         }
 
-        var read = records.Select(record => (Record: record, Events: AiToolEvents.Of(record))).Select(m => (m.Record, m.Events, Refusal: AiToolEvents.Refusal(m.Record, m.Events))).ToList();
+        var read = records.Select(record =>
+        {
+            var events = AiToolEvents.Of(record);
+            return (Record: record, Events: events, Refusal: AiToolEvents.Refusal(record, events));
+        }).ToList();
         var refusals = read.Select(m => m.Refusal).OfType<string>().ToList();
         var mapped = read.Where(m => m.Refusal is null).ToList();
         var events = mapped.SelectMany(m => m.Events).ToList();
