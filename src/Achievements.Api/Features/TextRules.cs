@@ -1,3 +1,5 @@
+using Achievements.Api.Infrastructure.Validation;
+
 namespace Achievements.Api.Features;
 
 /// <summary>
@@ -8,36 +10,7 @@ internal static class TextRules
 {
     public const string DisplayableMessage = "must not contain control characters or invalid Unicode.";
 
-    public static bool IsDisplayable(string? text)
-    {
-        if (text is null)
-        {
-            return true;
-        }
-
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (char.IsControl(c))
-            {
-                return false;
-            }
-
-            if (char.IsHighSurrogate(c))
-            {
-                if (i + 1 >= text.Length || !char.IsLowSurrogate(text[i + 1]))
-                {
-                    return false;
-                }
-
-                i++;
-            }
-            else if (char.IsLowSurrogate(c))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsDisplayable(string? text) =>
+        // Storable first (no lone surrogate), then stricter: not even tab or a line break, nor C1 controls.
+        text is null || (StorableText.IsStorable(text) && !text.Any(char.IsControl));
 }

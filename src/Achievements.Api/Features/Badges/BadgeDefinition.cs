@@ -21,6 +21,7 @@ internal sealed partial class BadgeDefinitionValidator : AbstractValidator<IBadg
 {
     public const int MaxTiers = 5;
     public const int MaxRequirements = 10;
+    public const string RequirementRule = "A requirement cannot be empty.";
 
     public BadgeDefinitionValidator()
     {
@@ -32,12 +33,13 @@ internal sealed partial class BadgeDefinitionValidator : AbstractValidator<IBadg
         RuleFor(x => x.Metric).NotEmpty().WithMessage("metric is the rule whose value the tiers are thresholds on, such as count(pr.merged, 365d).");
         RuleFor(x => x.Requires).Must(r => r!.Count <= MaxRequirements).When(x => x.Requires is not null)
             .WithMessage($"A badge has at most {MaxRequirements} requirements.");
-        RuleForEach(x => x.Requires).NotEmpty().WithMessage("A requirement cannot be empty.");
+        RuleForEach(x => x.Requires).NotEmpty().WithMessage(RequirementRule);
         RuleFor(x => x.Tiers).NotNull().WithMessage("tiers lists 1 to 5 tiers, such as [{ \"name\": \"bronze\", \"threshold\": 10 }].")
             .Must(t => t!.Count is >= 1 and <= MaxTiers).WithMessage("A badge has 1 to 5 tiers.")
             .Must(t => t!.Select(tier => tier?.Name).Distinct().Count() == t!.Count).WithMessage("Tier names must be unique.")
             .Must(StrictlyIncreasing).WithMessage("Tier thresholds must be strictly increasing, lowest tier first.");
         RuleFor(x => x.ExpiresAfter).Must(AwardExpiry.IsValid).When(x => x.ExpiresAfter is not null).WithMessage(AwardExpiry.Rule);
+        RuleForEach(x => x.Tiers).NotNull().WithMessage("A tier is an object such as { \"name\": \"bronze\", \"threshold\": 10 }, not null.");
         RuleForEach(x => x.Tiers).ChildRules(tier =>
         {
             tier.RuleFor(t => t.Name).NotEmpty().Matches(TierName()).WithMessage("A tier name is 1-24 characters of a-z, 0-9 and '-', such as bronze.");

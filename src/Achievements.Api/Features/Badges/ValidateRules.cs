@@ -1,5 +1,6 @@
 using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Storage;
+using FluentValidation;
 using Mediator;
 
 namespace Achievements.Api.Features.Badges;
@@ -9,6 +10,13 @@ namespace Achievements.Api.Features.Badges;
 /// rule reads. Nothing is stored.
 /// </summary>
 internal sealed record ValidateRules(string? Metric, List<string>? Requires) : IQuery<RuleValidation>;
+
+/// <summary>A null in the list is no rule to report diagnostics on: a 400 naming it, as badge authoring answers.</summary>
+internal sealed class ValidateRulesValidator : AbstractValidator<ValidateRules>
+{
+    public ValidateRulesValidator() =>
+        RuleForEach(x => x.Requires).NotNull().WithMessage(BadgeDefinitionValidator.RequirementRule);
+}
 
 internal sealed record RuleValidation(bool Valid, IReadOnlyList<FieldDiagnostic> Diagnostics, IReadOnlyList<SignalReference> Signals);
 

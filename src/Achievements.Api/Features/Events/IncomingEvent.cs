@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Achievements.Api.Infrastructure.Json;
 
 namespace Achievements.Api.Features.Events;
 
@@ -86,23 +87,8 @@ internal sealed record IncomingEvent
         };
     }
 
-    internal static string? Text(JsonElement element)
-    {
-        if (element.ValueKind != JsonValueKind.String)
-        {
-            return null;
-        }
-
-        try
-        {
-            return element.GetString();
-        }
-        catch (InvalidOperationException)
-        {
-            // A lone surrogate escaped in the JSON: not text we can store or show.
-            return null;
-        }
-    }
+    /// <summary>A string field's text; null for another kind of value, or a lone surrogate: not text we can store or show.</summary>
+    internal static string? Text(JsonElement element) => JsonText.Of(element);
 }
 
 /// <summary>RFC 3339 timestamps with an explicit offset, as sources are asked to send them.</summary>

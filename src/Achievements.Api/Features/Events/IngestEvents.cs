@@ -9,6 +9,7 @@ using Achievements.Api.Features.Signals;
 using Achievements.Api.Infrastructure.Json;
 using Achievements.Api.Infrastructure.Storage;
 using Achievements.Api.Infrastructure.Telemetry;
+using Achievements.Api.Infrastructure.Validation;
 using Dapper;
 using FluentValidation;
 using Mediator;
@@ -20,7 +21,8 @@ namespace Achievements.Api.Features.Events;
 /// A batch of events from one source. Each event is judged alone; the accepted ones are committed in one
 /// transaction before the answer, so an acknowledged event is on disk and a replay of its id is a no-op.
 /// </summary>
-internal sealed record IngestEvents(string Source, IReadOnlyList<JsonElement>? Events) : ICommand<IngestResult>;
+// Each event's text is judged with the event (EventJudge), so that one bad event rejects itself, not the batch.
+internal sealed record IngestEvents(string Source, [property: JudgedPerRecord] IReadOnlyList<JsonElement>? Events) : ICommand<IngestResult>;
 
 internal sealed record IngestResult(int Accepted, int Duplicates, int Rejected, IReadOnlyList<EventResult> Results);
 
@@ -129,7 +131,9 @@ internal sealed class IngestEventsHandler(IDbConnectionFactory connections, Time
         DateTimeOffset now,
         CancellationToken cancellationToken)
     {
-        var refusedIds = judged.Where(j => j.Errors is not null).Select(j => j.Event.IdText).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        // A refused id that no event could have been stored under (a control character) is not looked up: PostgreSQL
+        // would refuse the query itself.
+        var refusedIds = judged.Where(j => j.Errors is not null).Select(j => j.Event.IdText).OfType<string>().Where(StorableText.IsStorable).Distinct(StringComparer.Ordinal).ToList();
         var stored = refusedIds.Count == 0
             ? []
             : (await connection.QueryAsync<string>(new CommandDefinition(ExistingIds(SqlDialect.Of(connection)), new { Source = source, Ids = SqlDialect.Of(connection).List(refusedIds) }, transaction, cancellationToken: cancellationToken)))

@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Achievements.Api.Features.Identities;
+using Achievements.Api.Infrastructure.Json;
+using Achievements.Api.Infrastructure.Validation;
 using FluentValidation;
 using FluentValidation.Results;
 
@@ -79,7 +81,7 @@ internal static partial class GithubPayload
     }
 
     /// <summary>The action as sent, for the delivery's record; "" when there is none.</summary>
-    public static string Action(JsonElement payload) => Find(payload, "action") is { ValueKind: JsonValueKind.String } action ? action.GetString()! : "";
+    public static string Action(JsonElement payload) => Storable(Find(payload, "action")) ?? "";
 
     private static GithubMerge Merge(JsonElement payload) => new(
         PrId(payload),
@@ -96,7 +98,7 @@ internal static partial class GithubPayload
         // Only merged says a pull request merged (above); then merge_commit_sha is the commit it merged as, which
         // evidence about that commit (a squash merge's co-author trailers) names.
         CommitId(Find(payload, "pull_request.merge_commit_sha")),
-        Find(payload, "pull_request.body") is { ValueKind: JsonValueKind.String } body && RevertBody().Match(body.GetString()!) is { Success: true } revert
+        Storable(Find(payload, "pull_request.body")) is { } body && RevertBody().Match(body) is { Success: true } revert
             ? $"{revert.Groups["repo"].Value}#{revert.Groups["number"].Value}"
             : null);
 
@@ -107,12 +109,12 @@ internal static partial class GithubPayload
     private static GithubPush Push(JsonElement payload, JsonElement commits)
     {
         GithubCommit[] read = [.. commits.EnumerateArray().Select((commit, i) => (Commit: commit, At: $"commits[{i}]"))
-            .Where(c => CommitId(Find(c.Commit, "id")) is not null && Find(c.Commit, "message") is { ValueKind: JsonValueKind.String })
+            .Where(c => CommitId(Find(c.Commit, "id")) is not null && Storable(Find(c.Commit, "message")) is not null)
             .Select(c => new GithubCommit(
                 CommitId(Find(c.Commit, "id"))!,
-                Find(c.Commit, "message")!.Value.GetString()!,
+                Storable(Find(c.Commit, "message"))!,
                 // The author's GitHub login, when their commit e-mail belongs to an account; the git name is not a login.
-                Find(c.Commit, "author.username") is { ValueKind: JsonValueKind.String } user && user.GetString() is { Length: > 0 and <= 100 } login && TextRules.IsDisplayable(login) ? login : null,
+                Storable(Find(c.Commit, "author.username")) is { Length: > 0 and <= 100 } login && TextRules.IsDisplayable(login) ? login : null,
                 Time(c.Commit, "timestamp", c.At),
                 Find(c.Commit, "distinct") is not { ValueKind: JsonValueKind.False }))];
         // A push's commits carry no parents, so which commit a merge brought in cannot be told when one push merges
@@ -123,7 +125,7 @@ internal static partial class GithubPayload
 
     /// <summary>A full commit id, lower case as GitHub writes them; null for anything else.</summary>
     private static string? CommitId(JsonElement? value) =>
-        value is { ValueKind: JsonValueKind.String } text && text.GetString() is { } sha && CommitSha().IsMatch(sha) ? sha.ToLowerInvariant() : null;
+        Storable(value) is { } sha && CommitSha().IsMatch(sha) ? sha.ToLowerInvariant() : null;
 
     /// <summary>A pull request is named by its base repository and number: <c>octo-org/web#42</c>.</summary>
     private static string PrId(JsonElement payload) =>
@@ -134,7 +136,7 @@ internal static partial class GithubPayload
 
     /// <summary>A user object, named <paramref name="at"/> in errors.</summary>
     private static GithubAccount User(JsonElement user, string at) =>
-        new(Number(user, "id", at), Text(user, "login", at), Find(user, "type") is { ValueKind: JsonValueKind.String } type && type.GetString() == "Bot");
+        new(Number(user, "id", at), Text(user, "login", at), Storable(Find(user, "type")) == "Bot");
 
     private static JsonElement? Find(JsonElement payload, string path)
     {
@@ -150,11 +152,18 @@ internal static partial class GithubPayload
         return element;
     }
 
+    /// <summary>
+    /// A string value as text the service can store; null for anything else, so that a lone surrogate, bytes that are not
+    /// UTF-8 or a control character is as absent as a missing field (a 400 naming it where the field is needed).
+    /// </summary>
+    private static string? Storable(JsonElement? value) =>
+        value is { } element && JsonText.Of(element) is { } text && StorableText.IsStorable(text) ? text : null;
+
     // at: where the element read from is in the payload (an array item's path), for the error; null for the payload itself.
     private static string Where(string path, string? at) => at is null ? path : $"{at}.{path}";
 
     private static string Text(JsonElement payload, string path, string? at = null) =>
-        Find(payload, path) is { ValueKind: JsonValueKind.String } value && value.GetString() is { Length: > 0 and <= 1000 } text && TextRules.IsDisplayable(text)
+        Storable(Find(payload, path)) is { Length: > 0 and <= 1000 } text && TextRules.IsDisplayable(text)
             ? text
             : throw Missing(Where(path, at), "a string");
 
@@ -164,7 +173,7 @@ internal static partial class GithubPayload
             : throw Missing(Where(path, at), "a whole number");
 
     private static DateTimeOffset Time(JsonElement payload, string path, string? at = null) =>
-        Find(payload, path) is { ValueKind: JsonValueKind.String } value && Events.Rfc3339.TryParse(value.GetString(), out var time)
+        Events.Rfc3339.TryParse(Storable(Find(payload, path)), out var time)
             ? time
             : throw Missing(Where(path, at), "an RFC 3339 time");
 

@@ -124,7 +124,8 @@ internal static class HeldEvents
     {
         var employees = await IdentityMap.ResolveAsync(connection, transaction, events.SelectMany(e => e.Everyone), cancellationToken);
         var ready = events.Select(e => (Event: e, Json: e.ToEvent(employees))).ToList();
-        var stored = await StoreAsync(connection, transaction, source, [.. ready.Where(r => r.Json is not null).Select(r => (r.Event, r.Json!.Value))], now, cancellationToken);
+        // What became of each stored event, in order: ids may repeat within one export (the second is a duplicate).
+        var stored = new Queue<AttributedResult>(await StoreAsync(connection, transaction, source, [.. ready.Where(r => r.Json is not null).Select(r => (r.Event, r.Json!.Value))], now, cancellationToken));
 
         var alreadyStored = (await connection.QueryAsync<string>(new CommandDefinition(
             StoredIds(SqlDialect.Of(connection)), new { Source = source, Ids = SqlDialect.Of(connection).List(ready.Where(r => r.Json is null).Select(r => r.Event.Id)) }, transaction, cancellationToken: cancellationToken))).ToHashSet(StringComparer.Ordinal);
@@ -133,7 +134,7 @@ internal static class HeldEvents
         {
             if (json is not null)
             {
-                results.Add(stored[attributed.Id]);
+                results.Add(stored.Dequeue());
             }
             else if (alreadyStored.Contains(attributed.Id) || !await HoldAsync(connection, transaction, source, attributed, employees, now, cancellationToken))
             {
@@ -186,13 +187,14 @@ internal static class HeldEvents
             }
 
             var stored = await StoreAsync(connection, transaction, group.Key, ready, now, cancellationToken);
-            released += stored.Values.Count(r => r.Status == AttributedResult.Stored);
+            released += stored.Count(r => r.Status == AttributedResult.Stored);
         }
 
         return released;
     }
 
-    private static async Task<Dictionary<string, AttributedResult>> StoreAsync(
+    /// <summary>Stores the ready events and says what became of each, in their order.</summary>
+    private static async Task<AttributedResult[]> StoreAsync(
         DbConnection connection,
         DbTransaction transaction,
         string source,
@@ -208,14 +210,11 @@ internal static class HeldEvents
         var catalog = await SignalStore.LoadAsync(connection, cancellationToken, transaction);
         var judged = IngestEventsHandler.Judge(catalog, now, [.. ready.Select(r => r.Json)]);
         var results = await IngestEventsHandler.StoreInAsync(connection, transaction, source, catalog, judged, now, cancellationToken);
-        return ready.Zip(results).ToDictionary(
-            pair => pair.First.Event.Id,
-            pair => new AttributedResult(
-                pair.First.Event.Type,
-                pair.First.Event.Id,
-                pair.Second.Status == EventResult.AcceptedStatus ? AttributedResult.Stored : pair.Second.Status,
-                pair.Second.Errors),
-            StringComparer.Ordinal);
+        return [.. ready.Zip(results).Select(pair => new AttributedResult(
+            pair.First.Event.Type,
+            pair.First.Event.Id,
+            pair.Second.Status == EventResult.AcceptedStatus ? AttributedResult.Stored : pair.Second.Status,
+            pair.Second.Errors))];
     }
 
     private static async Task<bool> HoldAsync(

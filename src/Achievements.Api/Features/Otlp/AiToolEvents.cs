@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Achievements.Api.Infrastructure.Validation;
 
 namespace Achievements.Api.Features.Otlp;
 
@@ -52,12 +53,20 @@ internal static class AiToolEvents
 
     /// <summary>
     /// Why a record a mapping reads cannot be used, or null: a metric the service reads as increments sent as running
-    /// totals (cumulative temporality), which would count every earlier export again.
+    /// totals (cumulative temporality), which would count every earlier export again; or text its
+    /// <paramref name="events"/> would store that the service stores nowhere (a control character), refused here
+    /// because an unmapped user's events are held as sent.
     /// </summary>
-    public static string? Refusal(OtlpRecord record) =>
+    public static string? Refusal(OtlpRecord record, IReadOnlyList<ToolEvent> events) =>
         record.Cumulative && DeltaMetrics.Contains(record.Name)
             ? $"{record.Name} is cumulative; set OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE=delta"
-            : null;
+            : events.Select(Unstorable).OfType<string>().FirstOrDefault() is { } why ? $"{record.Name}'s {why}" : null;
+
+    private static string? Unstorable(ToolEvent e) =>
+        StorableText.Problem(e.User.Id) is { } problem
+            ? $"user {problem}"
+            : e.Attributes.Select(a => a.Value is JsonValue value && value.TryGetValue<string>(out var text) && StorableText.Problem(text) is { } p ? $"{a.Key} {p}" : null)
+                .OfType<string>().FirstOrDefault();
 
     /// <summary>The metrics a mapping reads, each as the increment since the tool's last export.</summary>
     private static readonly HashSet<string> DeltaMetrics = new(StringComparer.Ordinal)

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Achievements.Api.Infrastructure.Json;
+using Achievements.Api.Infrastructure.Validation;
 using Google.Protobuf;
 
 namespace Achievements.Api.Features.Otlp;
@@ -38,6 +40,8 @@ internal sealed class NotOtlpException(string message) : Exception(message);
 /// mapping (camelCase field names, 64-bit integers as strings, enums as numbers); protobuf is read field by field
 /// with Google.Protobuf's <see cref="CodedInputStream"/>, by the field numbers of opentelemetry-proto's
 /// <c>common</c>, <c>resource</c>, <c>logs</c> and <c>metrics</c> v1, skipping every field it does not need.
+/// A string that is not Unicode text (bytes that are not UTF-8, an escaped lone surrogate) is read as absent, in either
+/// encoding; text that is Unicode but cannot be stored is refused later, per record (<see cref="AiToolEvents.Refusal"/>).
 /// </summary>
 internal static class OtlpBody
 {
@@ -85,20 +89,20 @@ internal static class OtlpBody
         public static List<OtlpRecord> Logs(ReadOnlySpan<byte> body) => Scoped(body, "resourceLogs", "scopeLogs", "logRecords", (log, outer) =>
         {
             var own = Attributes(log);
-            var text = Object(log, "body") is { } value && value.TryGetProperty("stringValue", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
-            var eventName = log.TryGetProperty("eventName", out var name) && name.ValueKind == JsonValueKind.String ? name.GetString() : null;
+            var text = Object(log, "body") is { } value && value.TryGetProperty("stringValue", out var s) && s.ValueKind == JsonValueKind.String ? JsonText.Of(s) : null;
+            var eventName = log.TryGetProperty("eventName", out var name) && name.ValueKind == JsonValueKind.String ? JsonText.Of(name) : null;
             return [new OtlpRecord(NameOf(eventName, text, own), Time(log, "timeUnixNano") ?? Time(log, "observedTimeUnixNano"), null, Merge(outer, own))];
         });
 
         public static List<OtlpRecord> Metrics(ReadOnlySpan<byte> body) => Scoped(body, "resourceMetrics", "scopeMetrics", "metrics", (metric, outer) =>
         {
-            var name = metric.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() ?? "" : "";
+            var name = metric.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? JsonText.Of(n) ?? "" : "";
             // Sums and gauges carry numbers; histograms and summaries are not read and count as unused.
             var sum = Object(metric, "sum");
             // OTLP/JSON writes enums as integers; a sender that writes the name is read too.
             var cumulative = sum is { } s && s.TryGetProperty("aggregationTemporality", out var t)
                 && ((t.ValueKind == JsonValueKind.Number && t.TryGetInt32(out var number) && number == CumulativeTemporality)
-                    || (t.ValueKind == JsonValueKind.String && t.GetString() == "AGGREGATION_TEMPORALITY_CUMULATIVE"));
+                    || (t.ValueKind == JsonValueKind.String && JsonText.Of(t) == "AGGREGATION_TEMPORALITY_CUMULATIVE"));
             return (sum ?? Object(metric, "gauge")) is { } data
                 ? [.. Array(data, "dataPoints").Select(point => new OtlpRecord(name, Time(point, "timeUnixNano") ?? Time(point, "startTimeUnixNano"), PointValue(point), Merge(outer, Attributes(point)), cumulative))]
                 : [new OtlpRecord(name, null, null, outer)];
@@ -161,9 +165,9 @@ internal static class OtlpBody
             var attributes = new Dictionary<string, object>(StringComparer.Ordinal);
             foreach (var pair in Array(holder, "attributes"))
             {
-                if (pair.TryGetProperty("key", out var key) && key.ValueKind == JsonValueKind.String && Object(pair, "value") is { } value)
+                if (pair.TryGetProperty("key", out var key) && JsonText.Of(key) is { } name && Object(pair, "value") is { } value)
                 {
-                    Add(attributes, key.GetString()!, value, depth: 0);
+                    Add(attributes, name, value, depth: 0);
                 }
             }
 
@@ -182,9 +186,9 @@ internal static class OtlpBody
             {
                 foreach (var pair in Array(map, "values"))
                 {
-                    if (pair.TryGetProperty("key", out var inner) && inner.ValueKind == JsonValueKind.String && Object(pair, "value") is { } innerValue)
+                    if (pair.TryGetProperty("key", out var inner) && JsonText.Of(inner) is { } name && Object(pair, "value") is { } innerValue)
                     {
-                        Add(attributes, $"{key}.{inner.GetString()}", innerValue, depth + 1);
+                        Add(attributes, $"{key}.{name}", innerValue, depth + 1);
                     }
                 }
             }
@@ -194,10 +198,10 @@ internal static class OtlpBody
         {
             foreach (var property in value.EnumerateObject())
             {
-                switch (property.Name)
+                switch (JsonText.NameOf(property))
                 {
-                    case "stringValue" when property.Value.ValueKind == JsonValueKind.String:
-                        return property.Value.GetString();
+                    case "stringValue" when JsonText.Of(property.Value) is { } text:
+                        return text;
                     case "boolValue" when property.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
                         return property.Value.GetBoolean();
                     case "intValue" when Integer(property.Value) is { } integer:
@@ -214,7 +218,7 @@ internal static class OtlpBody
 
         private static long? Integer(JsonElement value) => value.ValueKind switch
         {
-            JsonValueKind.String when long.TryParse(value.GetString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) => parsed,
+            JsonValueKind.String when long.TryParse(JsonText.Of(value), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed) => parsed,
             JsonValueKind.Number when value.TryGetInt64(out var number) => number,
             _ => null,
         };
@@ -227,7 +231,7 @@ internal static class OtlpBody
         private static DateTimeOffset? Time(JsonElement holder, string name) =>
             holder.TryGetProperty(name, out var value) && value.ValueKind switch
             {
-                JsonValueKind.String => ulong.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var nanos) ? FromUnixNano(nanos) : null,
+                JsonValueKind.String => ulong.TryParse(JsonText.Of(value), NumberStyles.None, CultureInfo.InvariantCulture, out var nanos) ? FromUnixNano(nanos) : null,
                 JsonValueKind.Number => value.TryGetUInt64(out var nanos) ? FromUnixNano(nanos) : null,
                 _ => null,
             } is { } time ? time : null;
@@ -308,7 +312,7 @@ internal static class OtlpBody
                         KeyValue(input.ReadBytes(), own);
                         return true;
                     case (12, WireFormat.WireType.LengthDelimited):
-                        eventName = input.ReadString();
+                        eventName = Text(input);
                         return true;
                     default:
                         return false;
@@ -329,7 +333,7 @@ internal static class OtlpBody
                 switch (tag)
                 {
                     case (1, WireFormat.WireType.LengthDelimited):
-                        name = input.ReadString();
+                        name = Text(input) ?? "";
                         return true;
                     case (5 or 7, WireFormat.WireType.LengthDelimited):
                         var isSum = tag.Field == 7;
@@ -418,7 +422,7 @@ internal static class OtlpBody
                 switch (tag)
                 {
                     case (1, WireFormat.WireType.LengthDelimited):
-                        key = input.ReadString();
+                        key = Text(input);
                         return true;
                     case (2, WireFormat.WireType.LengthDelimited):
                         value = input.ReadBytes();
@@ -468,7 +472,7 @@ internal static class OtlpBody
                 switch (tag)
                 {
                     case (1, WireFormat.WireType.LengthDelimited):
-                        value = input.ReadString();
+                        value = Text(input);
                         return true;
                     case (2, WireFormat.WireType.Varint):
                         value = input.ReadBool();
@@ -488,6 +492,9 @@ internal static class OtlpBody
             });
             return value;
         }
+
+        /// <summary>A string field, or null when its bytes are not UTF-8 (CodedInputStream.ReadString would throw, or replace them unsaid).</summary>
+        private static string? Text(CodedInputStream input) => StorableText.Decode(input.ReadBytes().Span);
 
         private static bool Add(List<ByteString> list, ByteString item)
         {

@@ -58,8 +58,13 @@ internal sealed class ReceiveTelemetryHandler(IDbConnectionFactory connections, 
             throw new ValidationException([new ValidationFailure("body", $"{notOtlp.Message} POST /v1/{command.Signal.Name} takes an OTLP Export{(command.Signal == OtlpSignal.Logs ? "Logs" : "Metrics")}ServiceRequest.")]);
         }
 
-        var refusals = records.Select(AiToolEvents.Refusal).OfType<string>().ToList();
-        var mapped = records.Select(record => (Record: record, Events: AiToolEvents.Of(record))).ToList();
+        var read = records.Select(record =>
+        {
+            var events = AiToolEvents.Of(record);
+            return (Record: record, Events: events, Refusal: AiToolEvents.Refusal(record, events));
+        }).ToList();
+        var refusals = read.Select(m => m.Refusal).OfType<string>().ToList();
+        var mapped = read.Where(m => m.Refusal is null).ToList();
         var events = mapped.SelectMany(m => m.Events).ToList();
         if (events.Count == 0)
         {
