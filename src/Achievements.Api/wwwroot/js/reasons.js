@@ -16,18 +16,15 @@ function noun(type, count) {
   return `${count} ${count === 1 ? one : many}`;
 }
 
-let sentences = null;
-
-// Fetched once per page. Without them (the request failed) every reason still reads as a sentence, only a vaguer one.
-export async function loadReasons(key) {
-  sentences ??= api('/reasons', { key }).catch(() => ({}));
-  return sentences.then(loaded => {
-    sentences = Promise.resolve(loaded);
-    served = loaded;
-  });
-}
-
 let served = {};
+let loading = null;
+
+// Fetched once per page; a failed request is tried again next time. Without the sentences every reason still reads
+// as a sentence, only a vaguer one.
+export function loadReasons(key) {
+  loading ??= api('/reasons', { key }).then(loaded => { served = loaded; }, () => { loading = null; });
+  return loading;
+}
 
 // The policy's thresholds are the admins' to change, so a sentence takes them from the condition the API returns
 // (such as "lines_added + lines_deleted >= 5"), never from this file.
@@ -38,14 +35,14 @@ function threshold(condition) {
 
 export function reasonSentence(type, reason, count, condition) {
   const what = noun(type, count);
-  const sentence = served[reason];
+  const sentence = Object.hasOwn(served, reason) ? served[reason] : null;
   if (sentence) return (count === 1 ? sentence.one : sentence.other).replace('{what}', what).replace('{threshold}', threshold(condition));
   // An admin's own condition, or a reason this page could not load.
   return condition ? `${what} did not meet the condition “${condition}”` : `${what} did not count (the reason given is “${reason}”)`;
 }
 
 export function pendingSentence(type, count) {
-  return served['not-settled'] ? reasonSentence(type, 'not-settled', count, null) : `${noun(type, count)} did not count yet`;
+  return Object.hasOwn(served, 'not-settled') ? reasonSentence(type, 'not-settled', count, null) : `${noun(type, count)} did not count yet`;
 }
 
 export function countedSentence(type, count) {
