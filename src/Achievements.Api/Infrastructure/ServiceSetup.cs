@@ -181,6 +181,7 @@ internal static class ServiceSetup
         api.MapKeysApi();
         api.MapEmployeesApi();
         api.MapSignalsApi();
+        api.MapReasonsApi();
         api.MapEventsApi();
         api.MapGithubApi();
         api.MapIdentitiesApi();

@@ -35,6 +35,7 @@ public sealed class AuthorizationMatrixTests
         ("POST", "/api/v1/signals", [U, F, F, F, F, A]),
         ("PUT", "/api/v1/signals/{type}", [U, F, F, F, F, A]),
         ("PATCH", "/api/v1/signals/{type}", [U, F, F, F, F, A]),
+        ("GET", "/api/v1/reasons", [U, A, A, A, A, A]),
         ("POST", "/api/v1/events", [U, F, F, F, A, F]),
         ("PUT", "/api/v1/integrations/github", [U, F, F, F, F, A]),
         ("GET", "/api/v1/integrations/github", [U, F, F, F, F, A]),

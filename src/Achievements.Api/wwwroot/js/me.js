@@ -1,7 +1,7 @@
 import { api, problemView, ApiProblem } from './api.js';
 import { el, replace, session, formatDate } from './dom.js';
 import { tierClass } from './card.js';
-import { reasonSentence, pendingSentence, countedSentence, attributionSentence } from './reasons.js';
+import { loadReasons, reasonSentence, pendingSentence, countedSentence, attributionSentence } from './reasons.js';
 import { weeklyChart } from './chart.js';
 import { signInSettings, beginSignIn, completeSignIn, accessToken, forgetSignIn, signOut } from './signin.js';
 
@@ -178,7 +178,7 @@ async function show() {
   signOutButton.textContent = me.viaProvider ? 'Sign out' : 'Forget my key';
   replace(root, el('p', { class: 'muted', text: 'Loading your progress…' }));
   try {
-    const progress = await api(`/employees/${encodeURIComponent(me.employee)}/progress`, { key: me.key });
+    const [progress] = await Promise.all([api(`/employees/${encodeURIComponent(me.employee)}/progress`, { key: me.key }), loadReasons(me.key)]);
     replace(root,
       listing(me, progress.listed),
       el('ul', { class: 'progress-list' }, progress.badges.map(badge => badgeProgress(me, badge))),
